@@ -1,0 +1,29 @@
+# pusleplan: `make run` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/pusleplan solve examples/uldum.json --time-limit 10 --out out/rota.csv
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m pytest -q -m bench tests/benchmarks -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check solver planner api tests
+	$(BIN)/ruff format --check solver planner api tests
+
+clean:
+	rm -rf $(VENV) out .pytest_cache
