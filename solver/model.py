@@ -1,0 +1,233 @@
+"""Build, solve and read back the CP-SAT rota model.
+
+The rule families are listed here, once: a new rule is one function in `solver/rules/`, one line in
+`HARD_RULES` or `SOFT_RULES`, and one test file. Everything is read from the `Problem`; weights never
+appear as literals in rule code.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from solver import check
+from solver.params import SolveParams
+from solver.problem import Problem
+from solver.rules import assignment, cover, rest, sequences, wishes, workload
+from solver.solution import Assignment, Conflict, Penalty, Progress, Solution
+from solver.variables import Vars
+
+Rule = Callable[[Vars], None]
+
+HARD_RULES: list[Rule] = [
+    assignment.add_one_shift_a_day,
+    assignment.add_routes,
+    assignment.add_days_off,
+    assignment.add_locks,
+    rest.add_successions,
+    rest.add_weekly_rest,
+    workload.add_max_shifts,
+    workload.add_minutes,
+    sequences.add_max_consecutive_work,
+    sequences.add_min_consecutive_work,
+    sequences.add_min_consecutive_off,
+    sequences.add_weekends,
+]
+
+# Fairness reads the wish and self-pick terms, so it comes after them.
+SOFT_RULES: list[Rule] = [
+    cover.penalize_cover,
+    cover.penalize_unfilled_routes,
+    wishes.penalize_wishes,
+    wishes.penalize_self_picks,
+    workload.penalize_contract_target,
+    wishes.penalize_continuity,
+    wishes.penalize_route_favourites,
+    wishes.penalize_unfairness,
+]
+
+_STATUS = {
+    cp_model.OPTIMAL: "OPTIMAL",
+    cp_model.FEASIBLE: "FEASIBLE",
+    cp_model.INFEASIBLE: "INFEASIBLE",
+}
+
+
+def build(problem: Problem, *, explain_mode: bool = False) -> Vars:
+    """The full model; in explain mode hard rules are guarded and there is no objective."""
+    v = Vars(problem, cp_model.CpModel(), explain_mode=explain_mode)
+    for rule in HARD_RULES:
+        rule(v)
+    if not explain_mode:
+        for rule in SOFT_RULES:
+            rule(v)
+        v.cp.minimize(cp_model.LinearExpr.sum([t.weight * t.expr for t in v.terms]))
+    return v
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Records when the first rota appeared and passes every better rota to the caller."""
+
+    def __init__(self, started: float, report: Callable[[Progress], None] | None) -> None:
+        super().__init__()
+        self.started = started
+        self.report = report
+        self.first: float | None = None
+
+    def on_solution_callback(self) -> None:
+        elapsed = time.perf_counter() - self.started
+        if self.first is None:
+            self.first = elapsed
+        if self.report is not None:
+            self.report(
+                Progress(objective=round(self.objective_value), bound=self.best_objective_bound, elapsed=elapsed)
+            )
+
+
+def _configure(solver: cp_model.CpSolver, params: SolveParams, time_limit: float) -> None:
+    solver.parameters.max_time_in_seconds = max(0.01, time_limit)
+    solver.parameters.num_workers = params.workers
+    solver.parameters.random_seed = params.seed
+    solver.parameters.log_search_progress = params.log
+
+
+def _add_hint(v: Vars, hint: list[Assignment]) -> None:
+    """Warm start: suggest the previous rota for every variable (unchanged cells stay where they are)."""
+    shifts = {(a.staff, a.date, a.shift) for a in hint}
+    routes = {(a.staff, a.date, a.shift, a.route) for a in hint if a.route}
+    for (pi, d, si), var in v.x.items():
+        v.cp.add_hint(var, (v.people[pi].id, v.dates[d], v.shifts[si].code) in shifts)
+    for (pi, d, si, ri), var in v.y.items():
+        key = (v.people[pi].id, v.dates[d], v.shifts[si].code, v.routes[ri].id)
+        v.cp.add_hint(var, key in routes)
+
+
+def solve(problem: Problem, params: SolveParams) -> Solution:
+    """Solve `problem`; always returns a Solution (with conflicts named when hard rules clash)."""
+    started = time.perf_counter()
+    v = build(problem)
+    if params.hint:
+        _add_hint(v, params.hint)
+    solver = cp_model.CpSolver()
+    _configure(solver, params, params.time_limit - (time.perf_counter() - started))
+    progress = _Progress(started, params.on_progress)
+    code = solver.solve(v.cp, progress)
+    status = _STATUS.get(code, "UNKNOWN")
+    if status in ("OPTIMAL", "FEASIBLE"):
+        solution = _read_rota(problem, v, solver, status)
+    elif status == "INFEASIBLE":
+        remaining = max(5.0, params.time_limit - (time.perf_counter() - started))
+        solution = Solution(status="INFEASIBLE", conflicts=explain_infeasibility(problem, params, remaining))
+    else:
+        solution = Solution(status="UNKNOWN")
+    solution.wall_time = time.perf_counter() - started
+    solution.first_solution_time = progress.first
+    return solution
+
+
+def _read_rota(problem: Problem, v: Vars, solver: cp_model.CpSolver, status: str) -> Solution:
+    route_of: dict[tuple[int, int, int], int] = {}
+    for (pi, d, si, ri), var in v.y.items():
+        if solver.boolean_value(var):
+            route_of[pi, d, si] = ri
+    assignments = []
+    for (pi, d, si), var in v.x.items():
+        if solver.boolean_value(var):
+            ri = route_of.get((pi, d, si))
+            assignments.append(
+                Assignment(
+                    staff=v.people[pi].id,
+                    date=v.dates[d],
+                    shift=v.shifts[si].code,
+                    route=None if ri is None else v.routes[ri].id,
+                )
+            )
+    assignments.sort(key=lambda a: (a.date, a.staff))
+    penalties = []
+    for term in v.terms:
+        value = term.expr if isinstance(term.expr, int) else solver.value(term.expr)
+        if value * term.weight > 0:
+            penalties.append(
+                Penalty(
+                    family=term.family,
+                    cost=value * term.weight,
+                    explanation=term.explain(value),
+                    staff=term.staff,
+                    date=term.date,
+                    shift=term.shift,
+                    route=term.route,
+                )
+            )
+    objective = round(solver.objective_value)
+    bound = solver.best_objective_bound
+    return Solution(
+        status=status,  # type: ignore[arg-type]
+        objective=objective,
+        best_bound=bound,
+        gap=max(0.0, (objective - bound) / max(1, abs(objective))),
+        assignments=assignments,
+        penalties=penalties,
+        fulfilment=check.fulfilment(problem, assignments),
+        coverage=check.coverage(problem, assignments),
+    )
+
+
+def explain_infeasibility(problem: Problem, params: SolveParams, time_limit: float) -> list[Conflict]:
+    """Name the people and hard rules that cannot all hold, from a small CP-SAT assumption core."""
+    v = build(problem, explain_mode=True)
+    guards = list(v.guards.values())
+    core = _core(v, [g.literal for g in guards], params, time_limit)
+    if core is None:
+        return [Conflict(staff=None, rules=[], explanation="the hard rules cannot all hold (no smaller cause found)")]
+    chosen = [g for g in guards if g.literal.index in core]
+    by_staff: dict[str | None, list[str]] = defaultdict(list)
+    for guard in chosen:
+        by_staff[guard.staff].append(guard.rule)
+    names = {p.id: p.label for p in problem.staff}
+    if len(by_staff) == 1:
+        staff, rules = next(iter(by_staff.items()))
+        who = names.get(staff or "", "the team")
+        return [Conflict(staff=staff, rules=rules, explanation=f"{who}: these rules cannot all hold: " + "; ".join(rules))]
+    parts = [f"{names.get(s or '', 'team')}: {', '.join(r)}" for s, r in by_staff.items()]
+    return [
+        Conflict(
+            staff=None,
+            rules=[r for rs in by_staff.values() for r in rs],
+            explanation="these rules of several people cannot all hold together: " + "; ".join(parts),
+        )
+    ]
+
+
+def _core(v: Vars, literals: list[cp_model.IntVar], params: SolveParams, time_limit: float) -> set[int] | None:
+    """A small set of guard literal indexes that cannot all be true (deletion-minimised when cheap)."""
+    deadline = time.perf_counter() + time_limit
+
+    def infeasible_core(lits: list[cp_model.IntVar]) -> list[int] | None:
+        v.cp.clear_assumptions()
+        v.cp.add_assumptions(lits)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = params.seed
+        solver.parameters.max_time_in_seconds = max(0.1, deadline - time.perf_counter())
+        if solver.solve(v.cp) != cp_model.INFEASIBLE:
+            return None
+        return list(solver.sufficient_assumptions_for_infeasibility())
+
+    found = infeasible_core(literals)
+    if found is None:
+        return None
+    core = set(found)
+    by_index = {lit.index: lit for lit in literals}
+    for index in sorted(core):
+        if index not in core:
+            continue
+        if len(core) <= 1 or time.perf_counter() > deadline:
+            break
+        trial = [by_index[i] for i in core if i != index]
+        smaller = infeasible_core(trial)
+        if smaller is not None:
+            core = set(smaller)
+    return core

@@ -1,0 +1,97 @@
+"""Soft cover rules: people needed per shift (and skill), and one person on every route slot."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ortools.sat.python import cp_model
+
+from solver.problem import Cover, Problem
+from solver.variables import Term, Vars
+
+
+def resolve_cover(problem: Problem) -> dict[tuple[dt.date, str, str | None], Cover]:
+    """The cover rule in force per (date, shift, skill): by date, else by weekday, else every day."""
+    rank = {0: [], 1: [], 2: []}  # type: dict[int, list[Cover]]
+    for c in problem.cover:
+        rank[2 if c.date else 1 if c.weekday is not None else 0].append(c)
+    result: dict[tuple[dt.date, str, str | None], Cover] = {}
+    dates = problem.horizon.dates()
+    for c in rank[0]:
+        for day in dates:
+            result[day, c.shift, c.skill] = c
+    for c in rank[1]:
+        for day in dates:
+            if day.weekday() == c.weekday:
+                result[day, c.shift, c.skill] = c
+    for c in rank[2]:
+        assert c.date is not None
+        result[c.date, c.shift, c.skill] = c
+    return result
+
+
+def _label(shift: str, skill: str | None) -> str:
+    return f"{shift} ({skill})" if skill else shift
+
+
+def penalize_cover(v: Vars) -> None:
+    """Each person missing costs `weight_under`, each extra person `weight_over`."""
+    n_people = len(v.people)
+    for (day, code, skill), rule in sorted(resolve_cover(v.problem).items(), key=lambda kv: str(kv[0])):
+        d, si = v.day_index(day), v.shift_pos[code]
+        xs = [
+            v.x[pi, d, si]
+            for pi, person in enumerate(v.people)
+            if (pi, d, si) in v.x and (skill is None or skill in person.skills)
+        ]
+        count = cp_model.LinearExpr.sum(xs)
+        what = _label(code, skill)
+        if rule.weight_under and rule.need > 0:
+            under = v.cp.new_int_var(0, rule.need, f"under[{day},{what}]")
+            v.cp.add(under >= rule.need - count)
+            v.soft(
+                Term(
+                    "cover",
+                    rule.weight_under,
+                    under,
+                    lambda n, day=day, what=what, need=rule.need: f"{day} {what}: {n} short of {need} needed",
+                    date=day,
+                    shift=code,
+                )
+            )
+        if rule.weight_over and len(xs) > rule.need:
+            over = v.cp.new_int_var(0, n_people, f"over[{day},{what}]")
+            v.cp.add(over >= count - rule.need)
+            v.soft(
+                Term(
+                    "cover",
+                    rule.weight_over,
+                    over,
+                    lambda n, day=day, what=what, need=rule.need: f"{day} {what}: {n} more than {need} needed",
+                    date=day,
+                    shift=code,
+                )
+            )
+
+
+def penalize_unfilled_routes(v: Vars) -> None:
+    """Every route slot left without a person costs the route's `weight_unfilled`."""
+    for ri, route in enumerate(v.routes):
+        for d, day in enumerate(v.dates):
+            if day.weekday() not in route.weekdays:
+                continue
+            for code in route.shifts:
+                ys = v.y_by_slot.get((ri, d, v.shift_pos[code]), [])
+                v.soft(
+                    Term(
+                        "route",
+                        route.weight_unfilled,
+                        1 - cp_model.LinearExpr.sum(ys) if ys else 1,
+                        lambda n, r=route, day=day, code=code: (
+                            f"{day} {code}: route {r.name or r.id} has nobody"
+                        ),
+                        date=day,
+                        shift=code,
+                        route=route.id,
+                    )
+                )

@@ -1,0 +1,149 @@
+"""Soft personal rules: wishes, self-picks, route favourites, continuity and fairness."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from solver.problem import SelfPick, Wish, WishKind
+from solver.variables import Term, Vars
+
+WISH_FAMILIES = ("wish", "self_pick")
+
+
+def _wish_target(v: Vars, wish: Wish | SelfPick) -> cp_model.LinearExprT:
+    """1 when the person works what the wish names (shift, route, both, or just the day)."""
+    pi, d = v.person_pos[wish.staff], v.day_index(wish.date)
+    if wish.route is not None:
+        ri = v.route_pos[wish.route]
+        if wish.shift is not None:
+            return v.route_var(pi, d, v.shift_pos[wish.shift], ri)
+        return v.on_route_any_shift(pi, d, ri)
+    if wish.shift is not None:
+        return v.shift_var(pi, d, v.shift_pos[wish.shift])
+    return v.work[pi, d]
+
+
+def _what(wish: Wish | SelfPick) -> str:
+    parts = [p for p in (wish.shift, f"route {wish.route}" if wish.route else None) if p]
+    return " ".join(parts) if parts else "a shift"
+
+
+def penalize_wishes(v: Vars) -> None:
+    """A `want` not granted, or an `avoid` not respected, costs the wish's weight."""
+    for wish in v.problem.wishes:
+        if wish.kind is WishKind.veto:
+            continue
+        target = _wish_target(v, wish)
+        label = v.people[v.person_pos[wish.staff]].label
+        if wish.kind is WishKind.want:
+            expr, text = 1 - target, f"{label}, {wish.date}: wanted {_what(wish)}, not given"
+        else:
+            expr, text = target, f"{label}, {wish.date}: asked to avoid {_what(wish)}"
+        v.soft(
+            Term(
+                "wish",
+                wish.weight,
+                expr,
+                lambda n, text=text: text,
+                staff=wish.staff,
+                date=wish.date,
+                shift=wish.shift,
+                route=wish.route,
+            )
+        )
+
+
+def penalize_self_picks(v: Vars) -> None:
+    """A slot the person claimed in the puzzle phase, and did not get, costs the pick's weight."""
+    for pick in v.problem.self_picks:
+        label = v.people[v.person_pos[pick.staff]].label
+        v.soft(
+            Term(
+                "self_pick",
+                pick.weight,
+                1 - _wish_target(v, pick),
+                lambda n, text=f"{label}, {pick.date}: own pick {_what(pick)} was changed": text,
+                staff=pick.staff,
+                date=pick.date,
+                shift=pick.shift,
+                route=pick.route,
+            )
+        )
+
+
+def penalize_route_favourites(v: Vars) -> None:
+    """A route slot outside someone's favourite routes and districts costs `weights.route_not_favourite`."""
+    weight = v.problem.weights.route_not_favourite
+    if weight == 0:
+        return
+    for (pi, d, si, ri), var in v.y.items():
+        person, route = v.people[pi], v.routes[ri]
+        if not (person.favourite_routes or person.favourite_districts):
+            continue
+        if route.id in person.favourite_routes or route.district in person.favourite_districts:
+            continue
+        v.soft(
+            Term(
+                "favourite",
+                weight,
+                var,
+                lambda n, p=person, r=route, day=v.dates[d]: (
+                    f"{p.label}, {day}: route {r.name or r.id} is not a favourite"
+                ),
+                staff=person.id,
+                date=v.dates[d],
+                shift=v.shifts[si].code,
+                route=route.id,
+            )
+        )
+
+
+def penalize_continuity(v: Vars) -> None:
+    """Each carer on a route beyond the first costs `weights.continuity`: the same faces for citizens."""
+    weight = v.problem.weights.continuity
+    if weight == 0:
+        return
+    by_route: dict[int, dict[int, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
+    for (pi, _, _, ri), var in v.y.items():
+        by_route[ri][pi].append(var)
+    for ri, carers in by_route.items():
+        if len(carers) < 2:
+            continue
+        route = v.routes[ri]
+        serves = []
+        for pi, ys in carers.items():
+            c = v.cp.new_bool_var(f"serves[{v.people[pi].id},{route.id}]")
+            for y in ys:
+                v.cp.add_implication(y, c)
+            serves.append(c)
+        extra = v.cp.new_int_var(0, len(serves), f"extra_carers[{route.id}]")
+        v.cp.add(extra >= cp_model.LinearExpr.sum(serves) - 1)
+        v.soft(
+            Term(
+                "continuity",
+                weight,
+                extra,
+                lambda n, r=route: f"route {r.name or r.id}: {n + 1} different carers",
+                route=route.id,
+            )
+        )
+
+
+def penalize_unfairness(v: Vars) -> None:
+    """The largest unmet wish weight of any one person costs `weights.fairness` per unit."""
+    weight = v.problem.weights.fairness
+    if weight == 0:
+        return
+    per_person: dict[str, list[Term]] = defaultdict(list)
+    for term in v.terms:
+        if term.family in WISH_FAMILIES and term.staff is not None:
+            per_person[term.staff].append(term)
+    if not per_person:
+        return
+    bound = max(sum(t.weight for t in terms) for terms in per_person.values())
+    worst = v.cp.new_int_var(0, bound, "worst_unmet")
+    for terms in per_person.values():
+        v.cp.add(worst >= sum(t.weight * t.expr for t in terms))
+    v.soft(Term("fairness", weight, worst, lambda n: f"the least-served person has {n} unmet wish weight"))

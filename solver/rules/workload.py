@@ -1,0 +1,83 @@
+"""Workload rules: shifts per type, total minutes (hard) and the contract target (soft)."""
+
+from __future__ import annotations
+
+import math
+
+from ortools.sat.python import cp_model
+
+from solver.problem import Problem, Staff
+from solver.variables import Term, Vars
+
+
+def max_minutes(problem: Problem, person: Staff) -> int | None:
+    """The effective upper bound on minutes: the contract's, and the average-weekly-hours rule's."""
+    bounds = []
+    if person.contract.max_minutes is not None:
+        bounds.append(person.contract.max_minutes)
+    if problem.rules.max_average_weekly_hours is not None:
+        bounds.append(math.floor(problem.rules.max_average_weekly_hours * 60 * problem.horizon.days / 7))
+    return min(bounds) if bounds else None
+
+
+def target_minutes(problem: Problem, person: Staff) -> int | None:
+    """Contract target over the horizon: weekly hours × weekdays not lost to holidays or absences / 5."""
+    hours = person.contract.weekly_hours
+    if hours is None:
+        return None
+    holidays = set(problem.horizon.public_holidays)
+    count = sum(
+        1
+        for day in problem.horizon.dates()
+        if day.weekday() < 5
+        and day not in holidays
+        and not any(a.start <= day <= a.end for a in person.absences)
+    )
+    return round(hours * 60 * count / 5)
+
+
+def add_max_shifts(v: Vars) -> None:
+    """At most the contract's number of shifts of each type over the horizon."""
+    for pi, person in enumerate(v.people):
+        for code, limit in person.contract.max_shifts.items():
+            si = v.shift_pos[code]
+            xs = [v.x[pi, d, si] for d in range(v.days) if (pi, d, si) in v.x]
+            if xs and limit < len(xs):
+                ct = v.cp.add(cp_model.LinearExpr.sum(xs) <= limit)
+                v.hard(ct, person.id, f"at most {limit} {code} shifts")
+
+
+def add_minutes(v: Vars) -> None:
+    """Total worked minutes stay within the contract's hard bounds and the 48-hour average."""
+    for pi, person in enumerate(v.people):
+        total = v.minutes(pi)
+        low, high = person.contract.min_minutes, max_minutes(v.problem, person)
+        if low:
+            v.hard(v.cp.add(total >= low), person.id, f"at least {low / 60:g} hours in the period")
+        if high is not None:
+            v.hard(v.cp.add(total <= high), person.id, f"at most {high / 60:g} hours in the period")
+
+
+def penalize_contract_target(v: Vars) -> None:
+    """Each started hour outside the contract target ± tolerance costs `weights.contract_hour`."""
+    weight = v.problem.weights.contract_hour
+    if weight == 0:
+        return
+    for pi, person in enumerate(v.people):
+        target = target_minutes(v.problem, person)
+        if target is None:
+            continue
+        tol = person.contract.target_tolerance_minutes
+        total = v.minutes(pi)
+        hours = v.cp.new_int_var(0, (target + 24 * 60 * v.days) // 60 + 1, f"off_target[{person.id}]")
+        v.cp.add(60 * hours >= total - (target + tol))
+        v.cp.add(60 * hours >= (target - tol) - total)
+        v.soft(
+            Term(
+                "contract",
+                weight,
+                hours,
+                lambda n, p=person, t=target: f"{p.label}: {n} h outside the contract target of {t / 60:g} h",
+                staff=person.id,
+            )
+        )

@@ -1,0 +1,149 @@
+"""The variable container: every CP-SAT variable of a rota model, and the queries rule code needs.
+
+Rule modules ask this container for "does person p work shift s on day d" instead of indexing raw
+tuples, and register their soft terms here. Hard rules go through `hard()`, so that the same model can
+be built with one enforcement literal per (person, rule) to explain infeasibility.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from solver.problem import Problem, Route, ShiftType, Staff
+
+LinearExpr = cp_model.LinearExprT
+
+
+@dataclass
+class Term:
+    """One soft cost: `weight × value(expr)`, with what it is about and how to say it."""
+
+    family: str
+    weight: int
+    expr: LinearExpr
+    explain: Callable[[int], str]
+    staff: str | None = None
+    date: dt.date | None = None
+    shift: str | None = None
+    route: str | None = None
+
+
+@dataclass
+class Guard:
+    """An enforcement literal for one hard rule of one person (used only to explain infeasibility)."""
+
+    literal: cp_model.IntVar
+    staff: str | None
+    rule: str
+
+
+def qualified(person: Staff, skills: list[str]) -> bool:
+    """True when `skills` is empty or the person has at least one of them."""
+    return not skills or any(s in person.skills for s in skills)
+
+
+@dataclass
+class Vars:
+    """All decision variables of one model, indexed by (person, day, shift[, route]) positions."""
+
+    problem: Problem
+    cp: cp_model.CpModel
+    explain_mode: bool = False
+    x: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
+    work: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    y: dict[tuple[int, int, int, int], cp_model.IntVar] = field(default_factory=dict)
+    terms: list[Term] = field(default_factory=list)
+    guards: dict[tuple[str | None, str], Guard] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        p = self.problem
+        self.people: list[Staff] = list(p.staff)
+        self.shifts: list[ShiftType] = list(p.shift_types)
+        self.routes: list[Route] = list(p.routes)
+        self.dates: list[dt.date] = p.horizon.dates()
+        self.days = len(self.dates)
+        self.shift_pos = {s.code: i for i, s in enumerate(self.shifts)}
+        self.person_pos = {s.id: i for i, s in enumerate(self.people)}
+        self.route_pos = {r.id: i for i, r in enumerate(self.routes)}
+        self.y_by_pds: dict[tuple[int, int, int], list[cp_model.IntVar]] = defaultdict(list)
+        self.y_by_slot: dict[tuple[int, int, int], list[cp_model.IntVar]] = defaultdict(list)
+        self.x_by_person: dict[int, list[tuple[int, int, cp_model.IntVar]]] = defaultdict(list)
+        self._create()
+
+    # ---- creation ---------------------------------------------------------------------------------
+
+    def _create(self) -> None:
+        cp = self.cp
+        for pi, person in enumerate(self.people):
+            allowed = [
+                si
+                for si, shift in enumerate(self.shifts)
+                if qualified(person, shift.skills) and person.contract.max_shifts.get(shift.code, 1) > 0
+            ]
+            for d in range(self.days):
+                for si in allowed:
+                    var = cp.new_bool_var(f"x[{person.id},{d},{self.shifts[si].code}]")
+                    self.x[pi, d, si] = var
+                    self.x_by_person[pi].append((d, si, var))
+                w = cp.new_bool_var(f"work[{person.id},{d}]")
+                self.work[pi, d] = w
+                cp.add(sum(self.x[pi, d, si] for si in allowed) == w)
+        for ri, route in enumerate(self.routes):
+            for d, day in enumerate(self.dates):
+                if day.weekday() not in route.weekdays:
+                    continue
+                for code in route.shifts:
+                    si = self.shift_pos[code]
+                    for pi, person in enumerate(self.people):
+                        if (pi, d, si) not in self.x or not qualified(person, route.skills):
+                            continue
+                        var = cp.new_bool_var(f"y[{person.id},{d},{code},{route.id}]")
+                        self.y[pi, d, si, ri] = var
+                        self.y_by_pds[pi, d, si].append(var)
+                        self.y_by_slot[ri, d, si].append(var)
+
+    # ---- queries ------------------------------------------------------------------------------------
+
+    def shift_var(self, pi: int, d: int, si: int) -> cp_model.IntVar | int:
+        """x(p,d,s), or 0 when the person can never work that shift."""
+        return self.x.get((pi, d, si), 0)
+
+    def route_var(self, pi: int, d: int, si: int, ri: int) -> cp_model.IntVar | int:
+        """on(p,d,s,r), or 0 when impossible."""
+        return self.y.get((pi, d, si, ri), 0)
+
+    def on_route_any_shift(self, pi: int, d: int, ri: int) -> LinearExpr:
+        return sum(self.y.get((pi, d, si, ri), 0) for si in range(len(self.shifts)))
+
+    def minutes(self, pi: int) -> LinearExpr:
+        return sum(self.shifts[si].minutes * var for _, si, var in self.x_by_person[pi])
+
+    def day_index(self, day: dt.date) -> int:
+        return self.problem.horizon.index(day)
+
+    # ---- rule registration -------------------------------------------------------------------------
+
+    def hard(self, constraint: cp_model.Constraint, staff: str | None, rule: str) -> None:
+        """Register a hard constraint; in explain mode it is enforced only under its guard literal."""
+        if not self.explain_mode:
+            return
+        key = (staff, rule)
+        guard = self.guards.get(key)
+        if guard is None:
+            guard = Guard(self.cp.new_bool_var(f"guard[{staff}:{rule}]"), staff, rule)
+            self.guards[key] = guard
+        constraint.only_enforce_if(guard.literal)
+
+    def impossible(self, staff: str | None, rule: str) -> None:
+        """A hard rule that can never hold (e.g. a lock on a shift the person may not work)."""
+        self.hard(self.cp.add_bool_or([]), staff, rule)
+
+    def soft(self, term: Term) -> None:
+        """Register a soft cost; terms that can never cost anything are dropped."""
+        if term.weight > 0 and not (isinstance(term.expr, int) and term.expr == 0):
+            self.terms.append(term)
