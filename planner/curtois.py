@@ -12,7 +12,7 @@ benchmark's objective exactly:
 - a shift: `ShiftType(code=ID, name=ID, start=None, minutes=length, forbidden_next=successors)`;
 - a staff line: a `Contract` with `max_shifts` (a count of at least `h` is no limit and is left out; 0
   forbids the type), `max_minutes`, `min_minutes`, `max_consecutive_work`, `min_consecutive_work`,
-  `min_consecutive_off` (0 and 1 both mean no limit and become `None`) and `max_weekends`;
+  `min_consecutive_off` (for these two, 0 means no limit and becomes `None`) and `max_weekends`;
 - SECTION_DAYS_OFF: `Staff.days_off` (hard);
 - shift-on / shift-off requests: `Wish(kind="want" / "avoid", shift=ID, weight=...)`;
 - SECTION_COVER: one `Cover(shift, date=..., need, weight_under, weight_over)` per row;
@@ -164,7 +164,7 @@ GUROBI_60: dict[int, int] = {
     19: 5420,
 }
 
-_NUMBER = re.compile(r"[0-9]+")
+_NUMBER = re.compile(r"[+-]?[0-9]+")  # Instance15 has "-0" in two cover rows
 _MAX_QUOTE = 70
 
 T = TypeVar("T")
@@ -232,9 +232,9 @@ class _Parser:
             parts.append(f"{loc}: {msg}{got}" if loc else f"{msg}{got}")
         return self.error(line, "; ".join(parts))
 
-    def build(self, line: _Line, make: Callable[[], T]) -> T:
+    def build(self, line: _Line, make: Callable[..., T], **fields: object) -> T:
         try:
-            return make()
+            return make(**fields)
         except ValidationError as exc:
             raise self.invalid(line, exc) from None
 
@@ -269,12 +269,19 @@ class _Parser:
 
     def count(self, line: _Line, names: tuple[str, ...]) -> None:
         if len(line.fields) != len(names):
-            raise self.error(line, f"expected {len(names)} fields ({', '.join(names)}), got {len(line.fields)}")
+            raise self.error(
+                line, f"expected {len(names)} fields ({', '.join(names)}), got {len(line.fields)}"
+            )
 
     def number(self, line: _Line, value: str, what: str) -> int:
+        if value.isdigit() and value.isascii():  # the fast path: nearly every field
+            return int(value)
         if not _NUMBER.fullmatch(value):
-            raise self.error(line, f"{what}: expected a whole number >= 0, got {value!r}")
-        return int(value)
+            raise self.error(line, f"{what}: expected a whole number, got {value!r}")
+        number = int(value)
+        if number < 0:
+            raise self.error(line, f"{what}: must be >= 0, got {value!r}")
+        return number
 
     def day(self, line: _Line, value: str, days: int, what: str = "Day") -> int:
         index = self.number(line, value, what)
@@ -295,8 +302,8 @@ class _Parser:
         days = self._horizon(s["SECTION_HORIZON"])
         dates = [START + dt.timedelta(days=i) for i in range(days)]
         shifts = self._shifts(s["SECTION_SHIFTS"])
-        staff, staff_lines = self._staff(s["SECTION_STAFF"], shifts, days)
-        self._days_off(s["SECTION_DAYS_OFF"], staff, staff_lines, dates)
+        staff = self._staff(s["SECTION_STAFF"], shifts, days)
+        self._days_off(s["SECTION_DAYS_OFF"], staff, dates)
         wishes = self._requests(s["SECTION_SHIFT_ON_REQUESTS"], WishKind.want, staff, shifts, dates)
         wishes += self._requests(s["SECTION_SHIFT_OFF_REQUESTS"], WishKind.avoid, staff, shifts, dates)
         cover = self._cover(s["SECTION_COVER"], shifts, dates)
@@ -321,7 +328,7 @@ class _Parser:
         line = lines[0]
         self.count(line, ("h",))
         days = self.number(line, line.fields[0], "h")
-        self.build(line, lambda: Horizon(start=START, days=days))
+        self.build(line, Horizon, start=START, days=days)
         return days
 
     def _shifts(self, lines: list[_Line]) -> dict[str, ShiftType]:
@@ -337,7 +344,7 @@ class _Parser:
             minutes = self.number(line, length, "Length")
             following = [c.strip() for c in after.split("|") if c.strip()]
             shifts[code] = self.build(
-                line, lambda: ShiftType(code=code, name=code, start=None, minutes=minutes, forbidden_next=following)
+                line, ShiftType, code=code, name=code, start=None, minutes=minutes, forbidden_next=following
             )
             successors.append((line, following))
         for line, following in successors:
@@ -345,11 +352,8 @@ class _Parser:
                 self.known(line, c, shifts, "shift (cannot follow)")
         return shifts
 
-    def _staff(
-        self, lines: list[_Line], shifts: dict[str, ShiftType], days: int
-    ) -> tuple[dict[str, Staff], dict[str, _Line]]:
+    def _staff(self, lines: list[_Line], shifts: dict[str, ShiftType], days: int) -> dict[str, Staff]:
         staff: dict[str, Staff] = {}
-        where: dict[str, _Line] = {}
         for line in lines:
             self.count(line, STAFF_FIELDS)
             sid, limits, *numbers = line.fields
@@ -373,23 +377,19 @@ class _Parser:
             )
             contract = self.build(
                 line,
-                lambda: Contract(
-                    max_shifts=max_shifts,
-                    max_minutes=max_min,
-                    min_minutes=min_min,
-                    max_consecutive_work=max_cons,
-                    min_consecutive_work=min_cons or None,
-                    min_consecutive_off=min_off or None,
-                    max_weekends=max_we,
-                ),
+                Contract,
+                max_shifts=max_shifts,
+                max_minutes=max_min,
+                min_minutes=min_min,
+                max_consecutive_work=max_cons,
+                min_consecutive_work=min_cons or None,
+                min_consecutive_off=min_off or None,
+                max_weekends=max_we,
             )
-            staff[sid] = self.build(line, lambda: Staff(id=sid, name=sid, contract=contract))
-            where[sid] = line
-        return staff, where
+            staff[sid] = self.build(line, Staff, id=sid, name=sid, contract=contract)
+        return staff
 
-    def _days_off(
-        self, lines: list[_Line], staff: dict[str, Staff], staff_lines: dict[str, _Line], dates: list[dt.date]
-    ) -> None:
+    def _days_off(self, lines: list[_Line], staff: dict[str, Staff], dates: list[dt.date]) -> None:
         for line in lines:
             sid, *indexes = line.fields
             person = self.known(line, sid, staff, "staff")
@@ -414,7 +414,7 @@ class _Parser:
             self.known(line, code, shifts, "shift")
             w = self.number(line, weight, "Weight")
             wishes.append(
-                self.build(line, lambda: Wish(staff=sid, date=dates[index], kind=kind, shift=code, weight=w))
+                self.build(line, Wish, staff=sid, date=dates[index], kind=kind, shift=code, weight=w)
             )
         return wishes
 
@@ -427,13 +427,17 @@ class _Parser:
             index = self.day(line, day, len(dates))
             self.known(line, code, shifts, "shift")
             if (index, code) in seen:
-                raise self.error(line, f"day {index}, shift {code!r} already covered on line {seen[index, code]}")
+                raise self.error(
+                    line, f"day {index}, shift {code!r} already covered on line {seen[index, code]}"
+                )
             seen[index, code] = line.number
-            n, wu, wo = (self.number(line, v, what) for v, what in zip((need, under, over), COVER_FIELDS[2:]))
+            n, wu, wo = (
+                self.number(line, v, what)
+                for v, what in zip((need, under, over), COVER_FIELDS[2:], strict=True)
+            )
             cover.append(
                 self.build(
-                    line,
-                    lambda: Cover(shift=code, date=dates[index], need=n, weight_under=wu, weight_over=wo),
+                    line, Cover, shift=code, date=dates[index], need=n, weight_under=wu, weight_over=wo
                 )
             )
         return cover

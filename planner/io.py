@@ -63,7 +63,7 @@ def _load_curtois(text: str, path: Path) -> Problem:
     except ImportError:
         raise InputError(str(path), "Curtois benchmark files cannot be read by this version") from None
     try:
-        return parse_curtois(text, path.stem)
+        return parse_curtois(text, path.stem, source=path.name)
     except InputError:
         raise
     except ValidationError as exc:
