@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
@@ -16,7 +17,9 @@ def max_minutes(problem: Problem, person: Staff) -> int | None:
     if person.contract.max_minutes is not None:
         bounds.append(person.contract.max_minutes)
     if problem.rules.max_average_weekly_hours is not None:
-        bounds.append(math.floor(problem.rules.max_average_weekly_hours * 60 * problem.horizon.days / 7))
+        # Exact decimal arithmetic on the value as typed, so 37.5 h or 2.05 h never round the wrong way.
+        hours = Fraction(str(problem.rules.max_average_weekly_hours))
+        bounds.append(math.floor(hours * 60 * problem.horizon.days / 7))
     return min(bounds) if bounds else None
 
 
@@ -33,7 +36,7 @@ def target_minutes(problem: Problem, person: Staff) -> int | None:
         and day not in holidays
         and not any(a.start <= day <= a.end for a in person.absences)
     )
-    return round(hours * 60 * count / 5)
+    return round(Fraction(str(hours)) * 60 * count / 5)
 
 
 def add_max_shifts(v: Vars) -> None:
