@@ -14,6 +14,7 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from solver import check
+from solver.greedy import greedy_rota
 from solver.params import SolveParams
 from solver.problem import Problem
 from solver.rules import assignment, cover, rest, sequences, wishes, workload
@@ -94,23 +95,50 @@ def _configure(solver: cp_model.CpSolver, params: SolveParams, time_limit: float
     solver.parameters.log_search_progress = params.log
 
 
-def _add_hint(v: Vars, hint: list[Assignment]) -> None:
-    """Warm start: suggest the previous rota for every variable (unchanged cells stay where they are)."""
+def _add_hint(v: Vars, hint: list[Assignment], params: SolveParams) -> None:
+    """Warm start from a rota: unchanged cells stay where they are unless changing them pays.
+
+    When the rota keeps every hard rule, every auxiliary variable is hinted too (CP-SAT then starts
+    from it as a first solution); otherwise only the shift and route choices are suggested.
+    """
     shifts = {(a.staff, a.date, a.shift) for a in hint}
     routes = {(a.staff, a.date, a.shift, a.route) for a in hint if a.route}
+    chosen: dict[cp_model.IntVar, int] = {}
     for (pi, d, si), var in v.x.items():
-        v.cp.add_hint(var, (v.people[pi].id, v.dates[d], v.shifts[si].code) in shifts)
+        chosen[var] = int((v.people[pi].id, v.dates[d], v.shifts[si].code) in shifts)
     for (pi, d, si, ri), var in v.y.items():
-        key = (v.people[pi].id, v.dates[d], v.shifts[si].code, v.routes[ri].id)
-        v.cp.add_hint(var, key in routes)
+        chosen[var] = int((v.people[pi].id, v.dates[d], v.shifts[si].code, v.routes[ri].id) in routes)
+    full = _complete(v.cp, chosen, params)
+    for var, value in (full or chosen).items():
+        v.cp.add_hint(var, value)
+
+
+def _complete(
+    cp: cp_model.CpModel, chosen: dict[cp_model.IntVar, int], params: SolveParams
+) -> dict[cp_model.IntVar, int] | None:
+    """Values for every variable given the decision values, or None if they break a hard rule."""
+    fixed = cp.clone()
+    for var, value in chosen.items():
+        twin = fixed.get_bool_var_from_proto_index(var.index)
+        fixed.add(twin == value)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = params.seed
+    solver.parameters.max_time_in_seconds = max(0.5, params.time_limit / 10)
+    if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return {
+        cp.get_int_var_from_proto_index(i): solver.value(fixed.get_int_var_from_proto_index(i))
+        for i in range(len(cp.proto.variables))
+    }
 
 
 def solve(problem: Problem, params: SolveParams) -> Solution:
     """Solve `problem`; always returns a Solution (with conflicts named when hard rules clash)."""
     started = time.perf_counter()
     v = build(problem)
-    if params.hint:
-        _add_hint(v, params.hint)
+    # Start from the previous rota when given (minimal change), else from a quick greedy rota.
+    _add_hint(v, params.hint if params.hint is not None else greedy_rota(problem), params)
     solver = cp_model.CpSolver()
     _configure(solver, params, params.time_limit - (time.perf_counter() - started))
     progress = _Progress(started, params.on_progress)

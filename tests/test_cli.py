@@ -290,7 +290,7 @@ def test_curtois_files_go_to_the_curtois_reader(
 ) -> None:
     seen: list[tuple[str, str]] = []
 
-    def parse_curtois(text: str, name: str) -> Any:
+    def parse_curtois(text: str, name: str, source: str | None = None) -> Any:
         seen.append((text, name))
         raise InputError("SECTION_SHIFTS", "no shift types")
 

@@ -1,0 +1,241 @@
+"""A fast constructive rota used as the solver's starting point (solution hint).
+
+Day by day it fills locks, then self-picks, then route slots and cover needs, choosing for each slot
+the person whose wishes, favourites, route history and remaining contract hours fit best, and skipping
+anyone for whom the slot would break a rule that can be checked looking backwards (days off, skills,
+rest, consecutive days, weekends, weekly rest, hour limits). It is only a hint: CP-SAT repairs what a
+greedy cannot see (minimum hours, minimum runs) and improves the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from solver.problem import MINUTES_PER_DAY, Cover, Problem, Staff, WishKind
+from solver.rules.cover import resolve_cover
+from solver.rules.sequences import weekends
+from solver.rules.workload import max_minutes, target_minutes
+from solver.solution import Assignment
+
+
+class _State:
+    """What has been decided so far, per person."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.dates = problem.horizon.dates()
+        self.shift = {s.code: s for s in problem.shift_types}
+        self.worked: dict[str, dict[int, tuple[str, str | None]]] = defaultdict(dict)
+        self.minutes: dict[str, int] = defaultdict(int)
+        self.count: dict[tuple[str, str], int] = defaultdict(int)
+        self.route_carers: dict[str, set[str]] = defaultdict(set)
+        self.weekend_of = {d: k for k, days in enumerate(weekends(self.dates)) for d in days}
+        self.weekends_worked: dict[str, set[int]] = defaultdict(set)
+        self.blocked: dict[str, set[int]] = defaultdict(set)
+        self.max_minutes = {p.id: max_minutes(problem, p) for p in problem.staff}
+        self.target = {p.id: target_minutes(problem, p) for p in problem.staff}
+        self.avoid: dict[tuple[str, int], list[tuple[str | None, str | None, int]]] = defaultdict(list)
+        self.want: dict[tuple[str, int], list[tuple[str | None, str | None, int]]] = defaultdict(list)
+        for wish in problem.wishes:
+            d = problem.horizon.index(wish.date)
+            if wish.kind is WishKind.veto:
+                self.blocked[wish.staff].add(d)
+            elif wish.kind is WishKind.avoid:
+                self.avoid[wish.staff, d].append((wish.shift, wish.route, wish.weight))
+            else:
+                self.want[wish.staff, d].append((wish.shift, wish.route, wish.weight))
+        for person in problem.staff:
+            for d, day in enumerate(self.dates):
+                if (
+                    day in person.days_off
+                    or day.weekday() in person.weekdays_off
+                    or any(a.start <= day <= a.end for a in person.absences)
+                ):
+                    self.blocked[person.id].add(d)
+        for lock in problem.locks:
+            if lock.shift is None:
+                self.blocked[lock.staff].add(problem.horizon.index(lock.date))
+
+    def _gap_ok(self, person: Staff, d: int, code: str) -> bool:
+        rules = self.problem.rules
+        shift = self.shift[code]
+        for back in (1, 2):
+            prev = self.worked[person.id].get(d - back)
+            if prev is None:
+                continue
+            before = self.shift[prev[0]]
+            if back == 1 and (code in before.forbidden_next or (before.code, code) in rules.forbidden_successions):
+                return False
+            if rules.min_rest_minutes is not None and before.start_minute is not None and shift.start_minute is not None:
+                gap = back * MINUTES_PER_DAY + shift.start_minute - before.start_minute - before.minutes
+                if gap < rules.min_rest_minutes:
+                    return False
+        return True
+
+    def _is_rest_day(self, person: Staff, d: int, worked: dict[int, tuple[str, str | None]]) -> bool:
+        if d in worked:
+            return False
+        if d == 0 or d == len(self.dates) - 1 or d - 1 not in worked or d + 1 not in worked:
+            return True
+        need = self.problem.rules.weekly_rest_minutes or 0
+        a, b = self.shift[worked[d - 1][0]], self.shift[worked[d + 1][0]]
+        if a.start_minute is None or b.start_minute is None:
+            return True
+        return 2 * MINUTES_PER_DAY + b.start_minute - a.start_minute - a.minutes >= need
+
+    def can_work(self, person: Staff, d: int, code: str) -> bool:
+        """Whether `person` may take `code` on day `d`, judged from the days already decided."""
+        c = person.contract
+        shift = self.shift[code]
+        mine = self.worked[person.id]
+        if d in mine or d in self.blocked[person.id]:
+            return False
+        if shift.skills and not any(s in person.skills for s in shift.skills):
+            return False
+        if self.count[person.id, code] >= c.max_shifts.get(code, 10**9):
+            return False
+        limit = self.max_minutes[person.id]
+        if limit is not None and self.minutes[person.id] + shift.minutes > limit:
+            return False
+        if not self._gap_ok(person, d, code):
+            return False
+        if c.max_consecutive_work is not None:
+            run = 1 + next((k for k in range(1, d + 1) if d - k not in mine), d)
+            if run > c.max_consecutive_work:
+                return False
+        if c.min_consecutive_off is not None and c.min_consecutive_off > 1 and d - 1 not in mine:
+            off = next((k for k in range(1, d + 1) if d - k in mine), None)
+            if off is not None and off - 1 < c.min_consecutive_off:
+                return False
+        if d in self.weekend_of:
+            k = self.weekend_of[d]
+            done = self.weekends_worked[person.id] | {k}
+            if c.max_weekends is not None and len(done) > c.max_weekends:
+                return False
+            n = c.weekend_off_every
+            if n is not None and any(all(j in done for j in range(s, s + n)) for s in range(k - n + 1, k + 1)):
+                return False
+        need = self.problem.rules.weekly_rest_minutes
+        if need is not None and d >= 6:
+            trial = dict(mine)
+            trial[d] = (code, None)
+            if not any(self._is_rest_day(person, e, trial) for e in range(d - 6, d + 1)):
+                return False
+        return True
+
+    def take(self, person: Staff, d: int, code: str, route: str | None) -> None:
+        self.worked[person.id][d] = (code, route)
+        self.minutes[person.id] += self.shift[code].minutes
+        self.count[person.id, code] += 1
+        if route is not None:
+            self.route_carers[route].add(person.id)
+        if d in self.weekend_of:
+            self.weekends_worked[person.id].add(self.weekend_of[d])
+
+    def score(self, person: Staff, d: int, code: str, route: str | None) -> float:
+        """Lower is better: wishes broken, hours already above target, a new face on the route."""
+        w = self.problem.weights
+        cost = 0.0
+        for shift, rte, weight in self.avoid.get((person.id, d), []):
+            if (shift in (None, code)) and (rte in (None, route)):
+                cost += weight
+        for shift, rte, weight in self.want.get((person.id, d), []):
+            if not ((shift in (None, code)) and (rte in (None, route))):
+                cost += weight
+        if route is not None:
+            the_route = next(r for r in self.problem.routes if r.id == route)
+            carers = self.route_carers[route]
+            if carers and person.id not in carers:
+                cost += w.continuity
+            if (person.favourite_routes or person.favourite_districts) and not (
+                route in person.favourite_routes or the_route.district in person.favourite_districts
+            ):
+                cost += w.route_not_favourite
+        target = self.target[person.id]
+        if target is not None:
+            # Hours still owed, relative to the days left: people behind their target go first.
+            left = len(self.dates) - d
+            owed = (target - self.minutes[person.id]) / max(1, left)
+            cost -= owed / 60.0 * max(1, w.contract_hour)
+        return cost
+
+
+def greedy_rota(problem: Problem) -> list[Assignment]:
+    """A quick rota that keeps the backward-checkable hard rules; a starting point, not an answer."""
+    state = _State(problem)
+    people = {p.id: p for p in problem.staff}
+    cover = resolve_cover(problem)
+    locks = defaultdict(list)
+    for lock in problem.locks:
+        if lock.shift is not None:
+            locks[problem.horizon.index(lock.date)].append(lock)
+    picks = defaultdict(list)
+    for pick in problem.self_picks:
+        picks[problem.horizon.index(pick.date)].append(pick)
+    for d, day in enumerate(state.dates):
+        for lock in locks[d]:
+            assert lock.shift is not None
+            state.take(people[lock.staff], d, lock.shift, lock.route)
+        taken_routes = {(r, c) for c, r in (state.worked[p].get(d, (None, None)) for p in people) if r}
+        for pick in picks[d]:
+            person = people[pick.staff]
+            if (pick.route, pick.shift) in taken_routes and pick.route is not None:
+                continue
+            if state.can_work(person, d, pick.shift):
+                state.take(person, d, pick.shift, pick.route)
+                if pick.route:
+                    taken_routes.add((pick.route, pick.shift))
+        _fill(problem, state, d, _route_slots(problem, day, state, taken_routes))
+        _fill(problem, state, d, _cover_slots(problem, day, d, state, cover))
+    return [
+        Assignment(staff=pid, date=state.dates[d], shift=code, route=route)
+        for pid, days in state.worked.items()
+        for d, (code, route) in sorted(days.items())
+    ]
+
+
+def _fill(problem: Problem, state: _State, d: int, slots: list[tuple[str, str | None, list[str]]]) -> None:
+    """Give each slot to the best-fitting person who may still take it."""
+    for code, route, skills in slots:
+        candidates = [
+            p
+            for p in problem.staff
+            if (not skills or any(s in p.skills for s in skills)) and state.can_work(p, d, code)
+        ]
+        if candidates:
+            best = min(candidates, key=lambda p: (state.score(p, d, code, route), p.id))
+            state.take(best, d, code, route)
+
+
+def _route_slots(
+    problem: Problem, day: dt.date, state: _State, taken_routes: set[tuple[str, str]]
+) -> list[tuple[str, str | None, list[str]]]:
+    """The open route slots of the day, those needing the scarcest skills first."""
+    slots: list[tuple[str, str | None, list[str]]] = []
+    for route in problem.routes:
+        if day.weekday() not in route.weekdays:
+            continue
+        for code in route.shifts:
+            if (route.id, code) not in taken_routes:
+                slots.append((code, route.id, list(route.skills) or list(state.shift[code].skills)))
+    slots.sort(key=lambda s: (len(s[2]) == 0, len(s[2])))
+    return slots
+
+
+def _cover_slots(
+    problem: Problem, day: dt.date, d: int, state: _State, cover: dict[tuple[dt.date, str, str | None], Cover]
+) -> list[tuple[str, str | None, list[str]]]:
+    """One slot per person still missing from a cover rule, skill rules first."""
+    people = {p.id: p for p in problem.staff}
+    on_shift: dict[str, list[str]] = defaultdict(list)
+    for pid, days in state.worked.items():
+        if d in days:
+            on_shift[days[d][0]].append(pid)
+    slots: list[tuple[str, str | None, list[str]]] = []
+    for (cday, code, skill), rule in sorted(cover.items(), key=lambda kv: (kv[0][2] is None, str(kv[0]))):
+        if cday != day or rule.weight_under == 0:
+            continue
+        have = sum(1 for pid in on_shift[code] if skill is None or skill in people[pid].skills)
+        slots.extend((code, None, [skill] if skill else []) for _ in range(max(0, rule.need - have)))
+    return slots
