@@ -33,7 +33,9 @@ def one_run(path: Path, time_limit: float, workers: int, seed: int) -> dict[str,
 
     problem = load_problem(path)
     trace: list[Progress] = []
-    solution = solve(problem, SolveParams(time_limit=time_limit, workers=workers, seed=seed, on_progress=trace.append))
+    solution = solve(
+        problem, SolveParams(time_limit=time_limit, workers=workers, seed=seed, on_progress=trace.append)
+    )
     within = next(
         (p.elapsed for p in trace if p.objective - p.bound <= 0.01 * max(1, abs(p.objective))),
         None,
@@ -59,7 +61,16 @@ def one_run(path: Path, time_limit: float, workers: int, seed: int) -> dict[str,
 
 
 def _in_subprocess(path: Path, time_limit: float, workers: int, seed: int) -> dict[str, Any]:
-    cmd = [sys.executable, "-m", "planner.example_bench", "--one", str(path), str(time_limit), str(workers), str(seed)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "planner.example_bench",
+        "--one",
+        str(path),
+        str(time_limit),
+        str(workers),
+        str(seed),
+    ]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT).stdout
     return dict(json.loads(out.strip().splitlines()[-1]))
 
@@ -92,7 +103,8 @@ def report(runs: list[dict[str, Any]], workers: int, command: str) -> str:
         f"Command: `{command}` — {dt.date.today().isoformat()}, {_machine()}, OR-Tools {ortools_version}, "
         f"{workers} workers. 25 people, 56 days, 3 shift types, 13 routes. Each row is a separate process.",
         "",
-        "| seed | limit | status | objective | bound | gap | first rota | within 1 % of bound | peak memory | checker |",
+        "| seed | limit | status | objective | bound | gap | first rota | within 1 % of bound "
+        "| peak memory | checker |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
@@ -141,7 +153,10 @@ def main(argv: list[str] | None = None) -> int:
         for limit in args.limits.split(",")
         for seed in args.seeds.split(",")
     ]
-    command = f"python -m planner.example_bench --seeds {args.seeds} --workers {args.workers} --limits {args.limits}"
+    command = (
+        f"python -m planner.example_bench --seeds {args.seeds} "
+        f"--workers {args.workers} --limits {args.limits}"
+    )
     write_section(report(runs, args.workers, command))
     print(report(runs, args.workers, command))
     return 0

@@ -65,9 +65,15 @@ class _State:
             if prev is None:
                 continue
             before = self.shift[prev[0]]
-            if back == 1 and (code in before.forbidden_next or (before.code, code) in rules.forbidden_successions):
+            if back == 1 and (
+                code in before.forbidden_next or (before.code, code) in rules.forbidden_successions
+            ):
                 return False
-            if rules.min_rest_minutes is not None and before.start_minute is not None and shift.start_minute is not None:
+            if (
+                rules.min_rest_minutes is not None
+                and before.start_minute is not None
+                and shift.start_minute is not None
+            ):
                 gap = back * MINUTES_PER_DAY + shift.start_minute - before.start_minute - before.minutes
                 if gap < rules.min_rest_minutes:
                     return False
@@ -114,7 +120,9 @@ class _State:
             if c.max_weekends is not None and len(done) > c.max_weekends:
                 return False
             n = c.weekend_off_every
-            if n is not None and any(all(j in done for j in range(s, s + n)) for s in range(k - n + 1, k + 1)):
+            if n is not None and any(
+                all(j in done for j in range(s, s + n)) for s in range(k - n + 1, k + 1)
+            ):
                 return False
         need = self.problem.rules.weekly_rest_minutes
         if need is not None and d >= 6:

@@ -84,7 +84,9 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             self.first = elapsed
         if self.report is not None:
             self.report(
-                Progress(objective=round(self.objective_value), bound=self.best_objective_bound, elapsed=elapsed)
+                Progress(
+                    objective=round(self.objective_value), bound=self.best_objective_bound, elapsed=elapsed
+                )
             )
 
 
@@ -95,11 +97,12 @@ def _configure(solver: cp_model.CpSolver, params: SolveParams, time_limit: float
     solver.parameters.log_search_progress = params.log
 
 
-def _add_hint(v: Vars, hint: list[Assignment], params: SolveParams) -> None:
+def _add_hint(v: Vars, hint: list[Assignment], params: SolveParams) -> cp_model.CpSolver | None:
     """Warm start from a rota: unchanged cells stay where they are unless changing them pays.
 
     When the rota keeps every hard rule, every auxiliary variable is hinted too (CP-SAT then starts
-    from it as a first solution); otherwise only the shift and route choices are suggested.
+    from it as a first solution) and the solved completion is returned, so that a rota exists even if
+    the search finds nothing better in time; otherwise only the shift and route choices are suggested.
     """
     shifts = {(a.staff, a.date, a.shift) for a in hint}
     routes = {(a.staff, a.date, a.shift, a.route) for a in hint if a.route}
@@ -108,29 +111,32 @@ def _add_hint(v: Vars, hint: list[Assignment], params: SolveParams) -> None:
         chosen[var] = int((v.people[pi].id, v.dates[d], v.shifts[si].code) in shifts)
     for (pi, d, si, ri), var in v.y.items():
         chosen[var] = int((v.people[pi].id, v.dates[d], v.shifts[si].code, v.routes[ri].id) in routes)
-    full = _complete(v.cp, chosen, params)
-    for var, value in (full or chosen).items():
-        v.cp.add_hint(var, value)
+    completion = _complete(v.cp, chosen, params)
+    if completion is None:
+        for var, value in chosen.items():
+            v.cp.add_hint(var, value)
+        return None
+    for i in range(len(v.cp.proto.variables)):
+        var = v.cp.get_int_var_from_proto_index(i)
+        v.cp.add_hint(var, completion.value(var))
+    return completion
 
 
 def _complete(
     cp: cp_model.CpModel, chosen: dict[cp_model.IntVar, int], params: SolveParams
-) -> dict[cp_model.IntVar, int] | None:
-    """Values for every variable given the decision values, or None if they break a hard rule."""
+) -> cp_model.CpSolver | None:
+    """Solve the model with the decisions fixed (variable indexes are those of `cp`), or None if they
+    break a hard rule."""
     fixed = cp.clone()
     for var, value in chosen.items():
-        twin = fixed.get_bool_var_from_proto_index(var.index)
-        fixed.add(twin == value)
+        fixed.add(fixed.get_bool_var_from_proto_index(var.index) == value)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = params.seed
     solver.parameters.max_time_in_seconds = max(0.5, params.time_limit / 10)
     if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    return {
-        cp.get_int_var_from_proto_index(i): solver.value(fixed.get_int_var_from_proto_index(i))
-        for i in range(len(cp.proto.variables))
-    }
+    return solver
 
 
 def solve(problem: Problem, params: SolveParams) -> Solution:
@@ -138,17 +144,22 @@ def solve(problem: Problem, params: SolveParams) -> Solution:
     started = time.perf_counter()
     v = build(problem)
     # Start from the previous rota when given (minimal change), else from a quick greedy rota.
-    _add_hint(v, params.hint if params.hint is not None else greedy_rota(problem), params)
+    start = _add_hint(v, params.hint if params.hint is not None else greedy_rota(problem), params)
+    start_time = time.perf_counter() - started
     solver = cp_model.CpSolver()
     _configure(solver, params, params.time_limit - (time.perf_counter() - started))
     progress = _Progress(started, params.on_progress)
     code = solver.solve(v.cp, progress)
     status = _STATUS.get(code, "UNKNOWN")
     if status in ("OPTIMAL", "FEASIBLE"):
-        solution = _read_rota(problem, v, solver, status)
+        solution = _read_rota(problem, v, solver, status, solver.best_objective_bound)
     elif status == "INFEASIBLE":
         remaining = max(5.0, params.time_limit - (time.perf_counter() - started))
         solution = Solution(status="INFEASIBLE", conflicts=explain_infeasibility(problem, params, remaining))
+    elif start is not None:
+        # The search found nothing in time, but the starting rota keeps every hard rule: return it.
+        solution = _read_rota(problem, v, start, "FEASIBLE", solver.best_objective_bound)
+        progress.first = start_time
     else:
         solution = Solution(status="UNKNOWN")
     solution.wall_time = time.perf_counter() - started
@@ -156,7 +167,9 @@ def solve(problem: Problem, params: SolveParams) -> Solution:
     return solution
 
 
-def _read_rota(problem: Problem, v: Vars, solver: cp_model.CpSolver, status: str) -> Solution:
+def _read_rota(
+    problem: Problem, v: Vars, solver: cp_model.CpSolver, status: str, bound: float
+) -> Solution:
     route_of: dict[tuple[int, int, int], int] = {}
     for (pi, d, si, ri), var in v.y.items():
         if solver.boolean_value(var):
@@ -190,7 +203,7 @@ def _read_rota(problem: Problem, v: Vars, solver: cp_model.CpSolver, status: str
                 )
             )
     objective = round(solver.objective_value)
-    bound = solver.best_objective_bound
+    bound = min(bound, objective)
     return Solution(
         status=status,  # type: ignore[arg-type]
         objective=objective,
@@ -209,7 +222,11 @@ def explain_infeasibility(problem: Problem, params: SolveParams, time_limit: flo
     guards = list(v.guards.values())
     core = _core(v, [g.literal for g in guards], params, time_limit)
     if core is None:
-        return [Conflict(staff=None, rules=[], explanation="the hard rules cannot all hold (no smaller cause found)")]
+        return [
+            Conflict(
+                staff=None, rules=[], explanation="the hard rules cannot all hold (no smaller cause found)"
+            )
+        ]
     chosen = [g for g in guards if g.literal.index in core]
     by_staff: dict[str | None, list[str]] = defaultdict(list)
     for guard in chosen:
@@ -218,7 +235,13 @@ def explain_infeasibility(problem: Problem, params: SolveParams, time_limit: flo
     if len(by_staff) == 1:
         staff, rules = next(iter(by_staff.items()))
         who = names.get(staff or "", "the team")
-        return [Conflict(staff=staff, rules=rules, explanation=f"{who}: these rules cannot all hold: " + "; ".join(rules))]
+        return [
+            Conflict(
+                staff=staff,
+                rules=rules,
+                explanation=f"{who}: these rules cannot all hold: " + "; ".join(rules),
+            )
+        ]
     parts = [f"{names.get(s or '', 'team')}: {', '.join(r)}" for s, r in by_staff.items()]
     return [
         Conflict(
@@ -229,7 +252,9 @@ def explain_infeasibility(problem: Problem, params: SolveParams, time_limit: flo
     ]
 
 
-def _core(v: Vars, literals: list[cp_model.IntVar], params: SolveParams, time_limit: float) -> set[int] | None:
+def _core(
+    v: Vars, literals: list[cp_model.IntVar], params: SolveParams, time_limit: float
+) -> set[int] | None:
     """A small set of guard literal indexes that cannot all be true (deletion-minimised when cheap)."""
     deadline = time.perf_counter() + time_limit
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -111,7 +111,11 @@ class Contract(_Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> Contract:
-        if self.min_minutes is not None and self.max_minutes is not None and self.min_minutes > self.max_minutes:
+        if (
+            self.min_minutes is not None
+            and self.max_minutes is not None
+            and self.min_minutes > self.max_minutes
+        ):
             raise ValueError(f"min_minutes {self.min_minutes} exceeds max_minutes {self.max_minutes}")
         if (
             self.min_consecutive_work is not None
@@ -193,7 +197,7 @@ class Cover(_Strict):
         return self
 
 
-class WishKind(str, Enum):
+class WishKind(StrEnum):
     want = "want"
     avoid = "avoid"
     veto = "veto"
@@ -359,7 +363,11 @@ class Problem(_Strict):
         for a, b in self.rules.forbidden_successions:
             known("rules.forbidden_successions", a, shifts, "shift")
             known("rules.forbidden_successions", b, shifts, "shift")
-        for field, records in (("wishes", self.wishes), ("self_picks", self.self_picks), ("locks", self.locks)):
+        for field, records in (
+            ("wishes", self.wishes),
+            ("self_picks", self.self_picks),
+            ("locks", self.locks),
+        ):
             for i, rec in enumerate(records):
                 path = f"{field}[{i}]"
                 known(f"{path}.staff", rec.staff, people, "staff id")
@@ -372,7 +380,8 @@ class Problem(_Strict):
             for staff_id, count in sorted(vetoes.items()):
                 if count > self.rules.max_vetoes:
                     errors.append(
-                        f"wishes: staff {staff_id!r} has {count} veto days, at most {self.rules.max_vetoes} allowed"
+                        f"wishes: staff {staff_id!r} has {count} veto days, "
+                        f"at most {self.rules.max_vetoes} allowed"
                     )
         levels = Counter((c.shift, c.skill, c.date, c.weekday) for c in self.cover)
         for (shift, skill, day, weekday), count in levels.items():
@@ -394,4 +403,3 @@ def _unique(errors: list[str], field: str, values: list[str], key: str) -> None:
     for value, count in Counter(values).items():
         if count > 1:
             errors.append(f"{field}: duplicate {key} {value!r}")
-

@@ -36,26 +36,57 @@ def problems(draw: st.DrawFn) -> Problem:
             contract["weekly_hours"] = draw(st.sampled_from([24, 30, 37]))
         if draw(st.booleans()):
             contract["weekend_off_every"] = 2
-        staff.append({"id": f"p{i}", "skills": draw(st.lists(st.sampled_from(SKILLS), max_size=2, unique=True)),
-                      "contract": contract})
+        staff.append(
+            {
+                "id": f"p{i}",
+                "skills": draw(st.lists(st.sampled_from(SKILLS), max_size=2, unique=True)),
+                "contract": contract,
+            }
+        )
     ids = [s["id"] for s in staff]
     date = st.sampled_from(dates).map(dt.date.isoformat)
-    wishes = draw(st.lists(st.fixed_dictionaries({
-        "staff": st.sampled_from(ids), "date": date, "kind": st.sampled_from(["want", "avoid"]),
-        "shift": st.sampled_from([None, "dag", "aften", "nat"]), "weight": st.integers(1, 5)}), max_size=6))
+    wishes = draw(
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    "staff": st.sampled_from(ids),
+                    "date": date,
+                    "kind": st.sampled_from(["want", "avoid"]),
+                    "shift": st.sampled_from([None, "dag", "aften", "nat"]),
+                    "weight": st.integers(1, 5),
+                }
+            ),
+            max_size=6,
+        )
+    )
     vetoes = draw(st.lists(st.tuples(st.sampled_from(ids), date), max_size=2, unique=True))
     wishes += [{"staff": s, "date": d, "kind": "veto"} for s, d in vetoes]
-    locks = draw(st.lists(st.fixed_dictionaries({
-        "staff": st.sampled_from(ids), "date": date, "shift": st.sampled_from([None, "dag"])}),
-        max_size=2, unique_by=lambda lock: (lock["staff"], lock["date"])))
+    locks = draw(
+        st.lists(
+            st.fixed_dictionaries(
+                {"staff": st.sampled_from(ids), "date": date, "shift": st.sampled_from([None, "dag"])}
+            ),
+            max_size=2,
+            unique_by=lambda lock: (lock["staff"], lock["date"]),
+        )
+    )
     routes = [{"id": "r1", "district": "Uldum", "shifts": ["dag"]}, {"id": "r2", "shifts": ["aften"]}]
-    cover = [{"shift": s, "need": draw(st.integers(0, 2)), "weight_over": draw(st.integers(0, 2))}
-             for s in ("dag", "nat")]
-    return Problem.model_validate({
-        "horizon": {"start": MONDAY.isoformat(), "days": days},
-        "shift_types": SHIFTS, "staff": staff, "routes": routes, "cover": cover,
-        "wishes": wishes, "locks": locks, "rules": {"max_vetoes": None},
-    })
+    cover = [
+        {"shift": s, "need": draw(st.integers(0, 2)), "weight_over": draw(st.integers(0, 2))}
+        for s in ("dag", "nat")
+    ]
+    return Problem.model_validate(
+        {
+            "horizon": {"start": MONDAY.isoformat(), "days": days},
+            "shift_types": SHIFTS,
+            "staff": staff,
+            "routes": routes,
+            "cover": cover,
+            "wishes": wishes,
+            "locks": locks,
+            "rules": {"max_vetoes": None},
+        }
+    )
 
 
 @settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])

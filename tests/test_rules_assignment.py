@@ -31,8 +31,12 @@ def test_route_only_on_its_weekdays() -> None:
 
 def test_days_off_absence_and_veto() -> None:
     staff = [
-        {"id": "mette", "days_off": [day(0).isoformat()], "weekdays_off": [1],
-         "absences": [{"start": day(2).isoformat(), "end": day(3).isoformat(), "reason": "ferie"}]},
+        {
+            "id": "mette",
+            "days_off": [day(0).isoformat()],
+            "weekdays_off": [1],
+            "absences": [{"start": day(2).isoformat(), "end": day(3).isoformat(), "reason": "ferie"}],
+        },
     ]
     wishes = [{"staff": "mette", "date": day(4).isoformat(), "kind": "veto"}]
     problem = tiny(staff=staff, wishes=wishes, cover=[{"shift": "dag", "need": 1}])

@@ -57,7 +57,9 @@ def test_min_consecutive_days_off() -> None:
 def test_max_weekends_and_every_other_weekend_off() -> None:
     horizon = {"start": day(0).isoformat(), "days": 21}
     cover = every_day(21)
-    most = solve_checked(tiny(horizon=horizon, shift_types=ONE_DAY_SHIFT, staff=person(max_weekends=1), cover=cover))
+    most = solve_checked(
+        tiny(horizon=horizon, shift_types=ONE_DAY_SHIFT, staff=person(max_weekends=1), cover=cover)
+    )
     assert most.objective == 4 * 100  # two weekends of two days stay empty
     every = solve_checked(
         tiny(horizon=horizon, shift_types=ONE_DAY_SHIFT, staff=person(weekend_off_every=2), cover=cover)
@@ -68,7 +70,11 @@ def test_max_weekends_and_every_other_weekend_off() -> None:
 
 def test_weekend_cut_by_horizon_edge_still_counts() -> None:
     horizon = {"start": day(6).isoformat(), "days": 7}  # Sunday … Saturday
-    problem = tiny(horizon=horizon, shift_types=ONE_DAY_SHIFT, staff=person(max_weekends=1),
-                   cover=[{"shift": "dag", "need": 1}])
+    problem = tiny(
+        horizon=horizon,
+        shift_types=ONE_DAY_SHIFT,
+        staff=person(max_weekends=1),
+        cover=[{"shift": "dag", "need": 1}],
+    )
     solution = solve_checked(problem)
     assert solution.objective == 100  # the lone Sunday and the lone Saturday are two weekends

@@ -10,7 +10,9 @@ def test_want_and_avoid_shift_are_granted_when_free() -> None:
         {"staff": "mette", "date": day(0).isoformat(), "kind": "want", "shift": "aften", "weight": 5},
         {"staff": "ali", "date": day(0).isoformat(), "kind": "avoid", "shift": "dag", "weight": 3},
     ]
-    solution = solve_checked(tiny(wishes=wishes, cover=[{"shift": "dag", "date": day(0).isoformat(), "need": 1}]))
+    solution = solve_checked(
+        tiny(wishes=wishes, cover=[{"shift": "dag", "date": day(0).isoformat(), "need": 1}])
+    )
     assert works(solution, "mette", day(0)) == "aften"
     # Someone must take the day shift: Ali breaking his avoid costs 3, Mette losing her evening 5.
     assert solution.objective == 3
@@ -55,7 +57,10 @@ def test_contract_target_costs_per_started_hour() -> None:
     # 37 h/week over one week: target 2220 min. Exactly 4 day shifts (1920) leave 300 min = 5 started
     # hours below, minus a 60 min tolerance: 4 hours, × weight 5 = 20. Five shifts: 180 over → 2 h → 10.
     staff = [
-        {"id": "mette", "contract": {"weekly_hours": 37, "target_tolerance_minutes": 60, "max_minutes": 1920}},
+        {
+            "id": "mette",
+            "contract": {"weekly_hours": 37, "target_tolerance_minutes": 60, "max_minutes": 1920},
+        },
         {"id": "ali", "contract": {"weekly_hours": 37, "target_tolerance_minutes": 60}},
     ]
     weights = {"contract_hour": 5, "continuity": 0, "fairness": 0, "route_not_favourite": 0}
@@ -89,7 +94,10 @@ def test_continuity_prefers_the_same_carer() -> None:
 
 
 def test_route_favourites() -> None:
-    routes = [{"id": "r1", "district": "Uldum", "shifts": ["dag"]}, {"id": "r2", "district": "Tørring", "shifts": ["dag"]}]
+    routes = [
+        {"id": "r1", "district": "Uldum", "shifts": ["dag"]},
+        {"id": "r2", "district": "Tørring", "shifts": ["dag"]},
+    ]
     staff = [{"id": "mette", "favourite_districts": ["Uldum"]}, {"id": "ali", "favourite_routes": ["r2"]}]
     weights = {"contract_hour": 0, "continuity": 0, "fairness": 0, "route_not_favourite": 3}
     solution = solve_checked(tiny(routes=routes, staff=staff, weights=weights))

@@ -48,7 +48,8 @@ def penalize_cover(v: Vars) -> None:
         what = _label(code, skill)
         if rule.weight_under and rule.need > 0:
             under = v.cp.new_int_var(0, rule.need, f"under[{day},{what}]")
-            v.cp.add(under >= rule.need - count)
+            # Equalities, not just bounds: every rota the solver reports then costs exactly what it says.
+            v.cp.add_max_equality(under, [rule.need - count, 0])
             v.soft(
                 Term(
                     "cover",
@@ -61,13 +62,15 @@ def penalize_cover(v: Vars) -> None:
             )
         if rule.weight_over and len(xs) > rule.need:
             over = v.cp.new_int_var(0, n_people, f"over[{day},{what}]")
-            v.cp.add(over >= count - rule.need)
+            v.cp.add_max_equality(over, [count - rule.need, 0])
             v.soft(
                 Term(
                     "cover",
                     rule.weight_over,
                     over,
-                    lambda n, day=day, what=what, need=rule.need: f"{day} {what}: {n} more than {need} needed",
+                    lambda n, day=day, what=what, need=rule.need: (
+                        f"{day} {what}: {n} more than {need} needed"
+                    ),
                     date=day,
                     shift=code,
                 )

@@ -59,12 +59,13 @@ def penalize_self_picks(v: Vars) -> None:
     """A slot the person claimed in the puzzle phase, and did not get, costs the pick's weight."""
     for pick in v.problem.self_picks:
         label = v.people[v.person_pos[pick.staff]].label
+        text = f"{label}, {pick.date}: own pick {_what(pick)} was changed"
         v.soft(
             Term(
                 "self_pick",
                 pick.weight,
                 1 - _wish_target(v, pick),
-                lambda n, text=f"{label}, {pick.date}: own pick {_what(pick)} was changed": text,
+                lambda n, text=text: text,
                 staff=pick.staff,
                 date=pick.date,
                 shift=pick.shift,
@@ -115,11 +116,10 @@ def penalize_continuity(v: Vars) -> None:
         serves = []
         for pi, ys in carers.items():
             c = v.cp.new_bool_var(f"serves[{v.people[pi].id},{route.id}]")
-            for y in ys:
-                v.cp.add_implication(y, c)
+            v.cp.add_max_equality(c, ys)
             serves.append(c)
         extra = v.cp.new_int_var(0, len(serves), f"extra_carers[{route.id}]")
-        v.cp.add(extra >= cp_model.LinearExpr.sum(serves) - 1)
+        v.cp.add_max_equality(extra, [cp_model.LinearExpr.sum(serves) - 1, 0])
         v.soft(
             Term(
                 "continuity",
@@ -144,6 +144,5 @@ def penalize_unfairness(v: Vars) -> None:
         return
     bound = max(sum(t.weight for t in terms) for terms in per_person.values())
     worst = v.cp.new_int_var(0, bound, "worst_unmet")
-    for terms in per_person.values():
-        v.cp.add(worst >= sum(t.weight * t.expr for t in terms))
+    v.cp.add_max_equality(worst, [sum(t.weight * t.expr for t in terms) for terms in per_person.values()])
     v.soft(Term("fairness", weight, worst, lambda n: f"the least-served person has {n} unmet wish weight"))

@@ -72,9 +72,12 @@ def penalize_contract_target(v: Vars) -> None:
             continue
         tol = person.contract.target_tolerance_minutes
         total = v.minutes(pi)
-        hours = v.cp.new_int_var(0, (target + 24 * 60 * v.days) // 60 + 1, f"off_target[{person.id}]")
-        v.cp.add(60 * hours >= total - (target + tol))
-        v.cp.add(60 * hours >= (target - tol) - total)
+        top = target + 24 * 60 * v.days
+        dev = v.cp.new_int_var(0, top, f"off_target_minutes[{person.id}]")
+        v.cp.add_max_equality(dev, [total - (target + tol), (target - tol) - total, 0])
+        hours = v.cp.new_int_var(0, top // 60 + 1, f"off_target_hours[{person.id}]")
+        v.cp.add(60 * hours >= dev)  # hours = ceil(dev / 60), exactly
+        v.cp.add(60 * hours <= dev + 59)
         v.soft(
             Term(
                 "contract",
