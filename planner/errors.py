@@ -14,3 +14,28 @@ class InputError(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+class NotFound(LookupError):
+    """An id that does not exist (or that this user may not know exists)."""
+
+    def __init__(self, what: str, key: object) -> None:
+        super().__init__(f"{what} {key!r} not found")
+        self.what = what
+        self.key = key
+
+
+class Conflict(Exception):
+    """The request clashes with the current state (a closed period, a stale version, a taken slot)."""
+
+
+class PeriodClosed(Conflict):
+    """Wishes and self-picks can no longer be changed by staff in this period."""
+
+
+class Forbidden(PermissionError):
+    """The user is signed in but may not do this (a staff member and another person's wishes)."""
+
+
+class Unauthorized(PermissionError):
+    """Wrong username or password, or a token that is unknown or expired."""

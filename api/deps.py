@@ -1,0 +1,55 @@
+"""FastAPI dependencies: a database session per request, the signed-in user, the job queue.
+
+`SessionDep`, `CurrentUser`, `PlannerUser` and `QueueDep` are the aliases routes declare; routes never
+open sessions or check tokens themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session
+
+from planner.auth import Actor, actor_for_token
+from planner.errors import Forbidden
+from planner.jobs import JobQueue
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token")
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request; whatever a failing request wrote is rolled back when it closes."""
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_current_user(session: SessionDep, token: Annotated[str, Depends(oauth2_scheme)]) -> Actor:
+    actor = actor_for_token(token, session=session)
+    session.rollback()  # end the read transaction before the route starts its own work
+    return actor
+
+
+CurrentUser = Annotated[Actor, Depends(get_current_user)]
+
+
+def get_planner(actor: CurrentUser) -> Actor:
+    if not actor.is_planner:
+        raise Forbidden("only planners may do this")
+    return actor
+
+
+PlannerUser = Annotated[Actor, Depends(get_planner)]
+
+
+def get_queue(request: Request) -> JobQueue:
+    queue: JobQueue = request.app.state.queue
+    return queue
+
+
+QueueDep = Annotated[JobQueue, Depends(get_queue)]

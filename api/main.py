@@ -1,0 +1,69 @@
+"""The FastAPI application: `create_app(engine=None, queue=None)`.
+
+Routers come from `api/routes/`, the error mapping from `api/errors.py`. The app's engine and job queue
+live on `app.state`; `pusleplan serve` builds both, tests pass their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy import Engine, text
+
+from api import errors
+from api.routes import auth, periods, rotas, solving, teams
+from planner.db import get_engine
+from planner.jobs import JobQueue, ProcessQueue
+
+
+def app_version() -> str:
+    try:
+        return version("pusleplan")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
+
+def create_app(engine: Engine | None = None, queue: JobQueue | None = None) -> FastAPI:
+    """The service on `engine` (default: `DATABASE_URL`). Without `queue`, solves run in a
+    `ProcessQueue` started with the app and stopped with it."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_queue = app.state.queue is None
+        if own_queue:
+            app.state.queue = ProcessQueue(app.state.engine)
+        try:
+            yield
+        finally:
+            if own_queue:
+                app.state.queue.shutdown()
+                app.state.queue = None
+
+    app = FastAPI(
+        title="pusleplan",
+        version=app_version(),
+        description="Self-scheduling rota planner for home-care teams: periods, wishes, solves, rotas.",
+        lifespan=lifespan,
+    )
+    app.state.engine = engine or get_engine()
+    app.state.queue = queue
+    errors.install(app)
+    for module in (auth, teams, periods, solving, rotas):
+        app.include_router(module.router)
+
+    @app.get("/health", tags=["service"])
+    def health() -> dict[str, Any]:
+        """Version and database status (200 even when the database is down: the body says so)."""
+        try:
+            with app.state.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            database = "ok"
+        except Exception as exc:
+            database = f"error: {type(exc).__name__}"
+        return {"status": "ok", "version": app_version(), "database": database}
+
+    return app

@@ -1,0 +1,98 @@
+"""Rotas: drafts and published, cell edits for the next re-solve, comparison, publishing, exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Response, status
+
+from api.deps import CurrentUser, PlannerUser, SessionDep
+from planner import services
+from planner.calendar import person_calendar
+from planner.models import CellEdit, LockPublic, Rota, RotaPublic, RotaSummary
+
+router = APIRouter(tags=["rotas"])
+
+
+def _public(rota: Rota) -> RotaPublic:
+    public = RotaPublic.model_validate(rota, from_attributes=True)
+    public.unfilled = [c for c in rota.coverage if c["need"] > c["assigned"]]
+    return public
+
+
+@router.get("/periods/{period_id}/rotas", response_model=list[RotaSummary])
+def list_rotas(period_id: int, session: SessionDep, actor: CurrentUser) -> Any:
+    """The period's rotas: every draft (planner) or the published one (staff)."""
+    return services.list_rotas(period_id, session=session, actor=actor)
+
+
+@router.get("/periods/{period_id}/rota", response_model=RotaPublic)
+def published_rota(period_id: int, session: SessionDep, actor: CurrentUser) -> Any:
+    """The period's published rota."""
+    return _public(services.published_rota(period_id, session=session, actor=actor))
+
+
+@router.get("/rotas/{rota_id}", response_model=RotaPublic)
+def get_rota(rota_id: int, session: SessionDep, actor: CurrentUser) -> Any:
+    """A rota: assignments, unfilled slots, penalties with explanations, fulfilment, coverage."""
+    return _public(services.get_rota(rota_id, session=session, actor=actor))
+
+
+@router.put("/rotas/{rota_id}/cells/{staff_id}/{day}", response_model=LockPublic)
+def edit_cell(
+    rota_id: int, staff_id: int, day: dt.date, edit: CellEdit, session: SessionDep, actor: PlannerUser
+) -> Any:
+    """Lock, change or clear one cell; the next re-solve keeps it (a lock of the period)."""
+    return services.edit_cell(rota_id, staff_id, day, edit, session=session, actor=actor)
+
+
+@router.get("/periods/{period_id}/locks", response_model=list[LockPublic])
+def list_locks(period_id: int, session: SessionDep, actor: PlannerUser) -> Any:
+    """The period's locked cells."""
+    return services.list_locks(period_id, session=session, actor=actor)
+
+
+@router.delete("/locks/{lock_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_lock(lock_id: int, session: SessionDep, actor: PlannerUser) -> None:
+    """Unlock a cell."""
+    services.delete_lock(lock_id, session=session, actor=actor)
+
+
+@router.get("/rotas/{rota_id}/compare/{other_id}")
+def compare(rota_id: int, other_id: int, session: SessionDep, actor: PlannerUser) -> dict[str, Any]:
+    """What differs between two rotas of a period."""
+    return services.compare_rotas(rota_id, other_id, session=session, actor=actor)
+
+
+@router.post("/rotas/{rota_id}/publish", response_model=RotaSummary)
+def publish(rota_id: int, session: SessionDep, actor: PlannerUser) -> Any:
+    """Publish a draft; an earlier published rota of the period is superseded (and kept)."""
+    return services.publish_rota(rota_id, session=session, actor=actor)
+
+
+@router.get("/rotas/{rota_id}/export.csv")
+def export_csv(
+    rota_id: int, session: SessionDep, actor: CurrentUser, excel: bool = False, staff_id: int | None = None
+) -> Response:
+    """The rota as CSV (`excel=true`: `;`, CRLF and BOM for Danish Excel); `staff_id` for one person."""
+    text = services.rota_export(rota_id, session=session, actor=actor, staff_id=staff_id, excel=excel)
+    name = f"rota-{rota_id}" + (f"-{staff_id}" if staff_id is not None else "") + ".csv"
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/periods/{period_id}/staff/{staff_id}/calendar.ics")
+def calendar(period_id: int, staff_id: int, session: SessionDep, actor: CurrentUser) -> Response:
+    """One person's shifts in the published rota as iCalendar (staff: your own)."""
+    person, problem, shifts, rota = services.person_shifts(period_id, staff_id, session=session, actor=actor)
+    assert rota.id is not None
+    body = person_calendar(problem, shifts, staff=person.code, rota_id=rota.id)
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="vagtplan-{person.code}.ics"'},
+    )

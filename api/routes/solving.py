@@ -1,0 +1,47 @@
+"""Solve jobs: start (202), follow, cancel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, status
+
+from api.deps import PlannerUser, QueueDep, SessionDep
+from planner import services
+from planner.models import SolveJobPublic, SolveRequest
+
+router = APIRouter(tags=["solving"])
+
+
+@router.post(
+    "/periods/{period_id}/solve", status_code=status.HTTP_202_ACCEPTED, response_model=SolveJobPublic
+)
+def start_solve(
+    period_id: int, session: SessionDep, actor: PlannerUser, queue: QueueDep, data: SolveRequest | None = None
+) -> Any:
+    """Start a solve of a closed period (or a re-solve from a draft with `from_rota`); returns the job."""
+    job = services.create_solve_job(period_id, data or SolveRequest(), session=session, actor=actor)
+    assert job.id is not None
+    queue.submit(job.id)
+    session.refresh(job)
+    return job
+
+
+@router.get("/periods/{period_id}/solve-jobs", response_model=list[SolveJobPublic])
+def list_jobs(period_id: int, session: SessionDep, actor: PlannerUser) -> Any:
+    """The period's solve jobs."""
+    return services.list_jobs(period_id, session=session, actor=actor)
+
+
+@router.get("/solve-jobs/{job_id}", response_model=SolveJobPublic)
+def get_job(job_id: int, session: SessionDep, actor: PlannerUser) -> Any:
+    """State and progress of a solve: elapsed seconds, best objective and bound so far."""
+    return services.get_job(job_id, session=session, actor=actor)
+
+
+@router.delete("/solve-jobs/{job_id}", response_model=SolveJobPublic)
+def cancel_job(job_id: int, session: SessionDep, actor: PlannerUser, queue: QueueDep) -> Any:
+    """Cancel a queued or running solve."""
+    job = services.cancel_job(job_id, session=session, actor=actor)
+    queue.cancel(job_id)
+    return job

@@ -1,0 +1,147 @@
+"""Teams and their set-up: staff, shift types, routes, cover rules, rules, accounts, agreements, audit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from fastapi import APIRouter, status
+
+from api.deps import CurrentUser, PlannerUser, SessionDep
+from planner import services
+from planner.models import (
+    AuditEntryPublic,
+    CoverRuleCreate,
+    CoverRulePublic,
+    RouteCreate,
+    RoutePublic,
+    RulesPublic,
+    RulesUpdate,
+    ShiftTypeCreate,
+    ShiftTypePublic,
+    StaffCreate,
+    StaffPublic,
+    StandingWishCreate,
+    StandingWishPublic,
+    TeamCreate,
+    TeamPublic,
+    UserCreate,
+    UserPublic,
+)
+
+router = APIRouter(tags=["teams"])
+
+
+@router.post("/teams", status_code=status.HTTP_201_CREATED, response_model=TeamPublic)
+def create_team(data: TeamCreate, session: SessionDep, actor: PlannerUser) -> Any:
+    """Create a team (with the Danish default rules); you become its planner."""
+    return services.create_team(data, session=session, actor=actor)
+
+
+@router.get("/teams", response_model=list[TeamPublic])
+def list_teams(session: SessionDep, actor: CurrentUser) -> Any:
+    """Your team."""
+    return services.list_teams(session=session, actor=actor)
+
+
+@router.get("/teams/{team_id}", response_model=TeamPublic)
+def get_team(team_id: int, session: SessionDep, actor: CurrentUser) -> Any:
+    """One team."""
+    return services.get_team(team_id, session=session, actor=actor)
+
+
+def _setup_routes(kind: str, path: str, create: type, public: type) -> None:
+    """List, create, read, replace and delete one kind of set-up record (planner writes, members read)."""
+
+    def list_items(team_id: int, session: SessionDep, actor: CurrentUser) -> Sequence[Any]:
+        return services.list_setup(kind, team_id, session=session, actor=actor)
+
+    def create_item(team_id: int, data: Any, session: SessionDep, actor: PlannerUser) -> Any:
+        return services.create_setup(kind, team_id, data, session=session, actor=actor)
+
+    def get_item(item_id: int, session: SessionDep, actor: CurrentUser) -> Any:
+        return services.get_setup(kind, item_id, session=session, actor=actor)
+
+    def update_item(item_id: int, data: Any, session: SessionDep, actor: PlannerUser) -> Any:
+        return services.update_setup(kind, item_id, data, session=session, actor=actor)
+
+    def delete_item(item_id: int, session: SessionDep, actor: PlannerUser) -> None:
+        services.delete_setup(kind, item_id, session=session, actor=actor)
+
+    def doc(fn: Callable[..., Any], text: str) -> Callable[..., Any]:
+        fn.__doc__ = text
+        fn.__name__ = f"{fn.__name__}_{path.replace('-', '_')}"
+        if "data" in fn.__annotations__:
+            # The body model differs per kind; a string annotation could not name it from here.
+            fn.__annotations__["data"] = create
+        return fn
+
+    router.get(f"/teams/{{team_id}}/{path}", response_model=list[public])(
+        doc(list_items, f"List the team's {kind} records.")
+    )
+    router.post(f"/teams/{{team_id}}/{path}", status_code=201, response_model=public)(
+        doc(create_item, f"Add a {kind}.")
+    )
+    router.get(f"/{path}/{{item_id}}", response_model=public)(doc(get_item, f"One {kind}."))
+    router.put(f"/{path}/{{item_id}}", response_model=public)(doc(update_item, f"Replace a {kind}."))
+    router.delete(f"/{path}/{{item_id}}", status_code=204)(doc(delete_item, f"Delete a {kind}."))
+
+
+_setup_routes("staff", "staff", StaffCreate, StaffPublic)
+_setup_routes("shift type", "shift-types", ShiftTypeCreate, ShiftTypePublic)
+_setup_routes("route", "routes", RouteCreate, RoutePublic)
+_setup_routes("cover rule", "cover", CoverRuleCreate, CoverRulePublic)
+
+
+@router.get("/teams/{team_id}/rules", response_model=RulesPublic)
+def get_rules(team_id: int, session: SessionDep, actor: CurrentUser) -> Any:
+    """The team's working-time rules and soft-rule weights."""
+    return services.get_rules(team_id, session=session, actor=actor)
+
+
+@router.put("/teams/{team_id}/rules", response_model=RulesPublic)
+def update_rules(team_id: int, data: RulesUpdate, session: SessionDep, actor: PlannerUser) -> Any:
+    """Replace the team's rules."""
+    return services.update_rules(team_id, data, session=session, actor=actor)
+
+
+@router.post("/teams/{team_id}/users", status_code=201, response_model=UserPublic)
+def create_user(team_id: int, data: UserCreate, session: SessionDep, actor: PlannerUser) -> Any:
+    """Create an account (a planner, or a staff member's own)."""
+    return services.create_user(team_id, data, session=session, actor=actor)
+
+
+@router.get("/teams/{team_id}/users", response_model=list[UserPublic])
+def list_users(team_id: int, session: SessionDep, actor: PlannerUser) -> Any:
+    """The team's accounts."""
+    return services.list_users(team_id, session=session, actor=actor)
+
+
+@router.get("/teams/{team_id}/audit", response_model=list[AuditEntryPublic])
+def audit_log(team_id: int, session: SessionDep, actor: PlannerUser, limit: int = 200) -> Any:
+    """Who changed what and when, newest first."""
+    return services.audit_log(team_id, session=session, actor=actor, limit=min(max(limit, 1), 1000))
+
+
+@router.get("/teams/{team_id}/standing-wishes", response_model=list[StandingWishPublic])
+def list_standing_wishes(team_id: int, session: SessionDep, actor: CurrentUser) -> Any:
+    """Individual agreements: all of them (planner) or your own (staff)."""
+    return services.list_standing_wishes(team_id, session=session, actor=actor)
+
+
+@router.post("/standing-wishes", status_code=201, response_model=StandingWishPublic)
+def create_standing_wish(data: StandingWishCreate, session: SessionDep, actor: CurrentUser) -> Any:
+    """Propose (staff) or record (planner, approved at once) an individual agreement."""
+    return services.create_standing_wish(data, session=session, actor=actor)
+
+
+@router.post("/standing-wishes/{item_id}/approve", response_model=StandingWishPublic)
+def approve_standing_wish(item_id: int, session: SessionDep, actor: PlannerUser) -> Any:
+    """Approve an agreement: it is applied to every period opened from now on."""
+    return services.approve_standing_wish(item_id, session=session, actor=actor)
+
+
+@router.delete("/standing-wishes/{item_id}", status_code=204)
+def delete_standing_wish(item_id: int, session: SessionDep, actor: CurrentUser) -> None:
+    """End an agreement (staff: only a proposal not yet approved)."""
+    services.delete_standing_wish(item_id, session=session, actor=actor)

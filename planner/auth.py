@@ -1,0 +1,118 @@
+"""Passwords, bearer tokens and who may do what.
+
+Passwords are hashed with Argon2 (pwdlib). A bearer token is 32 random bytes; the database keeps only its
+SHA-256, so a copy of the database gives no usable token. `Actor` is the signed-in user as the services
+see it, and the `require_*` checks are the only place the role rules are written down.
+No FastAPI here: `api.deps` turns the `Authorization` header into an `Actor`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from pwdlib import PasswordHash
+from sqlmodel import Session, select
+
+from planner.errors import Forbidden, Unauthorized
+from planner.models import ApiToken, User, utcnow
+
+TOKEN_LIFETIME = dt.timedelta(hours=12)
+_hasher = PasswordHash.recommended()
+# Verifying against this when the user does not exist keeps the answer time the same either way.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking: a planner of `team_id`, or a staff member (`staff_id`) of `team_id`."""
+
+    user_id: int | None
+    username: str
+    role: str
+    team_id: int | None
+    staff_id: int | None
+
+    @property
+    def is_planner(self) -> bool:
+        return self.role == "planner"
+
+    @classmethod
+    def of(cls, user: User) -> Actor:
+        return cls(user.id, user.username, user.role, user.team_id, user.staff_id)
+
+    @classmethod
+    def system(cls, team_id: int | None = None) -> Actor:
+        """The service itself (demo set-up, solve jobs): a planner of every team."""
+        return cls(None, "system", "system", team_id, None)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    return _hasher.verify(password, password_hash)
+
+
+def new_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def sign_in(username: str, password: str, *, session: Session) -> str:
+    """A new bearer token for the user, or `Unauthorized`."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        _hasher.verify(password, _DUMMY_HASH)
+        raise Unauthorized("wrong username or password")
+    if not verify_password(password, user.password_hash):
+        raise Unauthorized("wrong username or password")
+    token = secrets.token_urlsafe(32)
+    assert user.id is not None
+    session.add(ApiToken(token_hash=_digest(token), user_id=user.id, expires_at=utcnow() + TOKEN_LIFETIME))
+    session.commit()
+    return token
+
+
+def actor_for_token(token: str, *, session: Session) -> Actor:
+    """The user a bearer token belongs to, or `Unauthorized`."""
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
+    if row is None or row.expires_at <= utcnow():
+        raise Unauthorized("unknown or expired token")
+    user = session.get(User, row.user_id)
+    if user is None:
+        raise Unauthorized("unknown or expired token")
+    return Actor.of(user)
+
+
+# ---- the role rules ---------------------------------------------------------------------------------
+
+
+def require_planner(actor: Actor, team_id: int) -> None:
+    """Planners may do everything in their own team."""
+    if actor.role == "system":
+        return
+    if not actor.is_planner or actor.team_id != team_id:
+        raise Forbidden("only the team's planner may do this")
+
+
+def require_member(actor: Actor, team_id: int) -> None:
+    """Anyone in the team (planner or staff) may read what the team shares."""
+    if actor.role == "system":
+        return
+    if actor.team_id != team_id:
+        raise Forbidden("you are not a member of this team")
+
+
+def require_self_or_planner(actor: Actor, team_id: int, staff_id: int) -> None:
+    """A staff member may act for themselves only; the planner for everyone in the team."""
+    if actor.role == "system" or (actor.is_planner and actor.team_id == team_id):
+        return
+    if actor.team_id != team_id or actor.staff_id != staff_id:
+        raise Forbidden("staff may only see and change their own wishes and picks")

@@ -1,0 +1,330 @@
+"""Between the stored data and the solver: a `solver.Problem` from the rows of a period, rows from a
+`Problem` (the demo import), and a stored `Rota` from a `Solution`.
+
+The solver identifies people, shifts and routes by their codes; the database by integer ids. This module
+is the one place that translates. No FastAPI, and no decisions about who may do what.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel import Session, select
+
+from planner.errors import NotFound
+from planner.io import input_error
+from planner.models import (
+    CoverRule,
+    Lock,
+    Period,
+    Rota,
+    Route,
+    Rules,
+    SelfPick,
+    ShiftType,
+    Staff,
+    Team,
+    Wish,
+)
+from solver.problem import Problem
+from solver.solution import Assignment, Solution
+
+
+def team_rows(
+    session: Session, team_id: int
+) -> tuple[list[Staff], list[ShiftType], list[Route], list[CoverRule]]:
+    staff = list(session.exec(select(Staff).where(Staff.team_id == team_id).order_by(Staff.id)))  # type: ignore[arg-type]
+    shifts = list(session.exec(select(ShiftType).where(ShiftType.team_id == team_id).order_by(ShiftType.id)))  # type: ignore[arg-type]
+    routes = list(session.exec(select(Route).where(Route.team_id == team_id).order_by(Route.id)))  # type: ignore[arg-type]
+    cover = list(session.exec(select(CoverRule).where(CoverRule.team_id == team_id).order_by(CoverRule.id)))  # type: ignore[arg-type]
+    return staff, shifts, routes, cover
+
+
+def team_rules(session: Session, team_id: int) -> Rules:
+    rules = session.exec(select(Rules).where(Rules.team_id == team_id)).first()
+    return rules if rules is not None else Rules(team_id=team_id)
+
+
+def build_problem(
+    session: Session,
+    period: Period,
+    *,
+    keep: Iterable[Assignment] = (),
+    keep_weight: int = 5,
+) -> Problem:
+    """The period as the solver sees it. `keep` (a draft's assignments) become self-picks of weight
+    `keep_weight`, so a re-solve changes as few cells as it can (minimal change); a person's own
+    self-pick or a planner's lock on the same day wins over a kept cell."""
+    assert period.id is not None
+    team = session.get(Team, period.team_id)
+    if team is None:
+        raise NotFound("team", period.team_id)
+    staff, shifts, routes, cover = team_rows(session, period.team_id)
+    rules = team_rules(session, period.team_id)
+    code = {s.id: s.code for s in staff}
+    first = period.start
+    last = first + dt.timedelta(days=period.days - 1)
+
+    def inside(day: str | dt.date) -> bool:
+        value = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
+        return first <= value <= last
+
+    wishes = session.exec(select(Wish).where(Wish.period_id == period.id).order_by(Wish.id)).all()  # type: ignore[arg-type]
+    picks = session.exec(select(SelfPick).where(SelfPick.period_id == period.id).order_by(SelfPick.id)).all()  # type: ignore[arg-type]
+    locks = session.exec(select(Lock).where(Lock.period_id == period.id).order_by(Lock.id)).all()  # type: ignore[arg-type]
+    taken = {(code[p.staff_id], p.date) for p in picks} | {(code[lk.staff_id], lk.date) for lk in locks}
+    kept = [
+        {"staff": a.staff, "date": a.date, "shift": a.shift, "route": a.route, "weight": keep_weight}
+        for a in keep
+        if (a.staff, a.date) not in taken and keep_weight > 0
+    ]
+    data: dict[str, Any] = {
+        "name": f"{team.name} — {period.name}" if period.name else team.name,
+        "horizon": {"start": first, "days": period.days, "public_holidays": period.public_holidays},
+        "shift_types": [
+            {
+                "code": s.code,
+                "name": s.name,
+                "start": s.start,
+                "minutes": s.minutes,
+                "skills": s.skills,
+                "forbidden_next": s.forbidden_next,
+            }
+            for s in shifts
+        ],
+        "staff": [
+            {
+                "id": s.code,
+                "name": s.name,
+                "skills": s.skills,
+                "contract": s.contract,
+                "days_off": [d for d in s.days_off if inside(d)],
+                "weekdays_off": s.weekdays_off,
+                "absences": s.absences,
+                "favourite_routes": s.favourite_routes,
+                "favourite_districts": s.favourite_districts,
+            }
+            for s in staff
+        ],
+        "routes": [
+            {
+                "id": r.code,
+                "name": r.name,
+                "district": r.district,
+                "skills": r.skills,
+                "shifts": r.shifts,
+                "weekdays": r.weekdays,
+                "weight_unfilled": r.weight_unfilled,
+            }
+            for r in routes
+        ],
+        "cover": [
+            {
+                "shift": c.shift,
+                "skill": c.skill,
+                "date": c.date,
+                "weekday": c.weekday,
+                "need": c.need,
+                "weight_under": c.weight_under,
+                "weight_over": c.weight_over,
+            }
+            for c in cover
+            if c.date is None or inside(c.date)
+        ],
+        "rules": {
+            "min_rest_minutes": rules.min_rest_minutes,
+            "weekly_rest_minutes": rules.weekly_rest_minutes,
+            "max_average_weekly_hours": rules.max_average_weekly_hours,
+            "max_vetoes": rules.max_vetoes,
+            "forbidden_successions": rules.forbidden_successions,
+        },
+        "weights": {
+            "contract_hour": rules.weight_contract_hour,
+            "continuity": rules.weight_continuity,
+            "fairness": rules.weight_fairness,
+            "route_not_favourite": rules.weight_route_not_favourite,
+        },
+        "wishes": [
+            {
+                "staff": code[w.staff_id],
+                "date": w.date,
+                "kind": w.kind,
+                "shift": w.shift,
+                "route": w.route,
+                "weight": w.weight,
+            }
+            for w in wishes
+        ],
+        "self_picks": [
+            {
+                "staff": code[p.staff_id],
+                "date": p.date,
+                "shift": p.shift,
+                "route": p.route,
+                "weight": p.weight,
+            }
+            for p in picks
+        ]
+        + kept,
+        "locks": [
+            {"staff": code[lk.staff_id], "date": lk.date, "shift": lk.shift, "route": lk.route}
+            for lk in locks
+        ],
+    }
+    try:
+        return Problem.model_validate(data)
+    except ValidationError as exc:
+        raise input_error(exc, source="team") from None
+
+
+def rota_from_solution(
+    period_id: int, problem: Problem, solution: Solution, *, job_id: int | None, from_rota: int | None
+) -> Rota:
+    """A new draft rota holding the solution and the problem it answers (for checks and exports)."""
+    dump = solution.model_dump(mode="json")
+    return Rota(
+        period_id=period_id,
+        state="draft",
+        job_id=job_id,
+        from_rota=from_rota,
+        status=solution.status,
+        objective=solution.objective,
+        best_bound=solution.best_bound,
+        wall_time=solution.wall_time,
+        problem=problem.model_dump(mode="json"),
+        assignments=dump["assignments"],
+        penalties=dump["penalties"],
+        fulfilment=dump["fulfilment"],
+        coverage=dump["coverage"],
+        conflicts=dump["conflicts"],
+    )
+
+
+def rota_problem(rota: Rota) -> Problem:
+    return Problem.model_validate(rota.problem)
+
+
+def rota_assignments(rota: Rota) -> list[Assignment]:
+    return [Assignment.model_validate(a) for a in rota.assignments]
+
+
+def import_problem(
+    session: Session, problem: Problem, *, team_name: str | None = None
+) -> tuple[Team, Period]:
+    """Store a whole problem file as a team with one period (state `draft`); the caller commits."""
+    team = Team(name=team_name or problem.name or "Team")
+    session.add(team)
+    session.flush()
+    assert team.id is not None
+    tid = team.id
+
+    def js(model: Any, *fields: str) -> dict[str, Any]:
+        dump = model.model_dump(mode="json")
+        return {f: dump[f] for f in fields}
+
+    for s in problem.shift_types:
+        session.add(
+            ShiftType(
+                team_id=tid,
+                code=s.code,
+                name=s.name,
+                start=s.start,
+                minutes=s.minutes,
+                **js(s, "skills", "forbidden_next"),
+            )
+        )
+    for r in problem.routes:
+        session.add(
+            Route(
+                team_id=tid,
+                code=r.id,
+                name=r.name,
+                district=r.district,
+                weight_unfilled=r.weight_unfilled,
+                **js(r, "skills", "shifts", "weekdays"),
+            )
+        )
+    for c in problem.cover:
+        session.add(CoverRule(team_id=tid, **c.model_dump()))
+    rules, weights = problem.rules, problem.weights
+    session.add(
+        Rules(
+            team_id=tid,
+            min_rest_minutes=rules.min_rest_minutes,
+            weekly_rest_minutes=rules.weekly_rest_minutes,
+            max_average_weekly_hours=rules.max_average_weekly_hours,
+            max_vetoes=rules.max_vetoes,
+            forbidden_successions=[list(pair) for pair in rules.forbidden_successions],
+            weight_contract_hour=weights.contract_hour,
+            weight_continuity=weights.continuity,
+            weight_fairness=weights.fairness,
+            weight_route_not_favourite=weights.route_not_favourite,
+        )
+    )
+    ids: dict[str, int] = {}
+    for p in problem.staff:
+        row = Staff(
+            team_id=tid,
+            code=p.id,
+            name=p.name,
+            **js(
+                p,
+                "skills",
+                "contract",
+                "days_off",
+                "weekdays_off",
+                "absences",
+                "favourite_routes",
+                "favourite_districts",
+            ),
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        ids[p.id] = row.id
+    h = problem.horizon
+    period = Period(
+        team_id=tid,
+        name=problem.name,
+        start=h.start,
+        days=h.days,
+        public_holidays=[d.isoformat() for d in h.public_holidays],
+    )
+    session.add(period)
+    session.flush()
+    assert period.id is not None
+    for w in problem.wishes:
+        session.add(
+            Wish(
+                period_id=period.id,
+                staff_id=ids[w.staff],
+                date=w.date,
+                kind=w.kind.value,
+                shift=w.shift,
+                route=w.route,
+                weight=w.weight,
+            )
+        )
+    for sp in problem.self_picks:
+        session.add(
+            SelfPick(
+                period_id=period.id,
+                staff_id=ids[sp.staff],
+                date=sp.date,
+                shift=sp.shift,
+                route=sp.route,
+                weight=sp.weight,
+            )
+        )
+    for lk in problem.locks:
+        session.add(
+            Lock(period_id=period.id, staff_id=ids[lk.staff], date=lk.date, shift=lk.shift, route=lk.route)
+        )
+    session.flush()
+    return team, period
+
+
+__all__ = ["build_problem", "import_problem", "rota_from_solution", "team_rows"]

@@ -1,0 +1,554 @@
+"""The stored data: one SQLModel family per entity (`XBase`, `XCreate`, `X(table=True)`, `XPublic`).
+
+Table models hold what is stored; `Create` models are what a client sends and are validated with the
+solver's own constraints (`solver.problem.Id`, `Contract`, `Absence`), so the API rejects with 422 what
+the solver would reject later. Lists and nested records are JSON columns. Datetimes are timezone-aware
+(stored as UTC); a deadline sent without a zone is Danish local time.
+The schema is created and changed only by the migrations in `planner/migrations/`.
+No FastAPI here, and no business rules: those live in `planner.services`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import field_validator, model_validator
+from sqlalchemy import JSON, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from solver.problem import Absence, Contract, Id
+
+PeriodState = Literal["draft", "open", "closed", "solved", "published"]
+JobState = Literal["queued", "running", "done", "failed", "cancelled"]
+RotaState = Literal["draft", "published", "superseded"]
+Role = Literal["planner", "staff"]
+WishKindName = Literal["want", "avoid", "veto"]
+
+
+LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
+
+
+def utcnow() -> dt.datetime:
+    """Now, timezone-aware in UTC (what every datetime column holds)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and value.utcoffset() is None:
+        return value.replace(tzinfo=LOCAL_ZONE)
+    return value
+
+
+def _json(default: Any = None, **kwargs: Any) -> Any:
+    factory = list if default is None else default
+    return Field(default_factory=factory, sa_type=JSON, **kwargs)
+
+
+def _weekdays(value: list[int]) -> list[int]:
+    for day in value:
+        if not 0 <= day <= 6:
+            raise ValueError(f"weekday must be 0 (Monday) … 6 (Sunday), got {day}")
+    return value
+
+
+# ---- team -------------------------------------------------------------------------------------------
+
+
+class TeamBase(SQLModel):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class TeamCreate(TeamBase):
+    pass
+
+
+class Team(TeamBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class TeamPublic(TeamBase):
+    id: int
+
+
+# ---- staff ------------------------------------------------------------------------------------------
+
+
+class StaffBase(SQLModel):
+    code: str = Field(min_length=1, max_length=64, description="The person's id in rotas and exports.")
+    name: str = Field(default="", max_length=200)
+
+
+class StaffCreate(StaffBase):
+    code: Id
+    skills: list[Id] = []
+    contract: Contract = Contract()
+    days_off: list[dt.date] = []
+    weekdays_off: list[int] = []
+    absences: list[Absence] = []
+    favourite_routes: list[Id] = []
+    favourite_districts: list[str] = []
+
+    _check_weekdays = field_validator("weekdays_off")(_weekdays)
+
+
+class Staff(StaffBase, table=True):
+    __table_args__ = (UniqueConstraint("team_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    skills: list[str] = _json()
+    contract: dict[str, Any] = _json(dict)
+    days_off: list[str] = _json()
+    weekdays_off: list[int] = _json()
+    absences: list[dict[str, Any]] = _json()
+    favourite_routes: list[str] = _json()
+    favourite_districts: list[str] = _json()
+
+
+class StaffPublic(StaffCreate):
+    id: int
+    team_id: int
+
+
+# ---- shift types, routes, cover ---------------------------------------------------------------------
+
+
+class ShiftTypeBase(SQLModel):
+    code: str = Field(min_length=1, max_length=64)
+    name: str = Field(default="", max_length=200)
+    start: dt.time | None = None
+    minutes: int = Field(gt=0, le=16 * 60)
+
+
+class ShiftTypeCreate(ShiftTypeBase):
+    code: Id
+    skills: list[Id] = []
+    forbidden_next: list[Id] = []
+
+
+class ShiftType(ShiftTypeBase, table=True):
+    __tablename__ = "shift_type"
+    __table_args__ = (UniqueConstraint("team_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    skills: list[str] = _json()
+    forbidden_next: list[str] = _json()
+
+
+class ShiftTypePublic(ShiftTypeCreate):
+    id: int
+    team_id: int
+
+
+class RouteBase(SQLModel):
+    code: str = Field(min_length=1, max_length=64)
+    name: str = Field(default="", max_length=200)
+    district: str = Field(default="", max_length=200)
+    weight_unfilled: int = Field(default=100, ge=0, le=1_000_000)
+
+
+class RouteCreate(RouteBase):
+    code: Id
+    skills: list[Id] = []
+    shifts: list[Id] = Field(min_length=1)
+    weekdays: list[int] = [0, 1, 2, 3, 4, 5, 6]
+
+    _check_weekdays = field_validator("weekdays")(_weekdays)
+
+
+class Route(RouteBase, table=True):
+    __table_args__ = (UniqueConstraint("team_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    skills: list[str] = _json()
+    shifts: list[str] = _json()
+    weekdays: list[int] = _json()
+
+
+class RoutePublic(RouteCreate):
+    id: int
+    team_id: int
+
+
+class CoverRuleBase(SQLModel):
+    shift: str = Field(min_length=1, max_length=64)
+    skill: str | None = Field(default=None, max_length=64)
+    date: dt.date | None = None
+    weekday: int | None = Field(default=None, ge=0, le=6)
+    need: int = Field(ge=0)
+    weight_under: int = Field(default=100, ge=0, le=1_000_000)
+    weight_over: int = Field(default=1, ge=0, le=1_000_000)
+
+
+class CoverRuleCreate(CoverRuleBase):
+    @model_validator(mode="after")
+    def _one_selector(self) -> CoverRuleCreate:
+        if self.date is not None and self.weekday is not None:
+            raise ValueError("give date or weekday, not both")
+        return self
+
+
+class CoverRule(CoverRuleBase, table=True):
+    __tablename__ = "cover_rule"
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+
+
+class CoverRulePublic(CoverRuleBase):
+    id: int
+    team_id: int
+
+
+# ---- rules ------------------------------------------------------------------------------------------
+
+
+class RulesBase(SQLModel):
+    """Working-time rules with the Danish defaults, and the weights of the team-wide soft rules."""
+
+    min_rest_minutes: int | None = Field(default=11 * 60, ge=0)
+    weekly_rest_minutes: int | None = Field(default=35 * 60, ge=0)
+    max_average_weekly_hours: float | None = Field(default=48, gt=0)
+    max_vetoes: int | None = Field(default=2, ge=0)
+    weight_contract_hour: int = Field(default=5, ge=0, le=1_000_000)
+    weight_continuity: int = Field(default=3, ge=0, le=1_000_000)
+    weight_fairness: int = Field(default=2, ge=0, le=1_000_000)
+    weight_route_not_favourite: int = Field(default=1, ge=0, le=1_000_000)
+
+
+class RulesUpdate(RulesBase):
+    forbidden_successions: list[tuple[Id, Id]] = []
+
+
+class Rules(RulesBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", unique=True)
+    forbidden_successions: list[list[str]] = _json()
+
+
+class RulesPublic(RulesUpdate):
+    team_id: int
+
+
+# ---- periods ----------------------------------------------------------------------------------------
+
+
+class PeriodBase(SQLModel):
+    name: str = Field(default="", max_length=200)
+    start: dt.date
+    days: int = Field(default=56, ge=1, le=366)
+    deadline: dt.datetime | None = Field(default=None, description="Wishes close for staff at this time.")
+
+
+class PeriodCreate(PeriodBase):
+    public_holidays: list[dt.date] = []
+
+    _check_deadline = field_validator("deadline")(_aware)
+
+
+class Period(PeriodBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    state: str = Field(default="draft", max_length=16)
+    public_holidays: list[str] = _json()
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class PeriodPublic(PeriodCreate):
+    id: int
+    team_id: int
+    state: PeriodState
+
+
+class PeriodOpen(SQLModel):
+    deadline: dt.datetime | None = Field(default=None, description="Keep the current deadline when absent.")
+
+    _check_deadline = field_validator("deadline")(_aware)
+
+
+# ---- wishes, self-picks, locks, standing wishes ------------------------------------------------------
+
+
+class WishBase(SQLModel):
+    date: dt.date
+    kind: str = Field(max_length=8)
+    shift: str | None = Field(default=None, max_length=64)
+    route: str | None = Field(default=None, max_length=64)
+    weight: int = Field(default=1, ge=0, le=1_000_000)
+
+
+class WishCreate(WishBase):
+    staff_id: int
+    kind: WishKindName
+    shift: Id | None = None
+    route: Id | None = None
+
+
+class WishUpdate(WishBase):
+    """A changed wish; `version` is the one the client last read (a stale version gives 409)."""
+
+    kind: WishKindName
+    shift: Id | None = None
+    route: Id | None = None
+    version: int = Field(ge=1)
+
+
+class Wish(WishBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    version: int = Field(default=1)
+    source: str = Field(default="own", max_length=16, description="own, or standing (an agreement)")
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class WishPublic(WishBase):
+    id: int
+    period_id: int
+    staff_id: int
+    version: int
+    source: str
+
+
+class SelfPickBase(SQLModel):
+    date: dt.date
+    shift: str = Field(min_length=1, max_length=64)
+    route: str | None = Field(default=None, max_length=64)
+
+
+class SelfPickCreate(SelfPickBase):
+    staff_id: int
+
+
+class SelfPick(SelfPickBase, table=True):
+    __tablename__ = "self_pick"
+    __table_args__ = (
+        UniqueConstraint("period_id", "staff_id", "date"),
+        UniqueConstraint("period_id", "date", "shift", "route"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    weight: int = Field(default=10, ge=0)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class SelfPickPublic(SelfPickBase):
+    id: int
+    period_id: int
+    staff_id: int
+    weight: int
+
+
+class Lock(SQLModel, table=True):
+    """A planner's decision on one cell: the person works exactly this shift (route), or is off (null)."""
+
+    __table_args__ = (UniqueConstraint("period_id", "staff_id", "date"),)
+    id: int | None = Field(default=None, primary_key=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    date: dt.date
+    shift: str | None = Field(default=None, max_length=64)
+    route: str | None = Field(default=None, max_length=64)
+
+
+class LockPublic(SQLModel):
+    id: int
+    period_id: int
+    staff_id: int
+    date: dt.date
+    shift: str | None
+    route: str | None
+
+
+class CellEdit(SQLModel):
+    """`lock`: keep the draft's cell; `change`: this shift (and route) instead; `clear`: off that day."""
+
+    action: Literal["lock", "change", "clear"]
+    shift: Id | None = None
+    route: Id | None = None
+
+
+class StandingWishBase(SQLModel):
+    """An individual agreement (*individuel aftale*), applied to every new period once approved."""
+
+    kind: str = Field(max_length=8)
+    shift: str | None = Field(default=None, max_length=64)
+    route: str | None = Field(default=None, max_length=64)
+    weight: int = Field(default=5, ge=0, le=1_000_000)
+    note: str = Field(default="", max_length=500)
+
+
+class StandingWishCreate(StandingWishBase):
+    staff_id: int
+    kind: Literal["want", "avoid"]
+    weekdays: list[int] = Field(default=[], description="0 = Monday … 6 = Sunday; empty: every day.")
+
+    _check_weekdays = field_validator("weekdays")(_weekdays)
+
+
+class StandingWish(StandingWishBase, table=True):
+    __tablename__ = "standing_wish"
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    weekdays: list[int] = _json()
+    approved: bool = False
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class StandingWishPublic(StandingWishBase):
+    id: int
+    staff_id: int
+    weekdays: list[int]
+    approved: bool
+
+
+# ---- solving and rotas ------------------------------------------------------------------------------
+
+
+class SolveRequest(SQLModel):
+    time_limit: float = Field(default=10.0, gt=0, le=3600)
+    workers: int = Field(default=2, ge=1, le=16)
+    seed: int = Field(default=0, ge=0)
+    from_rota: int | None = Field(default=None, description="Re-solve from this draft (minimal change).")
+    keep_weight: int = Field(default=5, ge=0, le=1000, description="Cost of changing a cell of `from_rota`.")
+
+
+class SolveJob(SQLModel, table=True):
+    __tablename__ = "solve_job"
+    id: int | None = Field(default=None, primary_key=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    state: str = Field(default="queued", max_length=16, index=True)
+    time_limit: float
+    workers: int
+    seed: int
+    from_rota: int | None = None
+    keep_weight: int = 5
+    created_by: str = Field(default="", max_length=100)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    elapsed: float | None = None
+    best_objective: int | None = None
+    best_bound: float | None = None
+    error: str | None = None
+    rota_id: int | None = None
+
+
+class SolveJobPublic(SQLModel):
+    id: int
+    period_id: int
+    state: JobState
+    time_limit: float
+    from_rota: int | None
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    elapsed: float | None
+    best_objective: int | None
+    best_bound: float | None
+    error: str | None
+    rota_id: int | None
+
+
+class Rota(SQLModel, table=True):
+    """One solved rota of a period; kept for good, never overwritten (a re-solve makes a new one)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    state: str = Field(default="draft", max_length=16)
+    job_id: int | None = None
+    from_rota: int | None = None
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    published_at: dt.datetime | None = None
+    status: str = Field(max_length=16)
+    objective: int | None = None
+    best_bound: float | None = None
+    wall_time: float = 0.0
+    problem: dict[str, Any] = _json(dict)
+    assignments: list[dict[str, Any]] = _json()
+    penalties: list[dict[str, Any]] = _json()
+    fulfilment: list[dict[str, Any]] = _json()
+    coverage: list[dict[str, Any]] = _json()
+    conflicts: list[dict[str, Any]] = _json()
+
+
+class RotaSummary(SQLModel):
+    id: int
+    period_id: int
+    state: RotaState
+    job_id: int | None
+    from_rota: int | None
+    created_at: dt.datetime
+    published_at: dt.datetime | None
+    status: str
+    objective: int | None
+    best_bound: float | None
+    wall_time: float
+
+
+class RotaPublic(RotaSummary):
+    assignments: list[dict[str, Any]]
+    penalties: list[dict[str, Any]]
+    fulfilment: list[dict[str, Any]]
+    coverage: list[dict[str, Any]]
+    conflicts: list[dict[str, Any]]
+    unfilled: list[dict[str, Any]] = []
+
+
+# ---- users, tokens, audit ---------------------------------------------------------------------------
+
+
+class UserBase(SQLModel):
+    username: str = Field(min_length=1, max_length=100, unique=True, index=True)
+    role: str = Field(max_length=16)
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+
+
+class UserCreate(UserBase):
+    role: Role
+    password: str = Field(min_length=8, max_length=200)
+
+
+class User(UserBase, table=True):
+    __tablename__ = "app_user"
+    id: int | None = Field(default=None, primary_key=True)
+    password_hash: str = Field(max_length=500)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class UserPublic(UserBase):
+    id: int
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token, stored as its SHA-256: the database never holds a usable token."""
+
+    __tablename__ = "api_token"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime
+
+
+class AuditEntry(SQLModel, table=True):
+    __tablename__ = "audit_entry"
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow, index=True)
+    who: str = Field(max_length=100)
+    team_id: int | None = Field(default=None, index=True)
+    action: str = Field(max_length=100)
+    target: str = Field(default="", max_length=200)
+    detail: dict[str, Any] = _json(dict)
+
+
+class AuditEntryPublic(SQLModel):
+    id: int
+    at: dt.datetime
+    who: str
+    action: str
+    target: str
+    detail: dict[str, Any]

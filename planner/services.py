@@ -1,0 +1,1032 @@
+"""The application layer: every step of a period's workflow, as functions with a keyword-only `session=`
+and the `actor=` who asks.
+
+Each function that changes something checks the actor's role (`planner.auth.require_*`), validates,
+writes an audit entry and commits once at its end; when it raises, nothing of it is stored (the session is
+rolled back by its owner). Errors are the classes of `planner.errors`; the API maps them to status codes.
+No FastAPI here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import JSON, delete, func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, select
+
+from planner import mapping
+from planner.auth import Actor, hash_password, require_member, require_planner, require_self_or_planner
+from planner.errors import Conflict, Forbidden, InputError, NotFound, PeriodClosed
+from planner.export import rota_csv
+from planner.models import (
+    AuditEntry,
+    CellEdit,
+    CoverRule,
+    CoverRuleCreate,
+    Lock,
+    Period,
+    PeriodCreate,
+    PeriodOpen,
+    Rota,
+    Route,
+    RouteCreate,
+    Rules,
+    RulesUpdate,
+    SelfPick,
+    SelfPickCreate,
+    ShiftType,
+    ShiftTypeCreate,
+    SolveJob,
+    SolveRequest,
+    Staff,
+    StaffCreate,
+    StandingWish,
+    StandingWishCreate,
+    Team,
+    TeamCreate,
+    User,
+    UserCreate,
+    Wish,
+    WishCreate,
+    WishUpdate,
+    utcnow,
+)
+from solver.problem import Problem
+from solver.solution import Assignment, Solution
+
+T = TypeVar("T", bound=SQLModel)
+# Team set-up entities: what they are called in messages and their input model.
+SETUP: dict[str, tuple[type[SQLModel], type[SQLModel]]] = {
+    "staff": (Staff, StaffCreate),
+    "shift type": (ShiftType, ShiftTypeCreate),
+    "route": (Route, RouteCreate),
+    "cover rule": (CoverRule, CoverRuleCreate),
+}
+EDITABLE_BY_PLANNER = ("draft", "open", "closed")
+SOLVABLE = ("closed", "solved", "published")
+ACTIVE_JOB_STATES = ("queued", "running")
+RESTART_MESSAGE = "service restarted while the job was running"
+
+
+# ---- helpers ----------------------------------------------------------------------------------------
+
+
+def get(session: Session, model: type[T], key: int | None, what: str) -> T:
+    row = session.get(model, key) if key is not None else None
+    if row is None:
+        raise NotFound(what, key)
+    return row
+
+
+def audit(
+    session: Session, actor: Actor, team_id: int | None, action: str, target: str = "", **detail: Any
+) -> None:
+    session.add(
+        AuditEntry(
+            who=actor.username, team_id=team_id, action=action, target=target, detail=_jsonable(detail)
+        )
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date | dt.time | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _commit(session: Session) -> None:
+    """Commit; a unique-constraint clash (a race lost to another request) is a 409."""
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict(f"conflicts with stored data ({exc.orig})") from None
+
+
+def _row_values(model: type[SQLModel], data: SQLModel) -> dict[str, Any]:
+    """`data` as column values of `model`: JSON columns get JSON-mode values (dates as text)."""
+    plain, as_json = data.model_dump(), data.model_dump(mode="json")
+    columns = model.__table__.c  # type: ignore[attr-defined]
+    return {
+        name: as_json[name] if isinstance(columns[name].type, JSON) else plain[name]
+        for name in plain
+        if name in columns
+    }
+
+
+# ---- teams and their set-up -------------------------------------------------------------------------
+
+
+def create_team(data: TeamCreate, *, session: Session, actor: Actor) -> Team:
+    """A new team with the Danish default rules; a planner without a team becomes its planner."""
+    if actor.role not in ("planner", "system"):
+        raise Forbidden("only planners may create teams")
+    if actor.is_planner and actor.team_id is not None:
+        raise Conflict("you already plan a team; one planner account plans one team")
+    team = Team(name=data.name)
+    session.add(team)
+    session.flush()
+    session.add(Rules(team_id=team.id))
+    if actor.is_planner and actor.user_id is not None:
+        user = get(session, User, actor.user_id, "user")
+        user.team_id = team.id
+        session.add(user)
+    audit(session, actor, team.id, "create team", f"team {team.id}", name=data.name)
+    _commit(session)
+    return team
+
+
+def list_teams(*, session: Session, actor: Actor) -> Sequence[Team]:
+    if actor.role == "system":
+        return session.exec(select(Team).order_by(Team.id)).all()  # type: ignore[arg-type]
+    return session.exec(select(Team).where(Team.id == actor.team_id)).all()
+
+
+def get_team(team_id: int, *, session: Session, actor: Actor) -> Team:
+    team = get(session, Team, team_id, "team")
+    require_member(actor, team_id)
+    return team
+
+
+def list_setup(kind: str, team_id: int, *, session: Session, actor: Actor) -> Sequence[SQLModel]:
+    """Staff, shift types, routes or cover rules of a team; every member may read them."""
+    get_team(team_id, session=session, actor=actor)
+    model = SETUP[kind][0]
+    return session.exec(select(model).where(model.team_id == team_id).order_by(model.id)).all()  # type: ignore[attr-defined]
+
+
+def get_setup(kind: str, item_id: int, *, session: Session, actor: Actor) -> SQLModel:
+    row = get(session, SETUP[kind][0], item_id, kind)
+    require_member(actor, row.team_id)  # type: ignore[attr-defined]
+    return row
+
+
+def create_setup(kind: str, team_id: int, data: SQLModel, *, session: Session, actor: Actor) -> SQLModel:
+    get(session, Team, team_id, "team")
+    require_planner(actor, team_id)
+    model = SETUP[kind][0]
+    row = model(team_id=team_id, **_row_values(model, data))
+    _check_references(session, team_id, kind, data)
+    session.add(row)
+    session.flush()
+    audit(session, actor, team_id, f"create {kind}", f"{kind} {row.id}", data=data)  # type: ignore[attr-defined]
+    _commit(session)
+    return row
+
+
+def update_setup(kind: str, item_id: int, data: SQLModel, *, session: Session, actor: Actor) -> SQLModel:
+    """Replace the record with `data` (a PUT: every field)."""
+    model = SETUP[kind][0]
+    row = get(session, model, item_id, kind)
+    team_id = row.team_id  # type: ignore[attr-defined]
+    require_planner(actor, team_id)
+    _check_references(session, team_id, kind, data)
+    for name, value in _row_values(model, data).items():
+        setattr(row, name, value)
+    session.add(row)
+    audit(session, actor, team_id, f"change {kind}", f"{kind} {item_id}", data=data)
+    _commit(session)
+    return row
+
+
+def delete_setup(kind: str, item_id: int, *, session: Session, actor: Actor) -> None:
+    model = SETUP[kind][0]
+    row = get(session, model, item_id, kind)
+    team_id = row.team_id  # type: ignore[attr-defined]
+    require_planner(actor, team_id)
+    session.delete(row)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(
+            f"{kind} {item_id} is still used (wishes, picks, accounts); it cannot be deleted"
+        ) from None
+    audit(session, actor, team_id, f"delete {kind}", f"{kind} {item_id}")
+    _commit(session)
+
+
+def _check_references(session: Session, team_id: int, kind: str, data: Any) -> None:
+    """Codes an entity refers to must exist in the team (the field path names the first that does not)."""
+    _, shifts, routes, _ = mapping.team_rows(session, team_id)
+    shift_codes = {s.code for s in shifts} | ({data.code} if kind == "shift type" else set())
+    route_codes = {r.code for r in routes}
+
+    def known(field: str, values: Sequence[str], pool: set[str], what: str) -> None:
+        for i, value in enumerate(values):
+            if value not in pool:
+                raise InputError(f"{field}[{i}]", f"unknown {what} {value!r}")
+
+    if kind == "shift type":
+        known("forbidden_next", data.forbidden_next, shift_codes, "shift")
+    elif kind == "route":
+        known("shifts", data.shifts, shift_codes, "shift")
+    elif kind == "cover rule":
+        if data.shift not in shift_codes:
+            raise InputError("shift", f"unknown shift {data.shift!r}")
+    elif kind == "staff":
+        known("favourite_routes", data.favourite_routes, route_codes, "route")
+        known("contract.max_shifts", list(data.contract.max_shifts), shift_codes, "shift")
+
+
+def get_rules(team_id: int, *, session: Session, actor: Actor) -> Rules:
+    get_team(team_id, session=session, actor=actor)
+    return mapping.team_rules(session, team_id)
+
+
+def update_rules(team_id: int, data: RulesUpdate, *, session: Session, actor: Actor) -> Rules:
+    get(session, Team, team_id, "team")
+    require_planner(actor, team_id)
+    rules = mapping.team_rules(session, team_id)
+    for name, value in _row_values(Rules, data).items():
+        setattr(rules, name, value)
+    session.add(rules)
+    audit(session, actor, team_id, "change rules", f"team {team_id}", data=data)
+    _commit(session)
+    return rules
+
+
+# ---- accounts ---------------------------------------------------------------------------------------
+
+
+def create_user(team_id: int, data: UserCreate, *, session: Session, actor: Actor) -> User:
+    """An account in the team: a planner, or a staff member tied to one person of the team."""
+    get(session, Team, team_id, "team")
+    require_planner(actor, team_id)
+    if data.role == "staff":
+        if data.staff_id is None:
+            raise InputError("staff_id", "a staff account needs the person it belongs to")
+        person = get(session, Staff, data.staff_id, "staff")
+        if person.team_id != team_id:
+            raise NotFound("staff", data.staff_id)
+    if session.exec(select(User).where(User.username == data.username)).first() is not None:
+        raise Conflict(f"username {data.username!r} is taken")
+    user = User(
+        username=data.username,
+        role=data.role,
+        team_id=team_id,
+        staff_id=data.staff_id if data.role == "staff" else None,
+        password_hash=hash_password(data.password),
+    )
+    session.add(user)
+    audit(session, actor, team_id, "create account", data.username, role=data.role)
+    _commit(session)
+    return user
+
+
+def list_users(team_id: int, *, session: Session, actor: Actor) -> Sequence[User]:
+    require_planner(actor, team_id)
+    return session.exec(select(User).where(User.team_id == team_id).order_by(User.id)).all()  # type: ignore[arg-type]
+
+
+def audit_log(team_id: int, *, session: Session, actor: Actor, limit: int = 200) -> Sequence[AuditEntry]:
+    require_planner(actor, team_id)
+    query = (
+        select(AuditEntry).where(AuditEntry.team_id == team_id).order_by(AuditEntry.id.desc()).limit(limit)
+    )  # type: ignore[union-attr]
+    return session.exec(query).all()
+
+
+# ---- periods ----------------------------------------------------------------------------------------
+
+
+def create_period(team_id: int, data: PeriodCreate, *, session: Session, actor: Actor) -> Period:
+    get(session, Team, team_id, "team")
+    require_planner(actor, team_id)
+    last = data.start + dt.timedelta(days=data.days - 1)
+    for i, day in enumerate(data.public_holidays):
+        if not data.start <= day <= last:
+            raise InputError(
+                f"public_holidays[{i}]", f"date {day} is outside the period {data.start} … {last}"
+            )
+    period = Period(team_id=team_id, **_row_values(Period, data))
+    session.add(period)
+    session.flush()
+    audit(session, actor, team_id, "create period", f"period {period.id}", data=data)
+    _commit(session)
+    return period
+
+
+def list_periods(team_id: int, *, session: Session, actor: Actor) -> Sequence[Period]:
+    get_team(team_id, session=session, actor=actor)
+    return session.exec(select(Period).where(Period.team_id == team_id).order_by(Period.id)).all()  # type: ignore[arg-type]
+
+
+def get_period(period_id: int, *, session: Session, actor: Actor) -> Period:
+    period = get(session, Period, period_id, "period")
+    require_member(actor, period.team_id)
+    return period
+
+
+def open_period(period_id: int, data: PeriodOpen, *, session: Session, actor: Actor) -> Period:
+    """Open for wishes (from `draft`; approved standing wishes are added), or reopen (from `closed` or
+    `solved`); a new deadline may be given."""
+    period = get(session, Period, period_id, "period")
+    require_planner(actor, period.team_id)
+    if period.state not in ("draft", "closed", "solved"):
+        raise Conflict(
+            f"period {period_id} is {period.state}; only a draft, closed or solved period can open"
+        )
+    if period.state == "draft":
+        _apply_standing_wishes(session, period)
+    if data.deadline is not None:
+        period.deadline = data.deadline
+    before, period.state = period.state, "open"
+    session.add(period)
+    audit(
+        session,
+        actor,
+        period.team_id,
+        "open period",
+        f"period {period_id}",
+        was=before,
+        deadline=period.deadline,
+    )
+    _commit(session)
+    return period
+
+
+def close_period(period_id: int, *, session: Session, actor: Actor) -> Period:
+    period = get(session, Period, period_id, "period")
+    require_planner(actor, period.team_id)
+    if period.state != "open":
+        raise Conflict(f"period {period_id} is {period.state}, not open")
+    period.state = "closed"
+    session.add(period)
+    audit(session, actor, period.team_id, "close period", f"period {period_id}")
+    _commit(session)
+    return period
+
+
+def submissions(period_id: int, *, session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """Per person: how many wishes, vetoes and self-picks they have in the period (who has submitted)."""
+    period = get(session, Period, period_id, "period")
+    require_planner(actor, period.team_id)
+    staff = mapping.team_rows(session, period.team_id)[0]
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    for w in session.exec(select(Wish).where(Wish.period_id == period_id, Wish.source == "own")):
+        counts[w.staff_id]["vetoes" if w.kind == "veto" else "wishes"] += 1
+    for p in session.exec(select(SelfPick).where(SelfPick.period_id == period_id)):
+        counts[p.staff_id]["self_picks"] += 1
+    return [
+        {
+            "staff_id": s.id,
+            "code": s.code,
+            "name": s.name,
+            "wishes": counts[s.id]["wishes"],  # type: ignore[index]
+            "vetoes": counts[s.id]["vetoes"],
+            "self_picks": counts[s.id]["self_picks"],
+        }  # type: ignore[index]
+        for s in staff
+    ]
+
+
+def _require_editable(period: Period, actor: Actor) -> None:
+    """Staff change their slip while the period is open and before the deadline; the planner until it
+    is solved."""
+    if actor.is_planner or actor.role == "system":
+        if period.state not in EDITABLE_BY_PLANNER:
+            raise Conflict(f"period {period.id} is {period.state}: reopen it to change wishes")
+        return
+    if period.state != "open":
+        raise PeriodClosed(f"period {period.id} is {period.state}: wishes can no longer be changed")
+    if period.deadline is not None and utcnow() >= period.deadline:
+        raise PeriodClosed(
+            f"the deadline for wishes in period {period.id} was {period.deadline.isoformat()}: "
+            "wishes are read-only now"
+        )
+
+
+def _period_dates(period: Period) -> tuple[dt.date, dt.date]:
+    return period.start, period.start + dt.timedelta(days=period.days - 1)
+
+
+def _check_slot(
+    session: Session, period: Period, day: dt.date, shift: str | None, route: str | None
+) -> Route | None:
+    first, last = _period_dates(period)
+    if not first <= day <= last:
+        raise InputError("date", f"date {day} is outside the period {first} … {last}")
+    if shift is not None:
+        known = select(ShiftType.id).where(ShiftType.team_id == period.team_id, ShiftType.code == shift)
+        if session.exec(known).first() is None:
+            raise InputError("shift", f"unknown shift {shift!r}")
+    if route is None:
+        return None
+    found = session.exec(select(Route).where(Route.team_id == period.team_id, Route.code == route)).first()
+    if found is None:
+        raise InputError("route", f"unknown route {route!r}")
+    if shift is not None and shift not in found.shifts:
+        raise InputError("route", f"route {route!r} does not run in shift {shift!r}")
+    if day.weekday() not in found.weekdays:
+        raise InputError("route", f"route {route!r} does not run on {day} ({day.strftime('%A')})")
+    return found
+
+
+def _person(session: Session, staff_id: int, team_id: int) -> Staff:
+    person = session.get(Staff, staff_id)
+    if person is None or person.team_id != team_id:
+        raise NotFound("staff", staff_id)
+    return person
+
+
+# ---- wishes -----------------------------------------------------------------------------------------
+
+
+def list_wishes(
+    period_id: int, *, session: Session, actor: Actor, staff_id: int | None = None
+) -> Sequence[Wish]:
+    """The planner sees everyone's wishes (or one person's); a staff member only their own."""
+    period = get_period(period_id, session=session, actor=actor)
+    if staff_id is None and not (actor.is_planner or actor.role == "system"):
+        staff_id = actor.staff_id
+    if staff_id is not None:
+        require_self_or_planner(actor, period.team_id, staff_id)
+    query = select(Wish).where(Wish.period_id == period_id)
+    if staff_id is not None:
+        query = query.where(Wish.staff_id == staff_id)
+    return session.exec(query.order_by(Wish.date, Wish.id)).all()  # type: ignore[arg-type]
+
+
+def get_wish(wish_id: int, *, session: Session, actor: Actor) -> Wish:
+    wish = get(session, Wish, wish_id, "wish")
+    period = get(session, Period, wish.period_id, "period")
+    require_self_or_planner(actor, period.team_id, wish.staff_id)
+    return wish
+
+
+def create_wish(period_id: int, data: WishCreate, *, session: Session, actor: Actor) -> Wish:
+    period = get(session, Period, period_id, "period")
+    require_self_or_planner(actor, period.team_id, data.staff_id)
+    _person(session, data.staff_id, period.team_id)
+    _require_editable(period, actor)
+    _check_wish(session, period, data, data.staff_id, exclude=None)
+    wish = Wish(period_id=period_id, **_row_values(Wish, data))
+    session.add(wish)
+    session.flush()
+    audit(session, actor, period.team_id, "create wish", f"wish {wish.id}", data=data)
+    _commit(session)
+    return wish
+
+
+def update_wish(wish_id: int, data: WishUpdate, *, session: Session, actor: Actor) -> Wish:
+    """Change a wish if nobody changed it since the client read `data.version`; else 409."""
+    wish = get_wish(wish_id, session=session, actor=actor)
+    period = get(session, Period, wish.period_id, "period")
+    _require_editable(period, actor)
+    _check_wish(session, period, data, wish.staff_id, exclude=wish_id)
+    values = {k: v for k, v in _row_values(Wish, data).items() if k != "version"}
+    # One conditional UPDATE: of two writers with the same version exactly one matches (no lost write).
+    result = session.execute(
+        update(Wish)
+        .where(Wish.id == wish_id, Wish.version == data.version)  # type: ignore[arg-type]
+        .values(**values, version=Wish.version + 1, updated_at=utcnow(), source="own")
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        current = session.get(Wish, wish_id)
+        raise Conflict(
+            f"wish {wish_id} was changed by someone else (your version {data.version}, "
+            f"now {current.version if current else 'deleted'}); reload it and try again"
+        )
+    audit(session, actor, period.team_id, "change wish", f"wish {wish_id}", data=data)
+    _commit(session)
+    session.refresh(wish)
+    return wish
+
+
+def delete_wish(wish_id: int, *, session: Session, actor: Actor, version: int | None = None) -> None:
+    wish = get_wish(wish_id, session=session, actor=actor)
+    period = get(session, Period, wish.period_id, "period")
+    _require_editable(period, actor)
+    query = delete(Wish).where(Wish.id == wish_id)  # type: ignore[arg-type]
+    if version is not None:
+        query = query.where(Wish.version == version)  # type: ignore[arg-type]
+    if session.execute(query).rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise Conflict(f"wish {wish_id} was changed by someone else since version {version}; reload it")
+    audit(session, actor, period.team_id, "delete wish", f"wish {wish_id}")
+    _commit(session)
+
+
+def _check_wish(session: Session, period: Period, data: Any, staff_id: int, *, exclude: int | None) -> None:
+    if data.kind == "veto":
+        if data.shift is not None or data.route is not None:
+            raise InputError("kind", "a veto is a whole day off: give no shift or route")
+        _check_slot(session, period, data.date, None, None)
+        limit = mapping.team_rules(session, period.team_id).max_vetoes
+        query = (
+            select(func.count())
+            .select_from(Wish)
+            .where(Wish.period_id == period.id, Wish.staff_id == staff_id, Wish.kind == "veto")
+        )
+        if exclude is not None:
+            query = query.where(Wish.id != exclude)
+        used = session.exec(query).one()
+        if limit is not None and used >= limit:
+            raise Conflict(f"staff {staff_id} has used all {limit} veto days of period {period.id}")
+    else:
+        _check_slot(session, period, data.date, data.shift, data.route)
+
+
+# ---- standing wishes (individuelle aftaler) ---------------------------------------------------------
+
+
+def create_standing_wish(data: StandingWishCreate, *, session: Session, actor: Actor) -> StandingWish:
+    """Propose an agreement (staff, for themselves) or record one (planner: approved at once)."""
+    person = get(session, Staff, data.staff_id, "staff")
+    require_self_or_planner(actor, person.team_id, person.id)  # type: ignore[arg-type]
+    _, shifts, routes, _ = mapping.team_rows(session, person.team_id)
+    if data.shift is not None and data.shift not in {s.code for s in shifts}:
+        raise InputError("shift", f"unknown shift {data.shift!r}")
+    if data.route is not None and data.route not in {r.code for r in routes}:
+        raise InputError("route", f"unknown route {data.route!r}")
+    row = StandingWish(**_row_values(StandingWish, data), approved=actor.is_planner or actor.role == "system")
+    session.add(row)
+    session.flush()
+    audit(session, actor, person.team_id, "create standing wish", f"standing wish {row.id}", data=data)
+    _commit(session)
+    return row
+
+
+def list_standing_wishes(team_id: int, *, session: Session, actor: Actor) -> Sequence[StandingWish]:
+    get_team(team_id, session=session, actor=actor)
+    query = select(StandingWish).join(Staff).where(Staff.team_id == team_id)
+    if not (actor.is_planner or actor.role == "system"):
+        query = query.where(StandingWish.staff_id == actor.staff_id)
+    return session.exec(query.order_by(StandingWish.id)).all()  # type: ignore[arg-type]
+
+
+def approve_standing_wish(item_id: int, *, session: Session, actor: Actor) -> StandingWish:
+    row = get(session, StandingWish, item_id, "standing wish")
+    person = get(session, Staff, row.staff_id, "staff")
+    require_planner(actor, person.team_id)
+    row.approved = True
+    session.add(row)
+    audit(session, actor, person.team_id, "approve standing wish", f"standing wish {item_id}")
+    _commit(session)
+    return row
+
+
+def delete_standing_wish(item_id: int, *, session: Session, actor: Actor) -> None:
+    row = get(session, StandingWish, item_id, "standing wish")
+    person = get(session, Staff, row.staff_id, "staff")
+    require_self_or_planner(actor, person.team_id, row.staff_id)
+    if row.approved and not (actor.is_planner or actor.role == "system"):
+        raise Forbidden("an approved agreement can only be ended by the planner")
+    session.delete(row)
+    audit(session, actor, person.team_id, "delete standing wish", f"standing wish {item_id}")
+    _commit(session)
+
+
+def _apply_standing_wishes(session: Session, period: Period) -> None:
+    """Every approved agreement of the team becomes wishes of the period, on each matching day."""
+    session.execute(delete(Wish).where(Wish.period_id == period.id, Wish.source == "standing"))  # type: ignore[arg-type]
+    _, _, routes, _ = mapping.team_rows(session, period.team_id)
+    runs = {r.code: r for r in routes}
+    agreements = session.exec(
+        select(StandingWish).join(Staff).where(Staff.team_id == period.team_id, StandingWish.approved)
+    ).all()
+    for sw in agreements:
+        for i in range(period.days):
+            day = period.start + dt.timedelta(days=i)
+            if sw.weekdays and day.weekday() not in sw.weekdays:
+                continue
+            route = runs.get(sw.route) if sw.route else None
+            if route is not None and (
+                day.weekday() not in route.weekdays or (sw.shift and sw.shift not in route.shifts)
+            ):
+                continue
+            session.add(
+                Wish(
+                    period_id=period.id,
+                    staff_id=sw.staff_id,
+                    date=day,
+                    kind=sw.kind,
+                    shift=sw.shift,
+                    route=sw.route,
+                    weight=sw.weight,
+                    source="standing",
+                )
+            )  # type: ignore[arg-type]
+
+
+# ---- open slots and self-picks ----------------------------------------------------------------------
+
+
+def open_slots(period_id: int, *, session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """Per day and shift: how many people the day needs, how many have claimed it, and each route slot
+    with whether it is still free. Staff see that a slot is taken, the planner also by whom."""
+    period = get_period(period_id, session=session, actor=actor)
+    staff, shifts, routes, cover = mapping.team_rows(session, period.team_id)
+    code = {s.id: s.code for s in staff}
+    picks = session.exec(select(SelfPick).where(SelfPick.period_id == period_id)).all()
+    claimed: Counter[tuple[dt.date, str]] = Counter((p.date, p.shift) for p in picks)
+    by_route = {(p.date, p.shift, p.route): p for p in picks if p.route}
+    planner = actor.is_planner or actor.role == "system"
+    out: list[dict[str, Any]] = []
+    for i in range(period.days):
+        day = period.start + dt.timedelta(days=i)
+        for s in shifts:
+            slots = []
+            for r in routes:
+                if s.code in r.shifts and day.weekday() in r.weekdays:
+                    pick = by_route.get((day, s.code, r.code))
+                    slot: dict[str, Any] = {
+                        "route": r.code,
+                        "name": r.name,
+                        "district": r.district,
+                        "skills": r.skills,
+                        "free": pick is None,
+                    }
+                    if planner and pick is not None:
+                        slot["claimed_by"] = code.get(pick.staff_id)
+                    slots.append(slot)
+            need = _need(cover, day, s.code)
+            out.append(
+                {
+                    "date": day,
+                    "shift": s.code,
+                    "need": need,
+                    "claimed": claimed[(day, s.code)],
+                    "open": max(0, need - claimed[(day, s.code)]),
+                    "routes": slots,
+                }
+            )
+    return out
+
+
+def _need(cover: Sequence[CoverRule], day: dt.date, shift: str) -> int:
+    """The cover rule for (day, shift) without a skill: a date rule beats a weekday rule beats every day;
+    without a rule, the routes decide (need 0 here)."""
+    best: tuple[int, int] | None = None
+    for c in cover:
+        if c.shift != shift or c.skill is not None:
+            continue
+        if c.date is not None:
+            rank = 2 if c.date == day else -1
+        elif c.weekday is not None:
+            rank = 1 if c.weekday == day.weekday() else -1
+        else:
+            rank = 0
+        if rank >= 0 and (best is None or rank > best[0]):
+            best = (rank, c.need)
+    return best[1] if best else 0
+
+
+def list_self_picks(
+    period_id: int, *, session: Session, actor: Actor, staff_id: int | None = None
+) -> Sequence[SelfPick]:
+    period = get_period(period_id, session=session, actor=actor)
+    if staff_id is None and not (actor.is_planner or actor.role == "system"):
+        staff_id = actor.staff_id
+    if staff_id is not None:
+        require_self_or_planner(actor, period.team_id, staff_id)
+    query = select(SelfPick).where(SelfPick.period_id == period_id)
+    if staff_id is not None:
+        query = query.where(SelfPick.staff_id == staff_id)
+    return session.exec(query.order_by(SelfPick.date, SelfPick.id)).all()  # type: ignore[arg-type]
+
+
+def create_self_pick(period_id: int, data: SelfPickCreate, *, session: Session, actor: Actor) -> SelfPick:
+    """Claim an open slot: one per person and day, a route slot for one person only."""
+    period = get(session, Period, period_id, "period")
+    require_self_or_planner(actor, period.team_id, data.staff_id)
+    person = _person(session, data.staff_id, period.team_id)
+    _require_editable(period, actor)
+    route = _check_slot(session, period, data.date, data.shift, data.route)
+    if route is not None and route.skills and not set(route.skills) & set(person.skills):
+        raise InputError("route", f"route {route.code!r} needs one of {', '.join(route.skills)}")
+    mine = select(SelfPick).where(
+        SelfPick.period_id == period_id, SelfPick.staff_id == data.staff_id, SelfPick.date == data.date
+    )
+    if session.exec(mine).first() is not None:
+        raise Conflict(f"staff {data.staff_id} has already claimed a slot on {data.date}")
+    if data.route is not None:
+        taken = select(SelfPick).where(
+            SelfPick.period_id == period_id,
+            SelfPick.date == data.date,
+            SelfPick.shift == data.shift,
+            SelfPick.route == data.route,
+        )
+        if session.exec(taken).first() is not None:
+            raise Conflict(f"route {data.route!r} on {data.date} ({data.shift}) is already taken")
+    veto = select(Wish).where(
+        Wish.period_id == period_id,
+        Wish.staff_id == data.staff_id,
+        Wish.date == data.date,
+        Wish.kind == "veto",
+    )
+    if session.exec(veto).first() is not None:
+        raise Conflict(f"{data.date} is a veto day of staff {data.staff_id}")
+    pick = SelfPick(period_id=period_id, **_row_values(SelfPick, data))
+    session.add(pick)
+    session.flush()
+    audit(session, actor, period.team_id, "claim slot", f"self-pick {pick.id}", data=data)
+    _commit(session)
+    return pick
+
+
+def delete_self_pick(pick_id: int, *, session: Session, actor: Actor) -> None:
+    pick = get(session, SelfPick, pick_id, "self-pick")
+    period = get(session, Period, pick.period_id, "period")
+    require_self_or_planner(actor, period.team_id, pick.staff_id)
+    _require_editable(period, actor)
+    session.delete(pick)
+    audit(session, actor, period.team_id, "release slot", f"self-pick {pick_id}")
+    _commit(session)
+
+
+# ---- solving ----------------------------------------------------------------------------------------
+
+
+def create_solve_job(period_id: int, data: SolveRequest, *, session: Session, actor: Actor) -> SolveJob:
+    """A queued solve of a closed period (or a re-solve from one of its drafts). The problem is built
+    once here so that bad team data is a 422 now, not a failed job later."""
+    period = get(session, Period, period_id, "period")
+    require_planner(actor, period.team_id)
+    if period.state not in SOLVABLE:
+        raise Conflict(f"period {period_id} is {period.state}: close it before solving")
+    if data.from_rota is not None:
+        base = get(session, Rota, data.from_rota, "rota")
+        if base.period_id != period_id:
+            raise InputError("from_rota", f"rota {data.from_rota} belongs to another period")
+    problem_for_job(session, period, data.from_rota, data.keep_weight)
+    job = SolveJob(period_id=period_id, created_by=actor.username, **data.model_dump())
+    session.add(job)
+    session.flush()
+    audit(session, actor, period.team_id, "start solve", f"job {job.id}", data=data)
+    _commit(session)
+    return job
+
+
+def problem_for_job(session: Session, period: Period, from_rota: int | None, keep_weight: int) -> Problem:
+    keep: list[Assignment] = []
+    if from_rota is not None:
+        keep = mapping.rota_assignments(get(session, Rota, from_rota, "rota"))
+    return mapping.build_problem(session, period, keep=keep, keep_weight=keep_weight)
+
+
+def get_job(job_id: int, *, session: Session, actor: Actor) -> SolveJob:
+    job = get(session, SolveJob, job_id, "solve job")
+    period = get(session, Period, job.period_id, "period")
+    require_planner(actor, period.team_id)
+    return job
+
+
+def list_jobs(period_id: int, *, session: Session, actor: Actor) -> Sequence[SolveJob]:
+    period = get(session, Period, period_id, "period")
+    require_planner(actor, period.team_id)
+    return session.exec(select(SolveJob).where(SolveJob.period_id == period_id).order_by(SolveJob.id)).all()  # type: ignore[arg-type]
+
+
+def cancel_job(job_id: int, *, session: Session, actor: Actor) -> SolveJob:
+    """Mark a queued or running job cancelled (the queue stops its process); 409 when it has ended."""
+    job = get_job(job_id, session=session, actor=actor)
+    period = get(session, Period, job.period_id, "period")
+    if not set_job_state(
+        session, job_id, "cancelled", from_states=ACTIVE_JOB_STATES, error="cancelled by planner"
+    ):
+        raise Conflict(f"solve job {job_id} is {job.state}; only a queued or running job can be cancelled")
+    audit(session, actor, period.team_id, "cancel solve", f"job {job_id}")
+    _commit(session)
+    session.refresh(job)
+    return job
+
+
+def set_job_state(
+    session: Session, job_id: int, state: str, *, from_states: Sequence[str], **values: Any
+) -> bool:
+    """Move a job to `state` only if it is in one of `from_states` (one conditional UPDATE, so a cancel
+    and a finishing worker cannot both win). True when it moved; the caller commits."""
+    if state in ("done", "failed", "cancelled"):
+        values.setdefault("finished_at", utcnow())
+    result = session.execute(
+        update(SolveJob)
+        .where(SolveJob.id == job_id, SolveJob.state.in_(from_states))
+        .values(state=state, **values)  # type: ignore[arg-type,attr-defined]
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def fail_stale_jobs(*, session: Session) -> int:
+    """At service start: jobs left queued or running by a previous run are failed, never left hanging."""
+    result = session.execute(
+        update(SolveJob)
+        .where(SolveJob.state.in_(ACTIVE_JOB_STATES))
+        .values(  # type: ignore[attr-defined]
+            state="failed", error=RESTART_MESSAGE, finished_at=utcnow()
+        )
+    )
+    count = int(result.rowcount)  # type: ignore[attr-defined]
+    if count:
+        audit(session, Actor.system(), None, "fail stale jobs", f"{count} job(s)")
+    session.commit()
+    return count
+
+
+def store_rota(
+    period: Period, problem: Problem, solution: Solution, *, session: Session, job: SolveJob | None = None
+) -> Rota:
+    """Keep a solution as a new draft rota of the period; the period becomes `solved`. Caller commits."""
+    assert period.id is not None
+    rota = mapping.rota_from_solution(
+        period.id, problem, solution, job_id=job.id if job else None, from_rota=job.from_rota if job else None
+    )
+    session.add(rota)
+    session.flush()
+    if period.state == "closed" and solution.has_rota:
+        period.state = "solved"
+        session.add(period)
+    audit(
+        session,
+        Actor.system(),
+        period.team_id,
+        "store draft rota",
+        f"rota {rota.id}",
+        status=solution.status,
+        objective=solution.objective,
+        job=job.id if job else None,
+    )
+    return rota
+
+
+# ---- rotas ------------------------------------------------------------------------------------------
+
+
+def list_rotas(period_id: int, *, session: Session, actor: Actor) -> Sequence[Rota]:
+    """The planner sees every rota of the period; staff only the published one."""
+    period = get_period(period_id, session=session, actor=actor)
+    query = select(Rota).where(Rota.period_id == period_id)
+    if not _plans(actor, period.team_id):
+        query = query.where(Rota.state == "published")
+    return session.exec(query.order_by(Rota.id)).all()  # type: ignore[arg-type]
+
+
+def _plans(actor: Actor, team_id: int) -> bool:
+    return actor.role == "system" or (actor.is_planner and actor.team_id == team_id)
+
+
+def get_rota(rota_id: int, *, session: Session, actor: Actor) -> Rota:
+    rota = get(session, Rota, rota_id, "rota")
+    period = get(session, Period, rota.period_id, "period")
+    require_member(actor, period.team_id)
+    if rota.state != "published" and not _plans(actor, period.team_id):
+        raise NotFound("rota", rota_id)  # a draft does not exist for staff
+    return rota
+
+
+def published_rota(period_id: int, *, session: Session, actor: Actor) -> Rota:
+    get_period(period_id, session=session, actor=actor)
+    rota = session.exec(select(Rota).where(Rota.period_id == period_id, Rota.state == "published")).first()
+    if rota is None:
+        raise NotFound("published rota of period", period_id)
+    return rota
+
+
+def list_locks(period_id: int, *, session: Session, actor: Actor) -> Sequence[Lock]:
+    period = get(session, Period, period_id, "period")
+    require_planner(actor, period.team_id)
+    return session.exec(
+        select(Lock).where(Lock.period_id == period_id).order_by(Lock.date, Lock.staff_id)
+    ).all()  # type: ignore[arg-type]
+
+
+def edit_cell(
+    rota_id: int, staff_id: int, day: dt.date, edit: CellEdit, *, session: Session, actor: Actor
+) -> Lock:
+    """Fix one cell of a draft for the next re-solve: `lock` keeps what the draft has, `change` sets a
+    shift (and route), `clear` makes the day off. The draft itself is never changed; a lock of the
+    period is stored (replacing an earlier one on that cell)."""
+    rota = get(session, Rota, rota_id, "rota")
+    period = get(session, Period, rota.period_id, "period")
+    require_planner(actor, period.team_id)
+    person = _person(session, staff_id, period.team_id)
+    if edit.action == "lock":
+        if edit.shift is not None or edit.route is not None:
+            raise InputError("shift", "a lock keeps the draft's cell: give no shift or route")
+        current = next(
+            (a for a in rota.assignments if a["staff"] == person.code and a["date"] == day.isoformat()), None
+        )
+        shift, route = (current["shift"], current["route"]) if current else (None, None)
+    elif edit.action == "change":
+        if edit.shift is None:
+            raise InputError("shift", "a change needs the new shift")
+        shift, route = edit.shift, edit.route
+    else:
+        if edit.shift is not None or edit.route is not None:
+            raise InputError("shift", "clear makes the day off: give no shift or route")
+        shift, route = None, None
+    _check_slot(session, period, day, shift, route)
+    session.execute(
+        delete(Lock).where(Lock.period_id == period.id, Lock.staff_id == staff_id, Lock.date == day)
+    )  # type: ignore[arg-type]
+    lock = Lock(period_id=rota.period_id, staff_id=staff_id, date=day, shift=shift, route=route)
+    session.add(lock)
+    session.flush()
+    audit(
+        session,
+        actor,
+        period.team_id,
+        f"{edit.action} cell",
+        f"rota {rota_id}",
+        staff=person.code,
+        date=day,
+        shift=shift,
+        route=route,
+    )
+    _commit(session)
+    return lock
+
+
+def delete_lock(lock_id: int, *, session: Session, actor: Actor) -> None:
+    lock = get(session, Lock, lock_id, "lock")
+    period = get(session, Period, lock.period_id, "period")
+    require_planner(actor, period.team_id)
+    session.delete(lock)
+    audit(session, actor, period.team_id, "unlock cell", f"lock {lock_id}")
+    _commit(session)
+
+
+def compare_rotas(a_id: int, b_id: int, *, session: Session, actor: Actor) -> dict[str, Any]:
+    """What differs between two rotas of one period: cells, objective, unfilled slots."""
+    a, b = (get_rota(i, session=session, actor=actor) for i in (a_id, b_id))
+    if a.period_id != b.period_id:
+        raise InputError("b", f"rotas {a_id} and {b_id} belong to different periods")
+
+    def cells(rota: Rota) -> dict[tuple[str, str], dict[str, Any]]:
+        return {(x["staff"], x["date"]): {"shift": x["shift"], "route": x["route"]} for x in rota.assignments}
+
+    ca, cb = cells(a), cells(b)
+    changed = [
+        {"staff": staff, "date": day, "a": ca.get((staff, day)), "b": cb.get((staff, day))}
+        for staff, day in sorted(set(ca) | set(cb))
+        if ca.get((staff, day)) != cb.get((staff, day))
+    ]
+
+    def unfilled(rota: Rota) -> int:
+        return sum(max(0, c["need"] - c["assigned"]) for c in rota.coverage)
+
+    return {
+        "a": a_id,
+        "b": b_id,
+        "changed_cells": len(changed),
+        "cells": changed,
+        "objective": {"a": a.objective, "b": b.objective},
+        "unfilled": {"a": unfilled(a), "b": unfilled(b)},
+    }
+
+
+def publish_rota(rota_id: int, *, session: Session, actor: Actor) -> Rota:
+    """Publish a draft: it becomes the period's rota, an earlier published one is superseded (kept)."""
+    rota = get(session, Rota, rota_id, "rota")
+    period = get(session, Period, rota.period_id, "period")
+    require_planner(actor, period.team_id)
+    if rota.state == "published":
+        raise Conflict(f"rota {rota_id} is already published")
+    if rota.status not in ("OPTIMAL", "FEASIBLE"):
+        raise Conflict(f"rota {rota_id} has no rota to publish (status {rota.status})")
+    session.execute(
+        update(Rota).where(Rota.period_id == period.id, Rota.state == "published").values(state="superseded")  # type: ignore[arg-type]
+    )
+    rota.state, rota.published_at = "published", utcnow()
+    period.state = "published"
+    session.add_all([rota, period])
+    audit(session, actor, period.team_id, "publish rota", f"rota {rota_id}", objective=rota.objective)
+    _commit(session)
+    return rota
+
+
+def rota_export(
+    rota_id: int, *, session: Session, actor: Actor, staff_id: int | None = None, excel: bool = False
+) -> str:
+    """The rota as CSV (the solver's columns; `excel` for Danish Excel), for the team or one person."""
+    rota = get_rota(rota_id, session=session, actor=actor)
+    assignments = mapping.rota_assignments(rota)
+    if staff_id is not None:
+        period = get(session, Period, rota.period_id, "period")
+        person = _person(session, staff_id, period.team_id)
+        assignments = [a for a in assignments if a.staff == person.code]
+    return rota_csv(mapping.rota_problem(rota), assignments, excel=excel)
+
+
+def person_shifts(
+    period_id: int, staff_id: int, *, session: Session, actor: Actor
+) -> tuple[Staff, Problem, list[Assignment], Rota]:
+    """One person's shifts in the published rota of a period (for the calendar); staff: their own."""
+    period = get(session, Period, period_id, "period")
+    require_self_or_planner(actor, period.team_id, staff_id)
+    person = _person(session, staff_id, period.team_id)
+    rota = published_rota(period_id, session=session, actor=actor)
+    mine = [a for a in mapping.rota_assignments(rota) if a.staff == person.code]
+    return person, mapping.rota_problem(rota), mine, rota

@@ -1,0 +1,164 @@
+"""Service test helpers and fixtures: an in-memory SQLite database (migrated, `StaticPool`), the app
+with a job queue that runs solves in-process, and a small team set up through the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from api.main import create_app
+from planner import auth, migrate
+from planner.auth import hash_password
+from planner.db import make_engine
+from planner.jobs import InlineQueue, JobQueue
+from planner.models import Rota, User
+from solver import check
+from solver.problem import Problem
+from solver.solution import Assignment
+
+START = dt.date(2027, 3, 1)  # a Monday
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class World:
+    """A team of three (Mette, Ali, Sara), two shifts, one route, one 7-day period, open for wishes."""
+
+    client: TestClient
+    engine: Engine
+    team: int
+    period: int
+    staff: dict[str, int]
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def as_(self, who: str) -> dict[str, str]:
+        return self.headers[who]
+
+    def get(self, who: str, url: str, **kwargs: Any) -> Any:
+        return self.client.get(url, headers=self.headers.get(who, {}), **kwargs)
+
+    def post(self, who: str, url: str, **kwargs: Any) -> Any:
+        return self.client.post(url, headers=self.headers.get(who, {}), **kwargs)
+
+    def put(self, who: str, url: str, **kwargs: Any) -> Any:
+        return self.client.put(url, headers=self.headers.get(who, {}), **kwargs)
+
+    def delete(self, who: str, url: str, **kwargs: Any) -> Any:
+        return self.client.delete(url, headers=self.headers.get(who, {}), **kwargs)
+
+
+def migrated_engine(url: str = "sqlite://") -> Engine:
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    return engine
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, str]:
+    response = client.post("/token", data={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def ok(response: Any, code: int = 200) -> Any:
+    assert response.status_code == code, response.text
+    return response.json() if response.content else None
+
+
+def build_world(engine: Engine, queue: JobQueue | None = None) -> Iterator[World]:
+    with Session(engine) as session:
+        session.add(User(username="planner", role="planner", password_hash=hash_password(PASSWORD)))
+        session.commit()
+    app = create_app(engine, queue or InlineQueue(engine))
+    with TestClient(app) as client:
+        planner = login(client, "planner")
+        team = ok(client.post("/teams", json={"name": "Uldum"}, headers=planner), 201)["id"]
+        for shift in (
+            {"code": "dag", "name": "Dagvagt", "start": "07:00", "minutes": 480},
+            {"code": "aften", "name": "Aftenvagt", "start": "15:00", "minutes": 480},
+        ):
+            ok(client.post(f"/teams/{team}/shift-types", json=shift, headers=planner), 201)
+        ok(
+            client.post(
+                f"/teams/{team}/routes",
+                json={"code": "uldum-1", "name": "Uldum 1", "district": "Uldum", "shifts": ["dag"]},
+                headers=planner,
+            ),
+            201,
+        )
+        for cover in ({"shift": "dag", "need": 1}, {"shift": "aften", "need": 1}):
+            ok(client.post(f"/teams/{team}/cover", json=cover, headers=planner), 201)
+        staff: dict[str, int] = {}
+        for code, name in (("mette", "Mette"), ("ali", "Ali"), ("sara", "Sara")):
+            body = {"code": code, "name": name, "skills": ["sosu-assistent"]}
+            staff[code] = ok(client.post(f"/teams/{team}/staff", json=body, headers=planner), 201)["id"]
+            user = {"username": code, "role": "staff", "staff_id": staff[code], "password": PASSWORD}
+            ok(client.post(f"/teams/{team}/users", json=user, headers=planner), 201)
+        deadline = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).isoformat()
+        period = ok(
+            client.post(
+                f"/teams/{team}/periods",
+                json={"name": "uge 9", "start": START.isoformat(), "days": 7, "deadline": deadline},
+                headers=planner,
+            ),
+            201,
+        )["id"]
+        ok(client.post(f"/periods/{period}/open", headers=planner))
+        world = World(client, engine, team, period, staff)
+        world.headers = {"planner": planner, **{code: login(client, code) for code in staff}}
+        yield world
+
+
+@pytest.fixture(autouse=True)
+def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 with its smallest costs: the same code path, milliseconds instead of a quarter second."""
+    monkeypatch.setattr(
+        auth, "_hasher", PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+    )
+
+
+@pytest.fixture
+def engine() -> Iterator[Engine]:
+    engine = migrated_engine()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def world(engine: Engine) -> Iterator[World]:
+    yield from build_world(engine)
+
+
+def checked(world: World, rota_id: int) -> Rota:
+    """A rota from the solver must break no hard rule, and the checker must agree on its objective
+    (recomputed from the problem stored with the rota)."""
+    with Session(world.engine) as session:
+        rota = session.get(Rota, rota_id)
+    assert rota is not None
+    problem = Problem.model_validate(rota.problem)
+    assignments = [Assignment.model_validate(a) for a in rota.assignments]
+    assert check.violations(problem, assignments) == []
+    assert check.objective(problem, assignments) == rota.objective
+    return rota
+
+
+def solve_period(world: World, *, publish: bool = False) -> dict[str, Any]:
+    """Close the period, solve it (2 s, one worker) and return the draft (published when asked)."""
+    ok(world.post("planner", f"/periods/{world.period}/close"))
+    job = ok(
+        world.post("planner", f"/periods/{world.period}/solve", json={"time_limit": 2, "workers": 1}), 202
+    )
+    job = ok(world.get("planner", f"/solve-jobs/{job['id']}"))
+    assert job["state"] == "done", job
+    checked(world, job["rota_id"])
+    if publish:
+        ok(world.post("planner", f"/rotas/{job['rota_id']}/publish"))
+    return ok(world.get("planner", f"/rotas/{job['rota_id']}"))

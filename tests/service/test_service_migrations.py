@@ -1,0 +1,70 @@
+"""The schema comes only from the migrations, and they give exactly the tables the models describe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlmodel import Session, SQLModel, select
+
+import planner.models  # noqa: F401  (the tables)
+from planner import db, migrate
+from planner.auth import verify_password
+from planner.cli import main
+from planner.db import make_engine
+from planner.models import User
+
+
+def test_upgrade_head_gives_the_models_tables(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    migrate.upgrade(engine)
+    inspector = inspect(engine)
+    tables = set(inspector.get_table_names()) - {"alembic_version"}
+    assert tables == set(SQLModel.metadata.tables)
+    for name, table in SQLModel.metadata.tables.items():
+        assert {c["name"] for c in inspector.get_columns(name)} == {c.name for c in table.columns}, name
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert diff == []
+    migrate.upgrade(engine)  # a second upgrade is a no-op
+    engine.dispose()
+
+
+def test_db_upgrade_command_needs_no_alembic_ini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mp = monkeypatch
+    mp.chdir(tmp_path)
+    mp.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    mp.setattr("planner.db._engine", None)
+    assert main(["db", "upgrade"]) == 0
+    assert (tmp_path / "cli.db").exists() and not (tmp_path / "alembic.ini").exists()
+    db.get_engine().dispose()
+    mp.setattr("planner.db._engine", None)
+
+
+def test_init_demo_creates_the_team_and_accounts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
+    monkeypatch.setenv("PUSLEPLAN_PLANNER_PASSWORD", "from-the-environment")
+    monkeypatch.delenv("PUSLEPLAN_STAFF_PASSWORD", raising=False)
+    monkeypatch.setattr("planner.db._engine", None)
+    assert main(["init-demo"]) == 0
+    out = capsys.readouterr().out
+    assert "period 1 (2027-03-01, 56 days) is open" in out
+    assert "from-the-environment" not in out and "$PUSLEPLAN_PLANNER_PASSWORD" in out
+    lines = [line.split() for line in out.splitlines() if line.startswith("  staff")]
+    assert len(lines) == 25 and len({line[2] for line in lines}) == 25  # 25 different random passwords
+    with Session(db.get_engine()) as session:
+        users = session.exec(select(User)).all()
+        assert len(users) == 26
+        planner = next(u for u in users if u.role == "planner")
+        assert verify_password("from-the-environment", planner.password_hash)
+        staff = next(u for u in users if u.username == lines[0][1])
+        assert verify_password(lines[0][2], staff.password_hash)
+    assert main(["init-demo"]) == 2  # not twice without --force
+    db.get_engine().dispose()
+    monkeypatch.setattr("planner.db._engine", None)
