@@ -13,13 +13,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/pusleplan solve examples/uldum.json --time-limit 10 --out out/rota.csv
+	test -f pusleplan.db || $(BIN)/pusleplan init-demo
+	$(BIN)/pusleplan serve
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python -m pytest -q -m bench tests/benchmarks -p no:cacheprovider
+	$(BIN)/python -m pytest -q -m bench tests/benchmarks -p no:cacheprovider -s
 
 lint: $(STAMP)
 	$(BIN)/ruff check solver planner api tests

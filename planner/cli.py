@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_solve(commands)
     _add_check(commands)
     _add_schema(commands)
+    _add_bench(commands)
+    __import__("planner.cli_service", fromlist=["_"]).add_service_commands(commands)  # serve, init-demo, db
     return parser
 
 
@@ -101,6 +103,15 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _add_schema(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = commands.add_parser("schema", help="print the JSON schema of a problem file")
     p.set_defaults(command=_schema)
+
+
+def _add_bench(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from planner import bench
+
+    p = commands.add_parser("bench", help="run a benchmark set and write docs/benchmarks.md")
+    p.add_argument("set", choices=["curtois"], help="the benchmark set (curtois: Curtois & Qu 1–24)")
+    bench.add_arguments(p)
+    p.set_defaults(command=bench.bench)
 
 
 # ---- the commands -----------------------------------------------------------------------------------

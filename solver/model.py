@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from solver import check
+from solver import check, search
 from solver.greedy import greedy_rota
 from solver.params import SolveParams
 from solver.problem import Problem
@@ -146,19 +146,25 @@ def solve(problem: Problem, params: SolveParams) -> Solution:
     # Start from the previous rota when given (minimal change), else from a quick greedy rota.
     start = _add_hint(v, params.hint if params.hint is not None else greedy_rota(problem), params)
     start_time = time.perf_counter() - started
-    solver = cp_model.CpSolver()
-    _configure(solver, params, params.time_limit - (time.perf_counter() - started))
     progress = _Progress(started, params.on_progress)
-    code = solver.solve(v.cp, progress)
+    if search.use_lns(v, params):  # big models: full-model phase, then large-neighbourhood search
+        outcome = search.lns(v, params, started)
+        solver, code, bound, progress.first = outcome.solver, outcome.code, outcome.bound, outcome.first
+    else:
+        solver = cp_model.CpSolver()
+        _configure(solver, params, params.time_limit - (time.perf_counter() - started))
+        search.configure(solver, v, params)
+        code = solver.solve(v.cp, progress)
+        bound = solver.best_objective_bound
     status = _STATUS.get(code, "UNKNOWN")
     if status in ("OPTIMAL", "FEASIBLE"):
-        solution = _read_rota(problem, v, solver, status, solver.best_objective_bound)
+        solution = _read_rota(problem, v, solver, status, bound)
     elif status == "INFEASIBLE":
         remaining = max(5.0, params.time_limit - (time.perf_counter() - started))
         solution = Solution(status="INFEASIBLE", conflicts=explain_infeasibility(problem, params, remaining))
     elif start is not None:
         # The search found nothing in time, but the starting rota keeps every hard rule: return it.
-        solution = _read_rota(problem, v, start, "FEASIBLE", solver.best_objective_bound)
+        solution = _read_rota(problem, v, start, "FEASIBLE", bound)
         progress.first = start_time
     else:
         solution = Solution(status="UNKNOWN")
@@ -167,9 +173,7 @@ def solve(problem: Problem, params: SolveParams) -> Solution:
     return solution
 
 
-def _read_rota(
-    problem: Problem, v: Vars, solver: cp_model.CpSolver, status: str, bound: float
-) -> Solution:
+def _read_rota(problem: Problem, v: Vars, solver: cp_model.CpSolver, status: str, bound: float) -> Solution:
     route_of: dict[tuple[int, int, int], int] = {}
     for (pi, d, si, ri), var in v.y.items():
         if solver.boolean_value(var):

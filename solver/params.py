@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,3 +21,11 @@ class SolveParams(BaseModel):
     hint: list[Assignment] | None = None
     on_progress: Callable[[Progress], None] | None = None
     log: bool = False
+    # Search strategy (solver/search.py): "lns" runs a full-model phase, then a large-neighbourhood
+    # search; "auto" uses it for route-free models of 6 weeks or more (where it was measured better).
+    strategy: Literal["auto", "plain", "lns"] = "auto"
+    lns_full_share: float = Field(default=0.3, gt=0, le=1)
+    lns_step: float = Field(default=1.0, gt=0)
+    # Worker portfolio (solver/search.py `configure`): "max_lp" makes the full-problem worker the one with
+    # the strongest LP; "auto" does so for models without routes and at most 3 workers.
+    portfolio: Literal["auto", "default", "max_lp"] = "auto"
