@@ -6,7 +6,7 @@ open sessions or check tokens themselves.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -14,14 +14,17 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
 from planner.auth import Actor, actor_for_token
+from planner.db import READ_ONLY
 from planner.errors import Forbidden
 from planner.jobs import JobQueue
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token")
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request; whatever a failing request wrote is rolled back when it closes."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One session per request; whatever a failing request wrote is rolled back when it closes.
+    `async`: making a session does no I/O, so it needs no trip to the thread pool (the routes, which
+    do the I/O, are sync and run there)."""
     with Session(request.app.state.engine, expire_on_commit=False) as session:
         yield session
 
@@ -30,6 +33,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def get_current_user(session: SessionDep, token: Annotated[str, Depends(oauth2_scheme)]) -> Actor:
+    session.connection(execution_options=READ_ONLY)  # a read: on SQLite no write lock, no queue
     actor = actor_for_token(token, session=session)
     session.rollback()  # end the read transaction before the route starts its own work
     return actor

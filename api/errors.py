@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from planner.errors import Conflict, Forbidden, InputError, NotFound, Unauthorized
 
@@ -23,6 +23,13 @@ def install(app: FastAPI) -> None:
         # A unique or foreign-key constraint caught what the services could not check first (a race
         # between two requests, a duplicate code); the request's session is rolled back.
         return JSONResponse({"detail": f"conflicts with stored data: {exc.orig}"}, status_code=409)
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        # A value the database cannot hold (PostgreSQL: an integer out of range) that validation let
+        # through; nothing of the request is stored.
+        detail = [{"loc": ["body"], "msg": f"value out of range: {exc.orig}", "type": "value_error"}]
+        return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(Unauthorized)
     async def _unauthorized(request: Request, exc: Unauthorized) -> JSONResponse:

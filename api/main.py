@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from sqlalchemy import Engine, text
 
 from api import errors
@@ -55,15 +55,22 @@ def create_app(engine: Engine | None = None, queue: JobQueue | None = None) -> F
     for module in (auth, teams, periods, solving, rotas):
         app.include_router(module.router)
 
-    @app.get("/health", tags=["service"])
-    def health() -> dict[str, Any]:
-        """Version and database status (200 even when the database is down: the body says so)."""
+    @app.get(
+        "/health",
+        tags=["service"],
+        responses={503: {"description": "The database cannot be reached (the body says why)."}},
+    )
+    def health(response: Response) -> dict[str, Any]:
+        """Version and database status: 200 when the database answers, 503 with the same body when not
+        (so a load balancer or a container health check takes the instance out)."""
         try:
             with app.state.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
             database = "ok"
         except Exception as exc:
             database = f"error: {type(exc).__name__}"
-        return {"status": "ok", "version": app_version(), "database": database}
+            response.status_code = 503
+        status = "ok" if database == "ok" else "unavailable"
+        return {"status": status, "version": app_version(), "database": database}
 
     return app

@@ -1,9 +1,12 @@
 """The database engine and sessions.
 
-`DATABASE_URL` chooses the database (PostgreSQL in production, say); without it an SQLite file
-`pusleplan.db` in the working directory. SQLite connections get WAL, a busy timeout, foreign keys and
-`BEGIN IMMEDIATE` transactions, so concurrent writers queue instead of failing with "database is locked"
-halfway through a request. The schema itself is created only by the Alembic migrations (`planner.migrate`).
+`DATABASE_URL` chooses the database: PostgreSQL (`postgresql+psycopg://user:password@host/db`, the driver
+is a dependency), or without it an SQLite file `pusleplan.db` in the working directory. Connections come
+from a pool as large as the request thread pool; the services take row locks where a check must see
+concurrent writes (`SELECT … FOR UPDATE`). SQLite connections get WAL, a busy timeout, foreign keys and
+`BEGIN IMMEDIATE` write transactions (read-only ones, `READ_ONLY`, begin deferred), so concurrent
+writers queue instead of failing with "database is locked" halfway through a request. The schema itself
+is created only by the Alembic migrations (`planner.migrate`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,11 @@ from sqlmodel import Session, create_engine
 
 DEFAULT_URL = "sqlite:///pusleplan.db"
 _SQLITE_BUSY_SECONDS = 30
+# Connections kept open: AnyIO runs sync routes in up to 40 threads, each may hold one.
+POOL_SIZE = 40
+# Execution options of a read-only transaction (e.g. the token check of every request): on SQLite it
+# begins deferred and takes no write lock, so it never queues behind writers (WAL lets readers run).
+READ_ONLY = {"pusleplan_read_only": True}
 
 
 def database_url() -> str:
@@ -30,11 +38,17 @@ def make_engine(url: str | None = None) -> Engine:
     """An engine for `url` (default: `database_url()`); `sqlite://` alone is one shared in-memory DB."""
     url = url or database_url()
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        # Up to 40 request threads (AnyIO's default) each hold a session; a dead server fails in seconds.
+        connect_args = {"connect_timeout": 10} if url.startswith("postgresql") else {}
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=POOL_SIZE - 10, connect_args=connect_args
+        )
     memory = url in ("sqlite://", "sqlite:///:memory:")
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": _SQLITE_BUSY_SECONDS}}
     if memory:
         kwargs["poolclass"] = StaticPool
+    else:  # keep a connection per request thread open: none (with its PRAGMAs) is opened per request
+        kwargs.update(pool_size=POOL_SIZE, max_overflow=10, pool_timeout=_SQLITE_BUSY_SECONDS)
     engine = create_engine(url, **kwargs)
     _sqlite_pragmas(engine, wal=not memory)
     return engine
@@ -62,6 +76,9 @@ def _sqlite_pragmas(engine: Engine, *, wal: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
+        if connection.get_execution_options().get("pusleplan_read_only"):
+            connection.exec_driver_sql("BEGIN")  # deferred: a WAL reader needs no lock
+            return
         if not lock.acquire(timeout=_SQLITE_BUSY_SECONDS):
             raise TimeoutError(f"no database transaction within {_SQLITE_BUSY_SECONDS} s")
         try:

@@ -28,6 +28,8 @@ WishKindName = Literal["want", "avoid", "veto"]
 
 
 LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
+# Integer columns are 32-bit on PostgreSQL (SQLite would store anything): inputs stay within that range.
+INT_MAX = 2**31 - 1
 
 
 def utcnow() -> dt.datetime:
@@ -177,7 +179,7 @@ class CoverRuleBase(SQLModel):
     skill: str | None = Field(default=None, max_length=64)
     date: dt.date | None = None
     weekday: int | None = Field(default=None, ge=0, le=6)
-    need: int = Field(ge=0)
+    need: int = Field(ge=0, le=INT_MAX)
     weight_under: int = Field(default=100, ge=0, le=1_000_000)
     weight_over: int = Field(default=1, ge=0, le=1_000_000)
 
@@ -207,10 +209,10 @@ class CoverRulePublic(CoverRuleBase):
 class RulesBase(SQLModel):
     """Working-time rules with the Danish defaults, and the weights of the team-wide soft rules."""
 
-    min_rest_minutes: int | None = Field(default=11 * 60, ge=0)
-    weekly_rest_minutes: int | None = Field(default=35 * 60, ge=0)
+    min_rest_minutes: int | None = Field(default=11 * 60, ge=0, le=INT_MAX)
+    weekly_rest_minutes: int | None = Field(default=35 * 60, ge=0, le=INT_MAX)
     max_average_weekly_hours: float | None = Field(default=48, gt=0)
-    max_vetoes: int | None = Field(default=2, ge=0)
+    max_vetoes: int | None = Field(default=2, ge=0, le=INT_MAX)
     weight_contract_hour: int = Field(default=5, ge=0, le=1_000_000)
     weight_continuity: int = Field(default=3, ge=0, le=1_000_000)
     weight_fairness: int = Field(default=2, ge=0, le=1_000_000)
@@ -410,7 +412,7 @@ class StandingWishPublic(StandingWishBase):
 class SolveRequest(SQLModel):
     time_limit: float = Field(default=10.0, gt=0, le=3600)
     workers: int = Field(default=2, ge=1, le=16)
-    seed: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0, le=INT_MAX)
     from_rota: int | None = Field(default=None, description="Re-solve from this draft (minimal change).")
     keep_weight: int = Field(default=5, ge=0, le=1000, description="Cost of changing a cell of `from_rota`.")
 

@@ -24,6 +24,7 @@ from planner.auth import Actor, hash_password, require_member, require_planner, 
 from planner.errors import Conflict, Forbidden, InputError, NotFound, PeriodClosed
 from planner.export import rota_csv
 from planner.models import (
+    INT_MAX,
     AuditEntry,
     CellEdit,
     CoverRule,
@@ -77,7 +78,8 @@ RESTART_MESSAGE = "service restarted while the job was running"
 
 
 def get(session: Session, model: type[T], key: int | None, what: str) -> T:
-    row = session.get(model, key) if key is not None else None
+    # An id no integer column can hold is unknown (PostgreSQL would refuse to even compare it).
+    row = session.get(model, key) if key is not None and 0 < key <= INT_MAX else None
     if row is None:
         raise NotFound(what, key)
     return row
@@ -434,7 +436,7 @@ def _check_slot(
 
 
 def _person(session: Session, staff_id: int, team_id: int) -> Staff:
-    person = session.get(Staff, staff_id)
+    person = session.get(Staff, staff_id) if 0 < staff_id <= INT_MAX else None
     if person is None or person.team_id != team_id:
         raise NotFound("staff", staff_id)
     return person
@@ -524,6 +526,11 @@ def _check_wish(session: Session, period: Period, data: Any, staff_id: int, *, e
         if data.shift is not None or data.route is not None:
             raise InputError("kind", "a veto is a whole day off: give no shift or route")
         _check_slot(session, period, data.date, None, None)
+        # Count-then-insert is a race under READ COMMITTED (PostgreSQL): two requests could both see one
+        # veto left. Locking the person's row serialises their veto writes until commit; the count below
+        # then sees every committed veto. (SQLite ignores FOR UPDATE: its write transactions are
+        # serial already, `BEGIN IMMEDIATE` in `planner.db`.)
+        session.exec(select(Staff.id).where(Staff.id == staff_id).with_for_update()).one()
         limit = mapping.team_rules(session, period.team_id).max_vetoes
         query = (
             select(func.count())

@@ -1,18 +1,27 @@
-"""Service test helpers and fixtures: an in-memory SQLite database (migrated, `StaticPool`), the app
-with a job queue that runs solves in-process, and a small team set up through the API."""
+"""Service test helpers and fixtures: a fresh migrated database per test, the app with a job queue that
+runs solves in-process, and a small team set up through the API.
+
+The database is SQLite (in memory, or a file where a test needs several connections or processes) unless
+`PUSLEPLAN_TEST_DATABASE_URL` names a PostgreSQL database: then every test gets a schema of its own in
+it (`search_path` in the URL, so spawned solve processes see it too), dropped when the test ends.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, make_url, text
 from sqlmodel import Session
 
 from api.main import create_app
@@ -56,10 +65,45 @@ class World:
         return self.client.delete(url, headers=self.headers.get(who, {}), **kwargs)
 
 
-def migrated_engine(url: str = "sqlite://") -> Engine:
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    return engine
+TEST_DATABASE_ENV = "PUSLEPLAN_TEST_DATABASE_URL"
+
+
+def server_url() -> str | None:
+    """The database server the service tests run against (`$PUSLEPLAN_TEST_DATABASE_URL`), or None."""
+    return os.environ.get(TEST_DATABASE_ENV) or None
+
+
+@contextmanager
+def fresh_database(tmp_path: Path | None = None) -> Iterator[str]:
+    """The URL of an empty database for one test: a new schema on the test server (dropped afterwards),
+    else an SQLite file in `tmp_path`, else SQLite in memory."""
+    server = server_url()
+    if server is None:
+        yield f"sqlite:///{tmp_path / 'pusleplan.db'}" if tmp_path is not None else "sqlite://"
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextmanager
+def migrated(tmp_path: Path | None = None) -> Iterator[Engine]:
+    """An engine on a fresh database, migrated to the newest schema; disposed afterwards."""
+    with fresh_database(tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            migrate.upgrade(engine)
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, str]:
@@ -127,9 +171,8 @@ def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def engine() -> Iterator[Engine]:
-    engine = migrated_engine()
-    yield engine
-    engine.dispose()
+    with migrated() as engine:
+        yield engine
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Many staff at the deadline at once: parallel clients on a file database, no lost or merged write."""
+"""Many staff at the deadline at once: parallel clients on a file (or server) database, no lost or merged
+write."""
 
 from __future__ import annotations
 
@@ -12,16 +13,15 @@ import pytest
 from sqlmodel import Session, select
 
 from planner.models import AuditEntry, Wish
-from service.helpers import START, World, build_world, migrated_engine, ok
+from service.helpers import START, World, build_world, migrated, ok
 
 THREADS = 8
 
 
 @pytest.fixture
 def file_world(tmp_path: Path) -> Iterator[World]:
-    engine = migrated_engine(f"sqlite:///{tmp_path / 'pusleplan.db'}")
-    yield from build_world(engine)
-    engine.dispose()
+    with migrated(tmp_path) as engine:  # a file (or server) database: parallel connections
+        yield from build_world(engine)
 
 
 def test_same_version_exactly_one_writer_wins(file_world: World) -> None:

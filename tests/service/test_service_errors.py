@@ -44,6 +44,24 @@ def test_422_names_the_field(world: World) -> None:
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "shifts", 1]
 
 
+def test_out_of_range_numbers_are_422_not_stored(world: World) -> None:
+    """Integer columns hold 32 bits on PostgreSQL: a larger value is a 422 with its field on any database."""
+    big = 2**40
+    for method, url, body, field in (
+        (world.post, f"/teams/{world.team}/cover", {"shift": "dag", "need": big}, "need"),
+        (world.put, f"/teams/{world.team}/rules", {"max_vetoes": big}, "max_vetoes"),
+        (world.post, f"/periods/{world.period}/solve", {"seed": big}, "seed"),
+    ):
+        response = method("planner", url, json=body)
+        assert response.status_code == 422, response.text
+        assert response.json()["detail"][0]["loc"] == ["body", field]
+    assert ok(world.get("planner", f"/teams/{world.team}/rules"))["max_vetoes"] == 2
+    # Ids beyond any column are simply unknown.
+    assert world.get("planner", f"/periods/{big}").status_code == 404
+    body = {"staff_id": big, "date": START.isoformat(), "kind": "veto"}
+    assert world.post("planner", f"/periods/{world.period}/wishes", json=body).status_code == 404
+
+
 def test_404_for_unknown_ids(world: World) -> None:
     for url in ("/periods/999", "/wishes/999", "/rotas/999", "/solve-jobs/999", "/teams/999", "/staff/999"):
         assert world.get("planner", url).status_code == 404, url

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from planner import mapping, services
@@ -14,7 +15,7 @@ from planner.auth import hash_password
 from planner.io import load_problem
 from planner.jobs import ProcessQueue
 from planner.models import Rota, SolveJob, User
-from service.helpers import PASSWORD, World, build_world, checked, login, migrated_engine, ok
+from service.helpers import PASSWORD, World, build_world, checked, login, migrated, ok
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,7 +45,11 @@ def wait(
 
 
 def test_process_queue_solves_and_cancels(tmp_path: Path) -> None:
-    engine = migrated_engine(f"sqlite:///{tmp_path / 'pusleplan.db'}")
+    with migrated(tmp_path) as engine:
+        process_queue_solves_and_cancels(engine)
+
+
+def process_queue_solves_and_cancels(engine: Engine) -> None:
     queue = ProcessQueue(engine)
     worlds = build_world(engine, queue)
     try:
@@ -96,4 +101,3 @@ def test_process_queue_solves_and_cancels(tmp_path: Path) -> None:
     finally:
         worlds.close()
         queue.shutdown()
-        engine.dispose()

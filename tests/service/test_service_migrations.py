@@ -1,4 +1,5 @@
-"""The schema comes only from the migrations, and they give exactly the tables the models describe."""
+"""The schema comes only from the migrations, and they give exactly the tables the models describe (on the
+test database: SQLite, or PostgreSQL with `PUSLEPLAN_TEST_DATABASE_URL`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import Engine, inspect, make_url, text
 from sqlmodel import Session, SQLModel, select
 
 import planner.models  # noqa: F401  (the tables)
@@ -16,10 +17,31 @@ from planner.auth import verify_password
 from planner.cli import main
 from planner.db import make_engine
 from planner.models import User
+from service.helpers import fresh_database, server_url
 
 
 def test_upgrade_head_gives_the_models_tables(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    with fresh_database(tmp_path) as url:
+        upgrade_head_gives_the_models_tables(make_engine(url))
+
+
+def test_the_tests_run_on_the_database_asked_for(engine: Engine) -> None:
+    """With `PUSLEPLAN_TEST_DATABASE_URL` set, every service test runs there: no silent SQLite fallback."""
+    server = server_url()
+    expected = make_url(server).get_backend_name() if server else "sqlite"
+    assert engine.dialect.name == expected
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
+
+
+def upgrade_head_gives_the_models_tables(engine: Engine) -> None:
+    try:
+        _upgrade_head_gives_the_models_tables(engine)
+    finally:
+        engine.dispose()
+
+
+def _upgrade_head_gives_the_models_tables(engine: Engine) -> None:
     migrate.upgrade(engine)
     inspector = inspect(engine)
     tables = set(inspector.get_table_names()) - {"alembic_version"}
@@ -30,25 +52,33 @@ def test_upgrade_head_gives_the_models_tables(tmp_path: Path) -> None:
         diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     assert diff == []
     migrate.upgrade(engine)  # a second upgrade is a no-op
-    engine.dispose()
 
 
 def test_db_upgrade_command_needs_no_alembic_ini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     mp = monkeypatch
     mp.chdir(tmp_path)
-    mp.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    mp.setattr("planner.db._engine", None)
-    assert main(["db", "upgrade"]) == 0
-    assert (tmp_path / "cli.db").exists() and not (tmp_path / "alembic.ini").exists()
-    db.get_engine().dispose()
-    mp.setattr("planner.db._engine", None)
+    with fresh_database(tmp_path) as url:
+        mp.setenv("DATABASE_URL", url)
+        mp.setattr("planner.db._engine", None)
+        assert main(["db", "upgrade"]) == 0
+        assert "alembic_version" in inspect(db.get_engine()).get_table_names()
+        assert not (tmp_path / "alembic.ini").exists()
+        db.get_engine().dispose()
+        mp.setattr("planner.db._engine", None)
 
 
 def test_init_demo_creates_the_team_and_accounts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
+    with fresh_database(tmp_path) as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        init_demo_creates_the_team_and_accounts(monkeypatch, capsys)
+
+
+def init_demo_creates_the_team_and_accounts(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("PUSLEPLAN_PLANNER_PASSWORD", "from-the-environment")
     monkeypatch.delenv("PUSLEPLAN_STAFF_PASSWORD", raising=False)
     monkeypatch.setattr("planner.db._engine", None)

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from planner.db import make_engine
+from planner.jobs import InlineQueue
 from service.helpers import START, World, checked, ok
 
 
@@ -13,9 +19,29 @@ def day(i: int) -> str:
 
 def test_health_and_docs(world: World) -> None:
     body = ok(world.client.get("/health"))
-    assert body["database"] == "ok" and body["version"]
+    assert body["status"] == "ok" and body["database"] == "ok" and body["version"]
     assert world.client.get("/docs").status_code == 200
     assert "/periods/{period_id}/solve" in ok(world.client.get("/openapi.json"))["paths"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:////nonexistent-directory/pusleplan.db",  # cannot be opened
+        "postgresql+psycopg://nobody@127.0.0.1:1/pusleplan?connect_timeout=5",  # nothing listens there
+    ],
+)
+def test_health_is_503_without_the_database(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        with TestClient(create_app(engine, InlineQueue(engine))) as client:
+            response = client.get("/health")
+    finally:
+        engine.dispose()
+    assert response.status_code == 503, response.text
+    body = response.json()
+    assert body["status"] == "unavailable" and body["version"]
+    assert body["database"].startswith("error: OperationalError")
 
 
 def test_happy_path(world: World) -> None:
