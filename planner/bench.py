@@ -233,12 +233,12 @@ def existing_notes(doc: Path) -> str:
     return DEFAULT_NOTES
 
 
-def write_section(section: str, doc: Path) -> None:
-    """Replace (or append) the curtois section of `doc`, leaving the rest of the file alone."""
+def write_section(section: str, doc: Path, *, start: str = START, end: str = END) -> None:
+    """Replace (or append) the section between `start` and `end` of `doc`, leaving the rest alone."""
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1]
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + section + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     doc.parent.mkdir(parents=True, exist_ok=True)

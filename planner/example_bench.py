@@ -10,14 +10,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import resource
 import statistics
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+from planner.bench import machine, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "uldum.json"
@@ -75,19 +75,6 @@ def _in_subprocess(path: Path, time_limit: float, workers: int, seed: int) -> di
     return dict(json.loads(out.strip().splitlines()[-1]))
 
 
-def _machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}"
-
-
 def _fmt(value: float | None, unit: str = " s", digits: int = 1) -> str:
     return "not reached" if value is None else f"{value:.{digits}f}{unit}"
 
@@ -100,7 +87,7 @@ def report(runs: list[dict[str, Any]], workers: int, command: str) -> str:
         START,
         "## The home-care example (`examples/uldum.json`)",
         "",
-        f"Command: `{command}` — {dt.date.today().isoformat()}, {_machine()}, OR-Tools {ortools_version}, "
+        f"Command: `{command}` — {dt.date.today().isoformat()}, {machine()}, OR-Tools {ortools_version}, "
         f"{workers} workers. 25 people, 56 days, 3 shift types, 13 routes. Each row is a separate process.",
         "",
         "| seed | limit | status | objective | bound | gap | first rota | within 1 % of bound "
@@ -126,17 +113,6 @@ def report(runs: list[dict[str, Any]], workers: int, command: str) -> str:
     return "\n".join(lines)
 
 
-def write_section(section: str, doc: Path = DOC) -> None:
-    """Replace (or append) the example section of docs/benchmarks.md, leaving the rest alone."""
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    doc.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m planner.example_bench")
     parser.add_argument("--one", nargs=4, metavar=("PATH", "LIMIT", "WORKERS", "SEED"))
@@ -157,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         f"python -m planner.example_bench --seeds {args.seeds} "
         f"--workers {args.workers} --limits {args.limits}"
     )
-    write_section(report(runs, args.workers, command))
+    write_section(report(runs, args.workers, command), DOC, start=START, end=END)
     print(report(runs, args.workers, command))
     return 0
 
