@@ -445,15 +445,21 @@ def _person(session: Session, staff_id: int, team_id: int) -> Staff:
 # ---- wishes -----------------------------------------------------------------------------------------
 
 
-def list_wishes(
-    period_id: int, *, session: Session, actor: Actor, staff_id: int | None = None
-) -> Sequence[Wish]:
-    """The planner sees everyone's wishes (or one person's); a staff member only their own."""
+def _visible_staff(period_id: int, *, session: Session, actor: Actor, staff_id: int | None) -> int | None:
+    """Whose records of a period the actor may list: anyone's (or all, None) for a planner, own for staff."""
     period = get_period(period_id, session=session, actor=actor)
     if staff_id is None and not (actor.is_planner or actor.role == "system"):
         staff_id = actor.staff_id
     if staff_id is not None:
         require_self_or_planner(actor, period.team_id, staff_id)
+    return staff_id
+
+
+def list_wishes(
+    period_id: int, *, session: Session, actor: Actor, staff_id: int | None = None
+) -> Sequence[Wish]:
+    """The planner sees everyone's wishes (or one person's); a staff member only their own."""
+    staff_id = _visible_staff(period_id, session=session, actor=actor, staff_id=staff_id)
     query = select(Wish).where(Wish.period_id == period_id)
     if staff_id is not None:
         query = query.where(Wish.staff_id == staff_id)
@@ -694,11 +700,7 @@ def _need(cover: Sequence[CoverRule], day: dt.date, shift: str) -> int:
 def list_self_picks(
     period_id: int, *, session: Session, actor: Actor, staff_id: int | None = None
 ) -> Sequence[SelfPick]:
-    period = get_period(period_id, session=session, actor=actor)
-    if staff_id is None and not (actor.is_planner or actor.role == "system"):
-        staff_id = actor.staff_id
-    if staff_id is not None:
-        require_self_or_planner(actor, period.team_id, staff_id)
+    staff_id = _visible_staff(period_id, session=session, actor=actor, staff_id=staff_id)
     query = select(SelfPick).where(SelfPick.period_id == period_id)
     if staff_id is not None:
         query = query.where(SelfPick.staff_id == staff_id)

@@ -7,21 +7,18 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import solve_checked
 
 from planner.curtois import START, best_known, load_curtois
-from solver import SolveParams, check, solve
+from solver import check
 from solver.solution import Assignment
 
 
 @pytest.mark.parametrize("instance", [1, 2, 3])
 def test_small_instance_reaches_best_known(curtois_dir: Path, instance: int) -> None:
     problem = load_curtois(curtois_dir / f"Instance{instance}.txt")
-    # As conftest.solve_checked (one worker, seed 1, then the independent checker), without importing
-    # conftest by module name: tests/service has a conftest of its own.
-    solution = solve(problem, SolveParams(time_limit=20, workers=1, seed=1))
+    solution = solve_checked(problem, time_limit=20)
     assert solution.has_rota
-    assert check.violations(problem, solution.assignments) == []
-    assert check.objective(problem, solution.assignments) == solution.objective
     assert solution.objective == best_known(instance)[0]
     assert solution.status == "OPTIMAL"
 
