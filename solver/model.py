@@ -23,8 +23,8 @@ from solver.variables import Vars
 
 Rule = Callable[[Vars], None]
 
+# One shift a day needs no rule of its own: work[p, d] = Σ_s x[p, d, s] is Boolean (Vars._create).
 HARD_RULES: list[Rule] = [
-    assignment.add_one_shift_a_day,
     assignment.add_routes,
     assignment.add_days_off,
     assignment.add_locks,

@@ -10,11 +10,6 @@ from solver.problem import WishKind
 from solver.variables import Vars
 
 
-def add_one_shift_a_day(v: Vars) -> None:
-    """Nobody works more than one shift a day (the work variable is the sum of the shift variables)."""
-    # Enforced structurally: work[p, d] = Σ_s x[p, d, s] with work boolean (see Vars._create).
-
-
 def add_routes(v: Vars) -> None:
     """A route slot has at most one person; a person serves at most one route, in the shift they work."""
     for (pi, d, si), ys in v.y_by_pds.items():
