@@ -3,20 +3,44 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.web.common import CsrfFailed, SignInRequired, error_page, is_page, lang_of, sign_in_redirect
+from api.web.i18n import translator
 from planner.errors import Conflict, Forbidden, InputError, NotFound, Unauthorized
 
 
 def install(app: FastAPI) -> None:
+    """JSON errors for the API; for the web pages (`/web/...`) the same status with a readable page."""
+
     @app.exception_handler(NotFound)
-    async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
+    async def _not_found(request: Request, exc: NotFound) -> Response:
+        if is_page(request):
+            return error_page(request, 404, str(exc))
         return JSONResponse({"detail": str(exc)}, status_code=404)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if is_page(request) and exc.status_code in (404, 405):
+            return error_page(request, exc.status_code, str(exc.detail))
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
     @app.exception_handler(Conflict)
-    async def _conflict(request: Request, exc: Conflict) -> JSONResponse:
+    async def _conflict(request: Request, exc: Conflict) -> Response:
+        if is_page(request):
+            return error_page(request, 409, str(exc))
         return JSONResponse({"detail": str(exc)}, status_code=409)
+
+    @app.exception_handler(SignInRequired)
+    async def _sign_in(request: Request, exc: SignInRequired) -> Response:
+        return sign_in_redirect(request)
+
+    @app.exception_handler(CsrfFailed)
+    async def _csrf(request: Request, exc: CsrfFailed) -> Response:
+        _ = translator(lang_of(request))
+        return error_page(request, 403, _("The form has expired; please try again."))
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
@@ -32,15 +56,21 @@ def install(app: FastAPI) -> None:
         return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(Unauthorized)
-    async def _unauthorized(request: Request, exc: Unauthorized) -> JSONResponse:
+    async def _unauthorized(request: Request, exc: Unauthorized) -> Response:
+        if is_page(request):
+            return sign_in_redirect(request)
         return JSONResponse({"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
 
     @app.exception_handler(Forbidden)
-    async def _forbidden(request: Request, exc: Forbidden) -> JSONResponse:
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        if is_page(request):
+            return error_page(request, 403, str(exc))
         return JSONResponse({"detail": str(exc)}, status_code=403)
 
     @app.exception_handler(InputError)
-    async def _input(request: Request, exc: InputError) -> JSONResponse:
+    async def _input(request: Request, exc: InputError) -> Response:
+        if is_page(request):  # pages show input errors next to the field; one that escapes is a 422 page
+            return error_page(request, 422, str(exc))
         # The same shape as FastAPI's own validation errors: a list with the field path in `loc`.
         loc = ["body", *exc.field.replace("[", ".").replace("]", "").split(".")]
         detail = [

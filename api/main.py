@@ -12,10 +12,13 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from fastapi import FastAPI, Response
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 
-from api import errors
+from api import errors, web
 from api.routes import auth, periods, rotas, solving, teams
+from api.web.common import STATIC_DIR
 from planner.db import get_engine
 from planner.jobs import JobQueue, ProcessQueue
 
@@ -54,6 +57,13 @@ def create_app(engine: Engine | None = None, queue: JobQueue | None = None) -> F
     errors.install(app)
     for module in (auth, teams, periods, solving, rotas):
         app.include_router(module.router)
+    app.include_router(web.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        """A browser that opens the service lands on the web pages."""
+        return RedirectResponse("/web/", status_code=303)
 
     @app.get(
         "/health",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -119,3 +120,21 @@ def require_self_or_planner(actor: Actor, team_id: int, staff_id: int) -> None:
         return
     if actor.team_id != team_id or actor.staff_id != staff_id:
         raise Forbidden("staff may only see and change their own wishes and picks")
+
+
+def sign_out(token: str, *, session: Session) -> None:
+    """Revoke one token (the web page's "sign out"); an unknown token is already as good as revoked."""
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
+    if row is not None:
+        session.delete(row)
+        session.commit()
+
+
+def csrf_token(token: str) -> str:
+    """The CSRF token that belongs to a session token: an HMAC keyed by the (secret, HttpOnly) session
+    token, so a page of another site can neither read nor compute it (OWASP's HMAC-based token pattern)."""
+    return hmac.new(token.encode(), b"pusleplan-csrf", hashlib.sha256).hexdigest()
+
+
+def csrf_matches(token: str, candidate: str) -> bool:
+    return hmac.compare_digest(csrf_token(token), candidate)

@@ -1,0 +1,15 @@
+"""The web pages: server-rendered Jinja2 templates with htmx, under `/web` (static files under `/static`).
+
+`router` gathers the page modules; every one of them is behind the CSRF check. Pages call
+`planner.services` exactly as the API routes do: no business rules here.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from api.web import auth
+from api.web.common import check_csrf
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+router.include_router(auth.router)

@@ -1,0 +1,95 @@
+"""Sign in, sign out, the language switch and the start page that sends each role to its home."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.deps import SessionDep
+from api.web import i18n
+from api.web.common import (
+    LANG_COOKIE,
+    PREFIX,
+    SESSION_COOKIE,
+    WebUser,
+    lang_of,
+    redirect,
+    render,
+    session_token,
+)
+from planner import auth
+from planner.errors import Unauthorized
+
+router = APIRouter()
+
+STAFF_HOME = f"{PREFIX}/me"
+PLANNER_HOME = f"{PREFIX}/periods"
+YEAR = 365 * 24 * 3600
+
+
+def _safe_next(target: str | None, fallback: str) -> str:
+    """Only a path of this site (never `//other.site` or `https://…`): no open redirect."""
+    if target and target.startswith(PREFIX + "/") and not target.startswith("//"):
+        return target
+    return fallback
+
+
+@router.get("/web")
+@router.get("/web/")
+def home(actor: WebUser) -> Response:
+    """Planners start at their periods, staff at their own wishes."""
+    return RedirectResponse(PLANNER_HOME if actor.is_planner else STAFF_HOME, status_code=303)
+
+
+@router.get("/web/sign-in")
+def sign_in_form(request: Request, next: str | None = None) -> Response:
+    return render(request, "sign_in.html", {"next": next or "", "error": None, "username": ""})
+
+
+@router.post("/web/sign-in")
+def sign_in(
+    request: Request,
+    session: SessionDep,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        token = auth.sign_in(username.strip(), password, session=session)
+    except Unauthorized:
+        _ = i18n.translator(lang_of(request))
+        context = {"next": next, "error": _("Wrong username or password."), "username": username}
+        return render(request, "sign_in.html", context, status_code=401)
+    actor = auth.actor_for_token(token, session=session)
+    fallback = PLANNER_HOME if actor.is_planner else STAFF_HOME
+    response = RedirectResponse(_safe_next(next, fallback), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(auth.TOKEN_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+    return response
+
+
+@router.post("/web/sign-out")
+def sign_out(request: Request, session: SessionDep) -> Response:
+    token = session_token(request)
+    if token:
+        auth.sign_out(token, session=session)
+    response = redirect(request, f"{PREFIX}/sign-in")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/web/language/{lang}")
+def set_language(request: Request, lang: str, back: str | None = None) -> Response:
+    """Switch the pages' language (a cookie; Danish when none is set) and go back where the user was."""
+    response = RedirectResponse(_safe_next(back, f"{PREFIX}/"), status_code=303)
+    response.set_cookie(LANG_COOKIE, i18n.language(lang), max_age=YEAR, samesite="lax", path="/")
+    return response

@@ -1,0 +1,210 @@
+"""What every web page shares: templates, the cookie session, CSRF, language, and error pages.
+
+A page route declares `WebUser` (or `WebPlanner`) like an API route declares `CurrentUser`: the session
+cookie holds the same kind of opaque token as the API's bearer token (`planner.auth`), HttpOnly and
+SameSite=Lax. Every unsafe request (POST, PUT, PATCH, DELETE) under `/web` must carry the session's CSRF
+token, in the form field `csrf` or the `X-CSRF-Token` header (htmx sends it from `<body hx-headers>`);
+`check_csrf` is a dependency of the web router, so no page can forget it. No business rules here: pages
+call `planner.services` like the API routes do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+
+from api.deps import SessionDep
+from api.web import i18n
+from planner.auth import Actor, actor_for_token, csrf_matches, csrf_token
+from planner.db import READ_ONLY
+from planner.errors import Forbidden, InputError, Unauthorized
+
+SESSION_COOKIE = "pusleplan_session"
+LANG_COOKIE = "pusleplan_lang"
+PREFIX = "/web"
+SIGN_IN = f"{PREFIX}/sign-in"
+# Paths that take an unsafe request without a session (and so without a CSRF token).
+CSRF_EXEMPT = {SIGN_IN}
+
+_HERE = Path(__file__).resolve().parent.parent
+STATIC_DIR = _HERE / "static"
+templates = Jinja2Templates(directory=str(_HERE / "templates"))
+templates.env.globals.update(
+    date_long=i18n.date_long,
+    date_short=i18n.date_short,
+    day_month=i18n.day_month,
+    weekday_short=i18n.weekday_short,
+    weekday_names=i18n.weekday_names,
+    when=i18n.when,
+    languages=i18n.LANGUAGES,
+)
+
+
+class SignInRequired(Exception):
+    """No session, or an expired one: the page sends the browser to the sign-in form."""
+
+
+class CsrfFailed(Exception):
+    """An unsafe request without the session's CSRF token."""
+
+
+def lang_of(request: Request) -> str:
+    return i18n.language(request.cookies.get(LANG_COOKIE))
+
+
+def session_token(request: Request) -> str | None:
+    return request.cookies.get(SESSION_COOKIE) or None
+
+
+def get_web_user(request: Request, session: SessionDep) -> Actor:
+    token = session_token(request)
+    if token is None:
+        raise SignInRequired()
+    session.connection(execution_options=READ_ONLY)
+    try:
+        actor = actor_for_token(token, session=session)
+    except Unauthorized:
+        raise SignInRequired() from None
+    finally:
+        session.rollback()
+    request.state.actor = actor
+    return actor
+
+
+WebUser = Annotated[Actor, Depends(get_web_user)]
+
+
+def get_web_planner(actor: WebUser) -> Actor:
+    if not actor.is_planner:
+        raise Forbidden("only planners may open this page")
+    return actor
+
+
+WebPlanner = Annotated[Actor, Depends(get_web_planner)]
+
+
+async def check_csrf(request: Request) -> None:
+    """Refuse an unsafe request whose CSRF token does not belong to its session cookie."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.url.path in CSRF_EXEMPT:
+        return
+    token = session_token(request)
+    candidate = request.headers.get("x-csrf-token")
+    if candidate is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()  # Starlette keeps the parsed form for the route's own Form fields
+        value = form.get("csrf")
+        candidate = value if isinstance(value, str) else None
+    if token is None:
+        raise SignInRequired()
+    if candidate is None or not csrf_matches(token, candidate):
+        raise CsrfFailed()
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The template `name` with what every page needs: `_` (translate), `lang`, `actor`, `csrf`."""
+    lang = lang_of(request)
+    token = session_token(request)
+    page: dict[str, Any] = {
+        "_": i18n.translator(lang),
+        "lang": lang,
+        "actor": getattr(request.state, "actor", None),
+        "csrf": csrf_token(token) if token else "",
+        "today": dt.date.today(),
+        "path": request.url.path,
+    }
+    page.update(context or {})
+    return templates.TemplateResponse(request, name, page, status_code=status_code, headers=headers)
+
+
+def redirect(request: Request, url: str) -> Response:
+    """After a successful POST: a 303 to `url`, or for htmx an `HX-Redirect` so the whole page moves."""
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+# pydantic's error types that forms meet, worded for a person (English text, translated by `_`).
+_ERROR_TEXTS = {
+    "missing": "Fill in this field.",
+    "greater_than": "Must be more than {gt}.",
+    "greater_than_equal": "Must be at least {ge}.",
+    "less_than": "Must be less than {lt}.",
+    "less_than_equal": "Must be at most {le}.",
+    "string_too_short": "Too short.",
+    "string_too_long": "Too long (at most {max_length} characters).",
+    "int_parsing": "Write a whole number.",
+    "float_parsing": "Write a number.",
+    "date_parsing": "Write a date (yyyy-mm-dd).",
+    "date_from_datetime_parsing": "Write a date (yyyy-mm-dd).",
+    "time_parsing": "Write a time (hh:mm).",
+    "datetime_parsing": "Write a date and time.",
+    "datetime_from_date_parsing": "Write a date and time.",
+    "string_pattern_mismatch": "Use only letters, digits, '-' and '_'.",
+    "literal_error": "Choose one of the options.",
+    "enum": "Choose one of the options.",
+    "list_too_short": "Choose at least one.",
+}
+
+
+def field_errors(exc: Exception, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, str]:
+    """Form field → message in `lang`, from pydantic's validation errors or a planner `InputError`. The
+    key is the dotted field path (`contract.weekly_hours`); a form shows each next to its input. Texts of
+    the planner layer (which names field and value) are shown as they are."""
+    _ = i18n.translator(lang)
+    if isinstance(exc, ValidationError):
+        out: dict[str, str] = {}
+        for error in exc.errors():
+            key = ".".join(str(p) for p in error["loc"]) or "form"
+            text = _ERROR_TEXTS.get(error["type"])
+            try:
+                message = _(text, **error.get("ctx", {})) if text else error["msg"]
+            except (KeyError, IndexError):
+                message = error["msg"]
+            out.setdefault(key, message)
+        return out
+    if isinstance(exc, InputError):
+        return {exc.field: exc.message}
+    return {"form": str(exc)}
+
+
+def sign_in_redirect(request: Request) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    url = f"{SIGN_IN}?next={quote(target)}" if request.method == "GET" else SIGN_IN
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
+    """A readable page (or, for htmx, a fragment) for an error raised by a page route."""
+    _ = i18n.translator(lang_of(request))
+    titles = {403: _("Not allowed"), 404: _("Page not found")}
+    return render(
+        request,
+        "error.html",
+        {"title": titles.get(status_code, _("Something went wrong")), "message": message},
+        status_code=status_code,
+    )
+
+
+def is_page(request: Request) -> bool:
+    return request.url.path == PREFIX or request.url.path.startswith(PREFIX + "/")

@@ -1,0 +1,9 @@
+"""Fixtures of the web page tests (defined in `web.helpers` and `service.helpers`)."""
+
+from __future__ import annotations
+
+from service.helpers import cheap_argon2, engine
+
+from web.helpers import web
+
+__all__ = ["cheap_argon2", "engine", "web"]

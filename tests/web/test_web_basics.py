@@ -1,0 +1,114 @@
+"""What every page relies on: sign in and out, the CSRF check, the language, error pages, assets."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from api.web import i18n
+from api.web.common import SESSION_COOKIE
+from web.helpers import Web, text_of
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_browser_that_opens_the_service_lands_on_the_danish_sign_in_form(web: Web) -> None:
+    client = TestClient(web.world.client.app)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert str(response.url).endswith("/web/sign-in?next=/web/")
+    assert "Log ind" in text_of(response.text) and "Brugernavn" in text_of(response.text)
+    assert '<html lang="da"' in response.text
+
+
+def test_wrong_password_says_so_and_sets_no_session(web: Web) -> None:
+    client = TestClient(web.world.client.app)
+    response = client.post("/web/sign-in", data={"username": "mette", "password": "wrong"})
+    assert response.status_code == 401
+    assert "Forkert brugernavn eller adgangskode" in response.text
+    assert SESSION_COOKIE not in client.cookies
+
+
+def test_sign_in_sends_each_role_home_and_never_off_site(web: Web) -> None:
+    client = TestClient(web.world.client.app, follow_redirects=False)
+    form = {"username": "mette", "password": "correct horse battery", "next": "https://evil.example/"}
+    response = client.post("/web/sign-in", data=form)
+    assert response.status_code == 303 and response.headers["location"] == "/web/me"
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    planner = TestClient(web.world.client.app, follow_redirects=False)
+    form = {"username": "planner", "password": "correct horse battery", "next": "/web/team"}
+    assert planner.post("/web/sign-in", data=form).headers["location"] == "/web/team"
+
+
+def test_a_page_without_a_session_asks_to_sign_in_and_comes_back(web: Web) -> None:
+    client = TestClient(web.world.client.app, follow_redirects=False)
+    response = client.get("/web/?x=1")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/web/sign-in?next=/web/%3Fx%3D1"
+    htmx = client.get("/web/", headers={"HX-Request": "true"})
+    assert htmx.headers["HX-Redirect"].startswith("/web/sign-in")
+
+
+def test_sign_out_revokes_the_session_token(web: Web) -> None:
+    token = web.page("mette").cookies[SESSION_COOKIE]
+    assert web.post("mette", "/web/sign-out").status_code == 303
+    stale = TestClient(web.world.client.app, follow_redirects=False, cookies={SESSION_COOKIE: token})
+    assert stale.get("/web/").headers["location"].startswith("/web/sign-in")
+    # the same token as an API bearer token is revoked too
+    assert web.world.client.get("/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_an_unsafe_request_without_the_csrf_token_is_refused_and_changes_nothing(web: Web) -> None:
+    client = web.page("mette")
+    response = client.post("/web/sign-out", data={})
+    assert response.status_code == 403
+    assert "Formularen er udløbet" in response.text
+    forged = client.post("/web/sign-out", data={"csrf": "0" * 64})
+    assert forged.status_code == 403
+    assert client.get("/web/").status_code == 303  # still signed in: the refused sign-out did nothing
+    assert client.get("/web/").headers["location"] == "/web/me"
+
+
+def test_english_can_be_chosen_and_sticks(web: Web) -> None:
+    client = web.page("mette")
+    response = client.get("/web/language/en?back=/web/sign-in")
+    assert response.status_code == 303 and response.headers["location"] == "/web/sign-in"
+    page = client.get("/web/sign-in")
+    assert '<html lang="en"' in page.text and "Username" in page.text
+    assert client.get("/web/language/xx?back=https://evil.example").headers["location"] == "/web/"
+
+
+def test_unknown_pages_are_a_readable_404_page(web: Web) -> None:
+    response = web.get("mette", "/web/no-such-page")
+    assert response.status_code == 404
+    assert "Siden findes ikke" in response.text
+    assert web.world.client.get("/no-such-api").json() == {"detail": "Not Found"}
+
+
+def test_assets_are_served_from_the_package_and_no_page_loads_anything_from_elsewhere(web: Web) -> None:
+    page = TestClient(web.world.client.app).get("/web/sign-in").text
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css|svg))"', page)
+    assert assets, "the page links its stylesheet and script"
+    for url in assets:
+        assert url.startswith("/static/"), url
+        assert web.world.client.get(url).status_code == 200, url
+    for template in (ROOT / "api" / "templates").rglob("*.html"):
+        assert not re.search(r'(?:src|href)="(?:https?:)?//', template.read_text()), template
+    for vendored in ("htmx-LICENSE.txt", "pico-LICENSE.md"):
+        assert (ROOT / "api" / "static" / "vendor" / vendored).is_file()
+
+
+def test_every_text_of_the_pages_has_a_danish_wording() -> None:
+    import api.web  # noqa: F401  (registers every page module's texts)
+
+    pattern = re.compile(r"""\b_\(\s*(["'])(.+?)(?<!\\)\1""")
+    missing = []
+    files = [*(ROOT / "api" / "templates").rglob("*.html"), *(ROOT / "api" / "web").rglob("*.py")]
+    for path in files:
+        for match in pattern.finditer(path.read_text()):
+            if match.group(2) not in i18n.DANISH:
+                missing.append(f"{path.relative_to(ROOT)}: {match.group(2)}")
+    assert missing == []
