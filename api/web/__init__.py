@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from api.web import auth
+from api.web import auth, review, setup, staff
 from api.web.common import check_csrf
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
-router.include_router(auth.router)
+for module in (auth, staff, setup, review):
+    router.include_router(module.router)
