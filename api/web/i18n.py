@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from typing import Literal
 
 from babel.dates import format_date, format_datetime, get_day_names
 
@@ -62,7 +63,7 @@ def weekday_short(value: dt.date, lang: str) -> str:
     return format_date(value, "EEE", locale=lang)
 
 
-def weekday_names(lang: str, width: str = "wide") -> list[str]:
+def weekday_names(lang: str, width: Literal["abbreviated", "narrow", "short", "wide"] = "wide") -> list[str]:
     """Monday first, as the solver's weekday numbers 0–6."""
     names = get_day_names(width, locale=lang)
     return [names[i] for i in range(7)]
