@@ -12,6 +12,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -33,6 +34,21 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     p = commands.add_parser("serve", help="run the HTTP service (migrates the database first)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (default 1); each runs its own solve-job queue (one solve at a time each)",
+    )
+    p.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="uvicorn's log level (default info)",
+    )
+    p.add_argument(
+        "--no-access-log", action="store_true", help="do not log a line per request (faster under load)"
+    )
     p.set_defaults(command=serve)
 
     p = commands.add_parser("init-demo", help="load the Uldum example team and create its accounts")
@@ -69,7 +85,19 @@ def serve(args: argparse.Namespace) -> int:
     stale = prepare_database(engine)
     if stale:
         print(f"marked {stale} solve job(s) left running by the last run as failed", file=sys.stderr)
-    uvicorn.run(create_app(engine), host=args.host, port=args.port, log_level="info")
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "access_log": not args.no_access_log,
+    }
+    if args.workers > 1:
+        # Several processes need the app as an import string; each builds its engine from DATABASE_URL.
+        # On SQLite their write transactions queue on a file lock (`planner.db`), so none is lost.
+        engine.dispose()
+        uvicorn.run("api.main:create_app", factory=True, workers=args.workers, **options)
+    else:
+        uvicorn.run(create_app(engine), **options)
     return 0
 
 

@@ -5,7 +5,10 @@ is a dependency), or without it an SQLite file `pusleplan.db` in the working dir
 from a pool as large as the request thread pool; the services take row locks where a check must see
 concurrent writes (`SELECT … FOR UPDATE`). SQLite connections get WAL, a busy timeout, foreign keys and
 `BEGIN IMMEDIATE` write transactions (read-only ones, `READ_ONLY`, begin deferred), so concurrent
-writers queue instead of failing with "database is locked" halfway through a request. The schema itself
+writers queue instead of failing with "database is locked" halfway through a request. Writers of one
+process queue on a lock, and the processes that share an SQLite file (`pusleplan serve --workers N`, solve
+jobs) on an exclusive `flock` of `<database>-writer.lock` beside it, so none sleeps in SQLite's busy
+handler. The schema itself
 is created only by the Alembic migrations (`planner.migrate`).
 """
 
@@ -13,13 +16,21 @@ from __future__ import annotations
 
 import os
 import threading
+import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; processes then meet SQLite's busy timeout
+    fcntl = None  # type: ignore[assignment]
 
 DEFAULT_URL = "sqlite:///pusleplan.db"
 _SQLITE_BUSY_SECONDS = 30
@@ -54,6 +65,52 @@ def make_engine(url: str | None = None) -> Engine:
     return engine
 
 
+class _FileLock:
+    """An exclusive lock between processes: `flock` on a file beside the database. Waiting polls (in
+    steps of 50 µs growing to 1 ms) so that it can give up after a timeout, as SQLite's busy timeout
+    does; holders keep it only from BEGIN to COMMIT. Where `fcntl` is missing (Windows) it does nothing."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._fd: int | None = None
+        self._guard = threading.Lock()
+
+    def _descriptor(self) -> int | None:
+        if fcntl is None:
+            return None
+        if self._fd is None:
+            with self._guard:
+                if self._fd is None:
+                    self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                    weakref.finalize(self, os.close, self._fd)  # closed with the engine that owns it
+        return self._fd
+
+    def acquire(self, timeout: float) -> bool:
+        fd = self._descriptor()
+        if fd is None:
+            return True
+        deadline, pause = time.monotonic() + timeout, 0.00005
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(pause)
+                pause = min(pause * 2, 0.001)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+
+def _sqlite_file(url: str) -> str | None:
+    """The database file of an SQLite URL (None for an in-memory database)."""
+    database = make_url(url).database
+    return None if not database or database == ":memory:" or database.startswith("file:") else database
+
+
 def _sqlite_pragmas(engine: Engine, *, wal: bool) -> None:
     # pysqlite's own transaction handling starts transactions late and cannot BEGIN IMMEDIATE; take it
     # over (the recipe from the SQLAlchemy SQLite dialect docs) so a write transaction holds the lock
@@ -70,19 +127,31 @@ def _sqlite_pragmas(engine: Engine, *, wal: bool) -> None:
 
     # SQLite has one writer at a time; when many threads wait for it, its busy handler sleeps in growing
     # steps (up to 100 ms) and latency explodes. Threads of this process therefore queue on a lock held
-    # from BEGIN to COMMIT/ROLLBACK; other processes (a solve job) still meet the busy timeout. A plain
-    # Lock, not an RLock: a request may end its transaction on another thread than the one that began it.
+    # from BEGIN to COMMIT/ROLLBACK, and then processes (`serve --workers N`, a solve job) on a file lock.
+    # A plain Lock, not an RLock: a request may end its transaction on another thread than the one that
+    # began it.
     lock = threading.Lock()
+    database = _sqlite_file(engine.url.render_as_string(hide_password=False)) if wal else None
+    file_lock = _FileLock(database + "-writer.lock") if database else None
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
         if connection.get_execution_options().get("pusleplan_read_only"):
             connection.exec_driver_sql("BEGIN")  # deferred: a WAL reader needs no lock
             return
+        start = time.monotonic()
         if not lock.acquire(timeout=_SQLITE_BUSY_SECONDS):
             raise TimeoutError(f"no database transaction within {_SQLITE_BUSY_SECONDS} s")
         try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            left = _SQLITE_BUSY_SECONDS - (time.monotonic() - start)
+            if file_lock is not None and not file_lock.acquire(timeout=left):
+                raise TimeoutError(f"no database transaction within {_SQLITE_BUSY_SECONDS} s")
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                if file_lock is not None:
+                    file_lock.release()
+                raise
         except BaseException:
             lock.release()
             raise
@@ -92,7 +161,12 @@ def _sqlite_pragmas(engine: Engine, *, wal: bool) -> None:
     @event.listens_for(engine, "rollback")
     def _end(connection: Any) -> None:
         if connection.info.pop("pusleplan_lock", False):
+            if file_lock is not None:
+                file_lock.release()
             lock.release()
+
+    if file_lock is not None:
+        engine.pusleplan_file_lock = file_lock  # type: ignore[attr-defined]
 
 
 _engine: Engine | None = None

@@ -1,7 +1,811 @@
-"""(being written)"""
+"""The planner's pages for a period's end game: periods (list, create, open/close), who has submitted,
+solving with live progress, the draft rota as a grid with cell editing (locks), re-solving from a draft,
+comparing drafts, publishing and the exports.
+
+Every page needs `WebPlanner`; each route calls `planner.services` exactly as the JSON API routes in
+`api/routes/periods.py`, `solving.py` and `rotas.py` do, and `planner.review_view` turns a stored rota
+into plain grid rows. No business rules here.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+from typing import Annotated, Any
+
+from babel.numbers import format_decimal
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup, escape
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from api.deps import QueueDep, SessionDep
+from api.web import i18n
+from api.web.common import PREFIX, WebPlanner, field_errors, is_htmx, lang_of, redirect, render
+from planner import services
+from planner.auth import Actor
+from planner.calendar import person_calendar
+from planner.errors import Conflict, InputError, NotFound
+from planner.models import CellEdit, Lock, PeriodCreate, PeriodOpen, Rota, SolveJob, SolveRequest, Staff
+from planner.review_view import Cell, compared, grid_cell, job_elapsed, local, rota_grid, staff_names
 
 router = APIRouter()
+
+ACTIVE = ("queued", "running")
+DEFAULT_TIME_LIMIT = 10
+
+# Words for stored states (English here, Danish below): what a team leader calls them.
+PERIOD_STATES = {
+    "draft": "Not opened yet",
+    "open": "Open for wishes",
+    "closed": "Closed for wishes",
+    "solved": "Drafts ready",
+    "published": "Published",
+}
+JOB_STATES = {
+    "queued": "Waiting to start",
+    "running": "Solving",
+    "done": "Done",
+    "failed": "Failed",
+    "cancelled": "Cancelled",
+}
+ROTA_STATES = {"draft": "Draft", "published": "Published", "superseded": "Replaced"}
+ROTA_STATUS = {
+    "OPTIMAL": "Best possible",
+    "FEASIBLE": "Good (not proven best)",
+    "INFEASIBLE": "No rota possible",
+    "UNKNOWN": "No rota found in time",
+}
+FAMILIES = {
+    "cover": "Cover",
+    "route": "Routes without a carer",
+    "wish": "Wishes",
+    "self_pick": "Self-picked shifts",
+    "contract": "Contract hours",
+    "fairness": "Fair share of wishes",
+    "continuity": "Same carers on a route",
+    "favourite": "Favourite routes",
+}
+
+i18n.register(
+    {
+        # states
+        "Not opened yet": "Ikke åbnet endnu",
+        "Open for wishes": "Åben for ønsker",
+        "Closed for wishes": "Lukket for ønsker",
+        "Drafts ready": "Udkast klar",
+        "Published": "Offentliggjort",
+        "Waiting to start": "Venter på at starte",
+        "Solving": "Beregner",
+        "Done": "Færdig",
+        "Failed": "Mislykkedes",
+        "Cancelled": "Annulleret",
+        "Draft": "Udkast",
+        "Replaced": "Erstattet",
+        "Best possible": "Bedst mulige",
+        "Good (not proven best)": "God (ikke bevist bedst)",
+        "No rota possible": "Ingen vagtplan mulig",
+        "No rota found in time": "Ingen vagtplan fundet i tide",
+        # rule families
+        "Cover": "Bemanding",
+        "Routes without a carer": "Ruter uden medarbejder",
+        "Wishes": "Ønsker",
+        "Self-picked shifts": "Selvvalgte vagter",
+        "Contract hours": "Kontrakttimer",
+        "Fair share of wishes": "Retfærdig fordeling af ønsker",
+        "Same carers on a route": "Samme medarbejdere på ruten",
+        "Favourite routes": "Yndlingsruter",
+        # periods page
+        "Planning periods": "Planlægningsperioder",
+        "No periods yet.": "Ingen perioder endnu.",
+        "Name": "Navn",
+        "Dates": "Datoer",
+        "State": "Status",
+        "Deadline for wishes": "Frist for ønsker",
+        "No deadline": "Ingen frist",
+        "New period": "Ny periode",
+        "First day": "Første dag",
+        "Number of days": "Antal dage",
+        "8 weeks is 56 days.": "8 uger er 56 dage.",
+        "Create period": "Opret periode",
+        "Your user has no team yet. Set up the team first.": (
+            "Din bruger har endnu intet team. Opret teamet først."
+        ),
+        "The form has errors; see the fields marked in red.": (
+            "Formularen har fejl; se felterne markeret med rødt."
+        ),
+        "{n} days": "{n} dage",
+        # period page
+        "Period": "Periode",
+        "Open for wishes now": "Åbn for ønsker nu",
+        "Reopen for wishes": "Genåbn for ønsker",
+        "Close for wishes": "Luk for ønsker",
+        "Staff can send wishes, veto days and self-picks until the deadline.": (
+            "Medarbejderne kan sende ønsker, vetodage og selvvalgte vagter indtil fristen."
+        ),
+        "Close the period before solving: then nobody can change their wishes.": (
+            "Luk perioden før beregningen: så kan ingen ændre deres ønsker."
+        ),
+        "Leave empty to keep the current deadline.": (
+            "Lad feltet stå tomt for at beholde den nuværende frist."
+        ),
+        "Who has submitted": "Hvem har afleveret",
+        "Veto days": "Vetodage",
+        "Self-picks": "Selvvalgte",
+        "Nothing yet": "Intet endnu",
+        "{n} of {total} have sent something.": "{n} af {total} har sendt noget.",
+        "Solve": "Beregn",
+        "Make a rota": "Lav en vagtplan",
+        "Time limit (seconds)": "Tidsgrænse (sekunder)",
+        "Longer gives a better rota; 10 seconds is enough for a first look.": (
+            "Længere tid giver en bedre vagtplan; 10 sekunder er nok til et første overblik."
+        ),
+        "Advanced": "Avanceret",
+        "Processor cores": "Processorkerner",
+        "Seed": "Startværdi (seed)",
+        "Start solving": "Start beregning",
+        "Solves": "Beregninger",
+        "No solves yet.": "Ingen beregninger endnu.",
+        "Started": "Startet",
+        "Time limit": "Tidsgrænse",
+        "Result": "Resultat",
+        "Drafts": "Udkast",
+        "No drafts yet.": "Ingen udkast endnu.",
+        "Made": "Lavet",
+        "Quality": "Kvalitet",
+        "Cost": "Omkostning",
+        "Open": "Åbn",
+        "Open the draft": "Åbn udkastet",
+        "re-solved from draft {id}": "genberegnet fra udkast {id}",
+        "Draft {id}": "Udkast {id}",
+        "Solve {id}": "Beregning {id}",
+        "lower is better": "lavere er bedre",
+        # progress
+        "Solve progress": "Beregningens fremdrift",
+        "{elapsed} of {limit} seconds": "{elapsed} af {limit} sekunder",
+        "Best so far": "Bedste indtil nu",
+        "Lower bound": "Nedre grænse",
+        "none yet": "ingen endnu",
+        "Cancel the solve": "Annuller beregningen",
+        "The solve is waiting to start.": "Beregningen venter på at starte.",
+        "Solving…": "Beregner …",
+        "Done: the draft is ready.": "Færdig: udkastet er klar.",
+        "Done, but no rota was found.": "Færdig, men der blev ikke fundet nogen vagtplan.",
+        "The solve failed: {error}": "Beregningen mislykkedes: {error}",
+        "The solve was cancelled.": "Beregningen blev annulleret.",
+        "The solve had already ended.": "Beregningen var allerede slut.",
+        "Back to the period": "Tilbage til perioden",
+        # rota page
+        "Rota": "Vagtplan",
+        "Draft rota": "Udkast til vagtplan",
+        "Published rota": "Offentliggjort vagtplan",
+        "Unfilled slots": "Ubesatte pladser",
+        "Wishes met": "Opfyldte ønsker",
+        "Hours": "Timer",
+        "planned / target": "planlagt / mål",
+        "Cover per shift": "Bemanding pr. vagt",
+        "Unfilled routes": "Ubesatte ruter",
+        "off": "fri",
+        "locked": "låst",
+        "Click a cell to lock or change it. Locks are kept by the next re-solve.": (
+            "Klik på en celle for at låse eller ændre den. Låste celler holdes ved næste genberegning."
+        ),
+        "Why the rota looks like this": "Derfor ser vagtplanen sådan ud",
+        "{count} times, cost {cost}": "{count} gange, omkostning {cost}",
+        "once, cost {cost}": "1 gang, omkostning {cost}",
+        "and {n} more": "og {n} mere",
+        "Nothing to explain: every soft rule is met.": "Intet at forklare: alle bløde regler er opfyldt.",
+        "Rules that cannot all hold": "Regler der ikke kan overholdes samtidig",
+        "Re-solve from this draft": "Genberegn fra dette udkast",
+        "The new draft keeps as many cells as it can, and every locked cell.": (
+            "Det nye udkast beholder så mange celler som muligt og alle låste celler."
+        ),
+        "Publish": "Offentliggør",
+        "Publish this rota…": "Offentliggør denne vagtplan …",
+        "Staff will see this rota. An earlier published rota of the period is replaced (and kept).": (
+            "Medarbejderne får denne vagtplan at se. En tidligere offentliggjort vagtplan for perioden "
+            "erstattes (og gemmes)."
+        ),
+        "Yes, publish it": "Ja, offentliggør den",
+        "Published {when}": "Offentliggjort {when}",
+        "Download": "Hent",
+        "CSV file": "CSV-fil",
+        "CSV for Excel": "CSV til Excel",
+        "Calendar files (.ics) per person": "Kalenderfiler (.ics) pr. medarbejder",
+        "Compare with": "Sammenlign med",
+        "Compare": "Sammenlign",
+        "Scroll sideways to see every day.": "Rul sidelæns for at se alle dage.",
+        # cell editor
+        "Change cell": "Ret celle",
+        "In the draft": "I udkastet",
+        "Locked as": "Låst som",
+        "Lock as it is": "Lås som den er",
+        "Change to": "Ret til",
+        "Shift": "Vagt",
+        "Route": "Rute",
+        "No route": "Ingen rute",
+        "Change and lock": "Ret og lås",
+        "Make it a day off": "Gør det til en fridag",
+        "Remove the lock": "Fjern låsen",
+        "Close": "Luk",
+        "{name}, {day}: locked.": "{name}, {day}: låst.",
+        "{name}, {day}: lock removed.": "{name}, {day}: låsen er fjernet.",
+        "This person is no longer in the team.": "Denne medarbejder er ikke længere på teamet.",
+        # compare
+        "Compare drafts": "Sammenlign udkast",
+        "Changed cells": "Ændrede celler",
+        "No cells differ.": "Ingen celler er forskellige.",
+        "Before": "Før",
+        "After": "Efter",
+        "Day": "Dag",
+        "Choose a draft to compare with.": "Vælg et udkast at sammenligne med.",
+        "No other drafts of this period yet.": "Der er endnu ingen andre udkast i perioden.",
+        "Back to the draft": "Tilbage til udkastet",
+    }
+)
+
+
+# ---- helpers ----------------------------------------------------------------------------------------
+
+
+def _t(request: Request) -> Any:
+    return i18n.translator(lang_of(request))
+
+
+def _team(actor: Actor) -> int | None:
+    return actor.team_id
+
+
+def _blank(value: str) -> str | None:
+    value = value.strip()
+    return value or None
+
+
+def _job_view(job: SolveJob) -> dict[str, Any]:
+    """What the progress fragment shows of a job."""
+    elapsed = job_elapsed(job)
+    return {
+        "job": job,
+        "active": job.state in ACTIVE,
+        "elapsed": min(elapsed, job.time_limit),
+        "elapsed_text": f"{min(elapsed, job.time_limit):.0f}",
+        "limit_text": f"{job.time_limit:g}",
+        "state_text": JOB_STATES.get(job.state, job.state),
+        "created": local(job.created_at),
+        "message": _job_message(job),
+    }
+
+
+def _job_message(job: SolveJob) -> str:
+    if job.state == "queued":
+        return "The solve is waiting to start."
+    if job.state == "running":
+        return "Solving…"
+    if job.state == "done":
+        return "Done: the draft is ready." if job.rota_id is not None else "Done, but no rota was found."
+    if job.state == "cancelled":
+        return "The solve was cancelled."
+    return "The solve failed: {error}"
+
+
+def _period_context(period_id: int, session: Session, actor: Actor) -> dict[str, Any]:
+    period = services.get_period(period_id, session=session, actor=actor)
+    people = services.submissions(period_id, session=session, actor=actor)
+    jobs = list(services.list_jobs(period_id, session=session, actor=actor))
+    rotas = list(services.list_rotas(period_id, session=session, actor=actor))
+    return {
+        "period": period,
+        "last_day": period.start + dt.timedelta(days=period.days - 1),
+        "deadline": local(period.deadline),
+        "state_text": PERIOD_STATES.get(period.state, period.state),
+        "people": people,
+        "sent": sum(1 for p in people if p["wishes"] or p["vetoes"] or p["self_picks"]),
+        "jobs": [_job_view(j) for j in reversed(jobs)],
+        "active_jobs": [_job_view(j) for j in jobs if j.state in ACTIVE],
+        "rotas": [
+            {"rota": r, "created": local(r.created_at), "status_text": ROTA_STATUS.get(r.status, r.status)}
+            for r in reversed(rotas)
+        ],
+        "rota_states": ROTA_STATES,
+        "solve": {"time_limit": DEFAULT_TIME_LIMIT, "workers": 2, "seed": 0},
+        "errors": {},
+        "error": None,
+    }
+
+
+def _render_period(
+    request: Request, period_id: int, session: Session, actor: Actor, status_code: int = 200, **extra: Any
+) -> HTMLResponse:
+    context = _period_context(period_id, session, actor)
+    context.update(extra)
+    return render(request, "review/period.html", context, status_code=status_code)
+
+
+def _staff_ids(team_id: int, session: Session, actor: Actor) -> dict[str, int]:
+    rows = services.list_setup("staff", team_id, session=session, actor=actor)
+    return {s.code: s.id for s in rows if isinstance(s, Staff) and s.id is not None}
+
+
+def cell_html(cell: Cell, staff_id: int | None, off: str, locked: str, *, focus: bool = False) -> str:
+    """One grid cell: a button of the grid's GET form (htmx loads the cell's editor) showing the draft's
+    shift and route, and a lock (with the locked value when it differs). Written here rather than as a
+    template macro: a 100 × 56 grid has 5,600 of them, and this is ten times faster."""
+    e = escape
+    if cell.shift:
+        inner = f"{e(cell.shift)} <small>{e(cell.route)}</small>" if cell.route else str(e(cell.shift))
+    else:
+        inner = f'<span class="vh">{e(off)}</span>'
+    lock = cell.lock
+    if lock is not None:
+        if lock.changed:
+            to = f"→ {e(lock.shift or off)}" + (f" <small>{e(lock.route)}</small>" if lock.route else "")
+            inner += f' <span class="to {lock.css}">{to}</span>'
+        inner += f'<span aria-hidden="true">🔒</span><span class="vh">{e(locked)}</span>'
+    css = f' class="{cell.css}"' if cell.css else ""
+    if staff_id is None:  # left the team since the solve: shown, not editable
+        return f"<td{css}>{inner}</td>"
+    auto = " autofocus" if focus else ""
+    value = f"{staff_id}.{cell.day}"
+    return (
+        f'<td id="c{staff_id}-{cell.day}"{css}><button name="c" value="{value}"{auto}>{inner}</button></td>'
+    )
+
+
+def _rows_html(request: Request, context: dict[str, Any]) -> list[Markup]:
+    _ = _t(request)
+    off, locked = _("off"), _("locked")
+    return [
+        Markup("".join(cell_html(c, row.staff_id, off, locked) for c in row.cells))
+        for row in context["grid"].rows
+    ]
+
+
+def _rota_context(rota_id: int, session: Session, actor: Actor) -> dict[str, Any]:
+    rota = services.get_rota(rota_id, session=session, actor=actor)
+    period = services.get_period(rota.period_id, session=session, actor=actor)
+    locks = services.list_locks(period.id, session=session, actor=actor)  # type: ignore[arg-type]
+    staff_ids = _staff_ids(period.team_id, session, actor)
+    others = [r for r in services.list_rotas(period.id, session=session, actor=actor) if r.id != rota.id]  # type: ignore[arg-type]
+    return {
+        "rota": rota,
+        "period": period,
+        "grid": rota_grid(rota, staff_ids, locks),
+        "others": others,
+        "created": local(rota.created_at),
+        "published_at": local(rota.published_at),
+        "status_text": ROTA_STATUS.get(rota.status, rota.status),
+        "state_text": ROTA_STATES.get(rota.state, rota.state),
+        "families": FAMILIES,
+        "publishable": rota.state != "published" and rota.status in ("OPTIMAL", "FEASIBLE"),
+        "solve": {"time_limit": DEFAULT_TIME_LIMIT, "workers": 2, "seed": 0},
+        "errors": {},
+        "error": None,
+    }
+
+
+def _render_rota(
+    request: Request, rota_id: int, session: Session, actor: Actor, status_code: int = 200, **extra: Any
+) -> HTMLResponse:
+    context = _rota_context(rota_id, session, actor)
+    context.update(extra)
+    context["cells"] = _rows_html(request, context)
+    lang = lang_of(request)
+    context["hours"] = lambda minutes: format_decimal(minutes / 60, "0.0", locale=lang)
+    return render(request, "review/rota.html", context, status_code=status_code)
+
+
+def _start_solve(
+    period_id: int, form: dict[str, Any], session: Session, actor: Actor, queue: QueueDep
+) -> SolveJob:
+    """Validate the solve form as the API validates its body, create the job and hand it to the queue."""
+    data = SolveRequest.model_validate(form)
+    job = services.create_solve_job(period_id, data, session=session, actor=actor)
+    assert job.id is not None
+    queue.submit(job.id)
+    session.refresh(job)
+    return job
+
+
+def _solve_form(time_limit: str, workers: str, seed: str) -> dict[str, Any]:
+    form: dict[str, Any] = {"time_limit": time_limit.strip(), "workers": workers.strip() or 2}
+    if seed.strip():
+        form["seed"] = seed.strip()
+    return form
+
+
+# ---- periods ----------------------------------------------------------------------------------------
+
+
+def _periods_page(
+    request: Request, session: Session, actor: Actor, status_code: int = 200, **extra: Any
+) -> HTMLResponse:
+    team_id = _team(actor)
+    periods = list(services.list_periods(team_id, session=session, actor=actor)) if team_id else []
+    context: dict[str, Any] = {
+        "team_id": team_id,
+        "periods": [
+            {
+                "period": p,
+                "last_day": p.start + dt.timedelta(days=p.days - 1),
+                "deadline": local(p.deadline),
+                "state_text": PERIOD_STATES.get(p.state, p.state),
+            }
+            for p in reversed(periods)
+        ],
+        "form": {"name": "", "start": "", "days": "56", "deadline": ""},
+        "errors": {},
+    }
+    context.update(extra)
+    return render(request, "review/periods.html", context, status_code=status_code)
+
+
+@router.get("/web/periods")
+def periods_page(request: Request, session: SessionDep, actor: WebPlanner) -> Response:
+    """The team's planning periods and a form to create one."""
+    return _periods_page(request, session, actor)
+
+
+@router.post("/web/periods")
+def create_period(
+    request: Request,
+    session: SessionDep,
+    actor: WebPlanner,
+    name: Annotated[str, Form()] = "",
+    start: Annotated[str, Form()] = "",
+    days: Annotated[str, Form()] = "",
+    deadline: Annotated[str, Form()] = "",
+) -> Response:
+    form = {"name": name, "start": start, "days": days, "deadline": deadline}
+    team_id = _team(actor)
+    if team_id is None:
+        raise NotFound("team", None)
+    try:
+        data = PeriodCreate.model_validate(
+            {"name": name.strip(), "start": start.strip(), "days": days.strip(), "deadline": _blank(deadline)}
+        )
+        period = services.create_period(team_id, data, session=session, actor=actor)
+    except (ValidationError, InputError) as exc:
+        session.rollback()
+        errors = field_errors(exc, lang_of(request))
+        return _periods_page(request, session, actor, 422, form=form, errors=errors)
+    return redirect(request, f"{PREFIX}/periods/{period.id}")
+
+
+@router.get("/web/periods/{period_id}")
+def period_page(request: Request, period_id: int, session: SessionDep, actor: WebPlanner) -> Response:
+    """A period: its state, open/close, who has submitted, solves and drafts."""
+    return _render_period(request, period_id, session, actor)
+
+
+@router.post("/web/periods/{period_id}/open")
+def open_period(
+    request: Request,
+    period_id: int,
+    session: SessionDep,
+    actor: WebPlanner,
+    deadline: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        data = PeriodOpen.model_validate({"deadline": _blank(deadline)})
+        services.open_period(period_id, data, session=session, actor=actor)
+    except (ValidationError, InputError) as exc:
+        session.rollback()
+        errors = field_errors(exc, lang_of(request))
+        return _render_period(request, period_id, session, actor, 422, errors=errors, deadline_value=deadline)
+    except Conflict as exc:
+        session.rollback()
+        return _render_period(request, period_id, session, actor, 409, error=str(exc))
+    return redirect(request, f"{PREFIX}/periods/{period_id}")
+
+
+@router.post("/web/periods/{period_id}/close")
+def close_period(request: Request, period_id: int, session: SessionDep, actor: WebPlanner) -> Response:
+    try:
+        services.close_period(period_id, session=session, actor=actor)
+    except Conflict as exc:
+        session.rollback()
+        return _render_period(request, period_id, session, actor, 409, error=str(exc))
+    return redirect(request, f"{PREFIX}/periods/{period_id}")
+
+
+@router.post("/web/periods/{period_id}/solve")
+def start_solve(
+    request: Request,
+    period_id: int,
+    session: SessionDep,
+    actor: WebPlanner,
+    queue: QueueDep,
+    time_limit: Annotated[str, Form()] = str(DEFAULT_TIME_LIMIT),
+    workers: Annotated[str, Form()] = "2",
+    seed: Annotated[str, Form()] = "0",
+) -> Response:
+    """Start a solve of the (closed) period; the browser goes to the job's progress page."""
+    form = _solve_form(time_limit, workers, seed)
+    try:
+        job = _start_solve(period_id, form, session, actor, queue)
+    except (ValidationError, InputError) as exc:
+        session.rollback()
+        errors = field_errors(exc, lang_of(request))
+        return _render_period(request, period_id, session, actor, 422, errors=errors, solve=form)
+    except Conflict as exc:
+        session.rollback()
+        return _render_period(request, period_id, session, actor, 409, error=str(exc), solve=form)
+    return redirect(request, f"{PREFIX}/jobs/{job.id}")
+
+
+# ---- solve jobs -------------------------------------------------------------------------------------
+
+
+def _job_fragment(
+    request: Request, job: SolveJob, *, announce: bool, note: str | None = None, status_code: int = 200
+) -> HTMLResponse:
+    context = {"v": _job_view(job), "announce": announce, "note": note}
+    return render(request, "review/_job_progress.html", context, status_code=status_code)
+
+
+@router.get("/web/jobs/{job_id}")
+def job_page(request: Request, job_id: int, session: SessionDep, actor: WebPlanner) -> Response:
+    """One solve: live progress while it runs, a link to its draft when done."""
+    job = services.get_job(job_id, session=session, actor=actor)
+    period = services.get_period(job.period_id, session=session, actor=actor)
+    context = {"v": _job_view(job), "period": period}
+    return render(request, "review/job.html", context)
+
+
+@router.get("/web/jobs/{job_id}/progress")
+def job_progress(
+    request: Request, job_id: int, session: SessionDep, actor: WebPlanner, seen: str = ""
+) -> Response:
+    """The progress fragment htmx polls every second; it stops polling once the job has ended, and
+    announces (screen readers) only a change of state since `seen`."""
+    job = services.get_job(job_id, session=session, actor=actor)
+    return _job_fragment(request, job, announce=job.state != seen)
+
+
+@router.post("/web/jobs/{job_id}/cancel")
+def cancel_job(
+    request: Request, job_id: int, session: SessionDep, actor: WebPlanner, queue: QueueDep
+) -> Response:
+    note = None
+    try:
+        services.cancel_job(job_id, session=session, actor=actor)
+        queue.cancel(job_id)
+    except Conflict:
+        session.rollback()
+        note = "The solve had already ended."
+    if not is_htmx(request):
+        return redirect(request, f"{PREFIX}/jobs/{job_id}")
+    job = services.get_job(job_id, session=session, actor=actor)
+    session.refresh(job)
+    return _job_fragment(request, job, announce=True, note=note)
+
+
+# ---- the draft rota ---------------------------------------------------------------------------------
+
+
+@router.get("/web/rotas/{rota_id}")
+def rota_page(request: Request, rota_id: int, session: SessionDep, actor: WebPlanner) -> Response:
+    """The rota as a staff × days grid with cover, fulfilment, hours and the explanations."""
+    return _render_rota(request, rota_id, session, actor)
+
+
+def _cell_target(
+    rota_id: int, staff_id: int, day: dt.date, session: Session, actor: Actor
+) -> tuple[Rota, str, str, Lock | None]:
+    """The rota, the person's code and name, and the cell's lock; 404 for a person or day not in it."""
+    rota = services.get_rota(rota_id, session=session, actor=actor)
+    period = services.get_period(rota.period_id, session=session, actor=actor)
+    code = next((c for c, i in _staff_ids(period.team_id, session, actor).items() if i == staff_id), None)
+    names = staff_names(rota)
+    if code is None or code not in names:
+        raise NotFound("person in this rota", staff_id)
+    if not period.start <= day < period.start + dt.timedelta(days=period.days):
+        raise NotFound("day in this rota", day.isoformat())
+    lock = next(
+        (
+            lk
+            for lk in services.list_locks(period.id, session=session, actor=actor)  # type: ignore[arg-type]
+            if lk.staff_id == staff_id and lk.date == day
+        ),
+        None,
+    )
+    return rota, code, names[code], lock
+
+
+def _parse_cell(rota: Rota, value: str) -> tuple[int, dt.date]:
+    """ "12.3" (staff id, day number in the period) from a grid button."""
+    try:
+        staff, index = (int(part) for part in value.split(".", 1))
+        start = dt.date.fromisoformat(str(rota.problem["horizon"]["start"]))
+        if not 0 <= index < int(rota.problem["horizon"]["days"]):
+            raise ValueError(index)
+    except (ValueError, KeyError):
+        raise NotFound("cell", value) from None
+    return staff, start + dt.timedelta(days=index)
+
+
+def _editor(
+    request: Request,
+    rota_id: int,
+    staff_id: int,
+    day: dt.date,
+    session: Session,
+    actor: Actor,
+    *,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    rota, code, name, lock = _cell_target(rota_id, staff_id, day, session, actor)
+    current = grid_cell(rota, code, day, lock)
+    problem = rota.problem
+    context = {
+        "rota": rota,
+        "staff_id": staff_id,
+        "name": name,
+        "day": day,
+        "cell": current,
+        "shift_types": [s["code"] for s in problem.get("shift_types", [])],
+        "routes": [{"id": r["id"], "name": r.get("name") or r["id"]} for r in problem.get("routes", [])],
+        "errors": errors or {},
+    }
+    if not is_htmx(request):
+        return render(request, "review/cell_page.html", context, status_code=status_code)
+    headers = None
+    if status_code != 200:
+        # htmx swaps no 4xx answer, and the form aimed at the cell: show the messages in the editor.
+        headers, status_code = {"HX-Retarget": "#cell-editor", "HX-Reswap": "innerHTML"}, 200
+    return render(request, "review/_cell_editor.html", context, status_code=status_code, headers=headers)
+
+
+@router.get("/web/rotas/{rota_id}/cell")
+def cell_editor(
+    request: Request, rota_id: int, session: SessionDep, actor: WebPlanner, c: str = "", close: str = ""
+) -> Response:
+    """The small editor of one cell (`c` = "staff id.day number", as the grid's buttons send it)."""
+    if close:
+        return HTMLResponse("")
+    rota = services.get_rota(rota_id, session=session, actor=actor)
+    staff_id, day = _parse_cell(rota, c)
+    return _editor(request, rota_id, staff_id, day, session, actor)
+
+
+def _cell_swap(
+    request: Request, rota_id: int, staff_id: int, day: dt.date, session: Session, actor: Actor, said: str
+) -> Response:
+    """After an edit: the updated cell (htmx swaps it into the grid, focused) and a status line; a plain
+    form post goes back to the rota page."""
+    if not is_htmx(request):
+        return redirect(request, f"{PREFIX}/rotas/{rota_id}")
+    rota, code, name, lock = _cell_target(rota_id, staff_id, day, session, actor)
+    _ = _t(request)
+    context = {
+        "rota": rota,
+        "staff_id": staff_id,
+        "cell": Markup(
+            cell_html(grid_cell(rota, code, day, lock), staff_id, _("off"), _("locked"), focus=True)
+        ),
+        "said": _(said, name=name, day=i18n.date_short(day, lang_of(request))),
+    }
+    return render(request, "review/_cell_swap.html", context)
+
+
+@router.post("/web/rotas/{rota_id}/cells/{staff_id}/{day}")
+def edit_cell(
+    request: Request,
+    rota_id: int,
+    staff_id: int,
+    day: dt.date,
+    session: SessionDep,
+    actor: WebPlanner,
+    action: Annotated[str, Form()] = "",
+    shift: Annotated[str, Form()] = "",
+    route: Annotated[str, Form()] = "",
+) -> Response:
+    """Lock, change or clear one cell (a lock of the period, kept by the next re-solve)."""
+    _cell_target(rota_id, staff_id, day, session, actor)
+    try:
+        edit = CellEdit.model_validate(
+            {"action": action, "shift": _blank(shift), "route": _blank(route)}
+            if action == "change"
+            else {"action": action}
+        )
+        services.edit_cell(rota_id, staff_id, day, edit, session=session, actor=actor)
+    except (ValidationError, InputError) as exc:
+        session.rollback()
+        errors = field_errors(exc, lang_of(request))
+        return _editor(request, rota_id, staff_id, day, session, actor, errors=errors, status_code=422)
+    return _cell_swap(request, rota_id, staff_id, day, session, actor, "{name}, {day}: locked.")
+
+
+@router.post("/web/rotas/{rota_id}/cells/{staff_id}/{day}/unlock")
+def unlock_cell(
+    request: Request, rota_id: int, staff_id: int, day: dt.date, session: SessionDep, actor: WebPlanner
+) -> Response:
+    """Remove the lock of one cell."""
+    lock = _cell_target(rota_id, staff_id, day, session, actor)[3]
+    if lock is not None:
+        assert lock.id is not None
+        services.delete_lock(lock.id, session=session, actor=actor)
+    return _cell_swap(request, rota_id, staff_id, day, session, actor, "{name}, {day}: lock removed.")
+
+
+@router.post("/web/rotas/{rota_id}/resolve")
+def resolve(
+    request: Request,
+    rota_id: int,
+    session: SessionDep,
+    actor: WebPlanner,
+    queue: QueueDep,
+    time_limit: Annotated[str, Form()] = str(DEFAULT_TIME_LIMIT),
+    workers: Annotated[str, Form()] = "2",
+    seed: Annotated[str, Form()] = "0",
+) -> Response:
+    """Re-solve from this draft (minimal change; locks kept); the browser goes to the progress page."""
+    rota = services.get_rota(rota_id, session=session, actor=actor)
+    form = {**_solve_form(time_limit, workers, seed), "from_rota": rota_id}
+    try:
+        job = _start_solve(rota.period_id, form, session, actor, queue)
+    except (ValidationError, InputError) as exc:
+        session.rollback()
+        errors = field_errors(exc, lang_of(request))
+        return _render_rota(request, rota_id, session, actor, 422, errors=errors, solve=form)
+    except Conflict as exc:
+        session.rollback()
+        return _render_rota(request, rota_id, session, actor, 409, error=str(exc), solve=form)
+    return redirect(request, f"{PREFIX}/jobs/{job.id}")
+
+
+@router.post("/web/rotas/{rota_id}/publish")
+def publish(request: Request, rota_id: int, session: SessionDep, actor: WebPlanner) -> Response:
+    """Publish the draft (the page asks for confirmation first)."""
+    try:
+        services.publish_rota(rota_id, session=session, actor=actor)
+    except Conflict as exc:
+        session.rollback()
+        return _render_rota(request, rota_id, session, actor, 409, error=str(exc))
+    return redirect(request, f"{PREFIX}/rotas/{rota_id}")
+
+
+@router.get("/web/rotas/{rota_id}/compare")
+def compare(
+    request: Request, rota_id: int, session: SessionDep, actor: WebPlanner, other: int | None = None
+) -> Response:
+    """What differs between this draft and another of the period (the earlier one is "before")."""
+    rota = services.get_rota(rota_id, session=session, actor=actor)
+    others = [r for r in services.list_rotas(rota.period_id, session=session, actor=actor) if r.id != rota_id]
+    context: dict[str, Any] = {"rota": rota, "others": others, "other": other, "result": None}
+    if other is not None:
+        a, b = sorted((rota_id, other))
+        result = services.compare_rotas(a, b, session=session, actor=actor)
+        context.update(result=result, rows=compared(result, staff_names(rota)), before=a, after=b)
+    return render(request, "review/compare.html", context)
+
+
+# ---- exports ----------------------------------------------------------------------------------------
+
+
+@router.get("/web/rotas/{rota_id}/export.csv")
+def export_csv(
+    rota_id: int, session: SessionDep, actor: WebPlanner, excel: bool = False, staff_id: int | None = None
+) -> Response:
+    """The rota as CSV (`excel=true`: the variant Danish Excel opens), as the API's export."""
+    text = services.rota_export(rota_id, session=session, actor=actor, staff_id=staff_id, excel=excel)
+    name = f"rota-{rota_id}" + (f"-{staff_id}" if staff_id is not None else "") + ("-excel" if excel else "")
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+@router.get("/web/periods/{period_id}/staff/{staff_id}/calendar.ics")
+def calendar(period_id: int, staff_id: int, session: SessionDep, actor: WebPlanner) -> Response:
+    """One person's shifts in the published rota as iCalendar, as the API's calendar."""
+    person, problem, shifts, rota = services.person_shifts(period_id, staff_id, session=session, actor=actor)
+    assert rota.id is not None
+    body = person_calendar(problem, shifts, staff=person.code, rota_id=rota.id)
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="vagtplan-{person.code}.ics"'},
+    )

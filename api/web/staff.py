@@ -1,7 +1,692 @@
-"""(being written)"""
+"""The staff pages, made for a phone between two visits: my periods, the wish calendar of a period (want /
+avoid a shift, veto days, claiming open slots), my favourite routes, and my published rota with its
+calendar file and why a wish was not granted.
+
+Every page needs `WebUser` with a staff account; a staff member only ever sees and changes their own
+records, because every call goes through `planner.services` (and `planner.staff_view` for the favourite
+routes), which check the role exactly as for the JSON API. One form per day: each button posts an action
+(`do`) for that day; htmx swaps just that day's card and updates the veto counter and the spoken status
+line; without JavaScript the same form posts and the page comes back at that day.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_decimal
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from api.deps import SessionDep
+from api.web import i18n
+from api.web.common import PREFIX, WebUser, field_errors, is_htmx, lang_of, redirect, render
+from planner import services, staff_view
+from planner.auth import Actor
+from planner.calendar import person_calendar
+from planner.db import READ_ONLY
+from planner.errors import Conflict, Forbidden, InputError, NotFound, PeriodClosed
+from planner.models import (
+    Period,
+    Route,
+    SelfPickCreate,
+    ShiftType,
+    Staff,
+    Wish,
+    WishCreate,
+    WishKindName,
+    WishUpdate,
+)
+from planner.staff_view import DayView, FavouriteRouteError
 
 router = APIRouter()
+
+HOME = f"{PREFIX}/me"
+
+# Words for a period's state as staff see it (English here, Danish below).
+PERIOD_STATES = {
+    "open": "Open for wishes",
+    "closed": "Closed for wishes",
+    "solved": "Rota being made",
+    "published": "Rota published",
+}
+
+i18n.register(
+    {
+        # home
+        "My periods": "Mine perioder",
+        "No periods yet. Your planner opens one when it is time to send wishes.": (
+            "Ingen perioder endnu. Din planlægger åbner en, når det er tid til at sende ønsker."
+        ),
+        "Wishes for week {first}–{last}": "Ønsker til uge {first}–{last}",
+        "Wishes for week {first}": "Ønsker til uge {first}",
+        "Deadline {when}": "Frist {when}",
+        "No deadline": "Ingen frist",
+        "Send my wishes": "Send mine ønsker",
+        "See my wishes": "Se mine ønsker",
+        "See my rota": "Se min vagtplan",
+        "Week {first}–{last}": "Uge {first}–{last}",
+        "Open for wishes": "Åben for ønsker",
+        "Closed for wishes": "Lukket for ønsker",
+        "Rota being made": "Vagtplanen laves",
+        "Rota published": "Vagtplanen er offentliggjort",
+        "My favourite routes": "Mine yndlingsruter",
+        "This page is for staff members; planners plan on the period pages.": (
+            "Denne side er for medarbejdere; planlæggere arbejder på periodesiderne."
+        ),
+        # calendar
+        "Week {n}": "Uge {n}",
+        "My wishes": "Mine ønsker",
+        "{left} of {limit} veto days left": "{left} af {limit} vetodage tilbage",
+        "{used} veto days (no limit)": "{used} vetodage (ingen grænse)",
+        "Tap Want or Avoid for a shift, or make the day a veto day: then you are guaranteed off.": (
+            "Tryk på Ønsker eller Undgår ved en vagt, eller gør dagen til vetodag: så er du sikret fri."
+        ),
+        "Everything is saved at once.": "Alt gemmes med det samme.",
+        "Wishes can no longer be changed: the deadline was {when}.": (
+            "Ønsker kan ikke længere ændres: fristen var {when}."
+        ),
+        "Wishes can no longer be changed: the period is closed for wishes.": (
+            "Ønsker kan ikke længere ændres: perioden er lukket for ønsker."
+        ),
+        "You can still see what you sent.": "Du kan stadig se, hvad du har sendt.",
+        "Want": "Ønsker",
+        "Avoid": "Undgår",
+        "Veto day": "Vetodag",
+        "Veto day: you are off": "Vetodag: du har fri",
+        "want": "ønsker",
+        "avoid": "undgår",
+        "no wish": "intet ønske",
+        "Need {need}": "Behov {need}",
+        "{n} open": "{n} ledig",
+        "taken": "optaget",
+        "free": "ledig",
+        "yours": "din",
+        "Take the shift": "Tag vagten",
+        "Take {route}": "Tag {route}",
+        "Release": "Giv fri",
+        "You have taken this shift": "Du har taget denne vagt",
+        "Other wishes": "Andre ønsker",
+        "Routes: {free} of {total} free": "Ruter: {free} af {total} ledige",
+        "the whole day": "hele dagen",
+        "route {route}": "ruten {route}",
+        "My rota for this period": "Min vagtplan for perioden",
+        # action results (spoken by screen readers)
+        "{day}: you want {shift}.": "{day}: du ønsker {shift}.",
+        "{day}: you would rather avoid {shift}.": "{day}: du vil helst undgå {shift}.",
+        "{day}: no wish for {shift}.": "{day}: intet ønske om {shift}.",
+        "{day} is a veto day.": "{day} er en vetodag.",
+        "{day} is no longer a veto day.": "{day} er ikke længere en vetodag.",
+        "{day}: you took {shift}.": "{day}: du har taget {shift}.",
+        "{day}: you released your shift.": "{day}: du har givet din vagt fri.",
+        "You have used all {limit} veto days. Remove another veto day first.": (
+            "Du har brugt alle {limit} vetodage. Fjern en anden vetodag først."
+        ),
+        "This was changed in another window. The day now shows what is saved; try again.": (
+            "Det blev ændret i et andet vindue. Dagen viser nu det gemte; prøv igen."
+        ),
+        "Someone else has just taken that slot.": "En anden har lige taget den plads.",
+        "You already have a shift that day. Release it first.": (
+            "Du har allerede en vagt den dag. Giv den fri først."
+        ),
+        "That day is one of your veto days.": "Den dag er en af dine vetodage.",
+        "You do not have the skills this route needs.": "Du har ikke de kompetencer, ruten kræver.",
+        "Unknown action.": "Ukendt handling.",
+        "Could not save: see the day marked below.": "Kunne ikke gemme: se dagen markeret nedenfor.",
+        # favourite routes
+        "Rank the routes you like to drive, the favourite first. The rota tries to give you these.": (
+            "Rangér de ruter, du helst vil køre, med yndlingsruten først. Vagtplanen prøver at give dig dem."
+        ),
+        "My ranking": "Min rangering",
+        "No favourite routes yet: add them from the list below.": (
+            "Ingen yndlingsruter endnu: tilføj dem fra listen nedenfor."
+        ),
+        "Other routes": "Andre ruter",
+        "Your team has no routes yet.": "Dit team har ingen ruter endnu.",
+        "Every route is on your list.": "Alle ruter er på din liste.",
+        "Move up": "Flyt op",
+        "Move down": "Flyt ned",
+        "Remove": "Fjern",
+        "Add": "Tilføj",
+        "number {n}": "nummer {n}",
+        "Saved: {routes}.": "Gemt: {routes}.",
+        "Saved: no favourite routes.": "Gemt: ingen yndlingsruter.",
+        "The route {route} is not one of your team's routes.": "Ruten {route} findes ikke i dit team.",
+        "The route {route} is on the list twice.": "Ruten {route} står to gange på listen.",
+        # my rota
+        "The rota for this period is not published yet.": (
+            "Vagtplanen for perioden er ikke offentliggjort endnu."
+        ),
+        "You will see your shifts here when your planner publishes it.": (
+            "Du ser dine vagter her, når din planlægger offentliggør den."
+        ),
+        "My shifts": "Mine vagter",
+        "You have no shifts in this period.": "Du har ingen vagter i perioden.",
+        "Add to my calendar (.ics)": "Føj til min kalender (.ics)",
+        "Route": "Rute",
+        "{n} shifts": "{n} vagter",
+        "My wishes in this rota": "Mine ønsker i vagtplanen",
+        "{granted} of your {made} wishes and own picks were granted.": (
+            "{granted} af dine {made} ønsker og selvvalgte vagter blev opfyldt."
+        ),
+        "You sent no wishes for this period.": "Du sendte ingen ønsker til perioden.",
+        "Every wish of yours was granted.": "Alle dine ønsker blev opfyldt.",
+        "Why a wish was not granted": "Derfor blev et ønske ikke opfyldt",
+        "The rota must cover every shift and keep the working-time rules; when several people want "
+        "the same, only one can have it, and the wishes are shared out as fairly as possible.": (
+            "Vagtplanen skal dække alle vagter og overholde reglerne for arbejdstid; når flere ønsker det "
+            "samme, kan kun én få det, og ønskerne fordeles så retfærdigt som muligt."
+        ),
+        "{day}: you wanted {what}, but it could not be granted.": (
+            "{day}: du ønskede {what}, men det kunne ikke lade sig gøre."
+        ),
+        "{day}: you asked to avoid {what}, but you are on it.": (
+            "{day}: du bad om at undgå {what}, men du er sat på."
+        ),
+        "{day}: your own pick {what} was changed.": "{day}: din selvvalgte vagt {what} blev ændret.",
+        "a shift": "en vagt",
+        "Hours in the period: {hours} (target {target}).": "Timer i perioden: {hours} (mål {target}).",
+        "Hours in the period: {hours}.": "Timer i perioden: {hours}.",
+        "Back to my periods": "Tilbage til mine perioder",
+    }
+)
+
+
+# ---- helpers ----------------------------------------------------------------------------------------
+
+
+def _t(request: Request) -> Callable[..., str]:
+    return i18n.translator(lang_of(request))
+
+
+def _read(session: Session) -> None:
+    """Begin a read-only transaction (SQLite: no write lock, so readers never queue behind writers).
+    Only when no transaction is running: before the page reads, or after a write committed/rolled back."""
+    if not session.in_transaction():
+        session.connection(execution_options=READ_ONLY)
+
+
+def _shift_types(team_id: int, session: Session, actor: Actor) -> list[ShiftType]:
+    rows = services.list_setup("shift type", team_id, session=session, actor=actor)
+    return [s for s in rows if isinstance(s, ShiftType)]
+
+
+def _routes(team_id: int, session: Session, actor: Actor) -> list[Route]:
+    return [
+        r for r in services.list_setup("route", team_id, session=session, actor=actor) if isinstance(r, Route)
+    ]
+
+
+def _me(request: Request, actor: Actor) -> int:
+    if actor.staff_id is None:
+        raise Forbidden(_t(request)("This page is for staff members; planners plan on the period pages."))
+    return actor.staff_id
+
+
+def day_title(day: dt.date, lang: str) -> str:
+    """ "mandag 1. marts" / "Monday, March 1": a day card's heading."""
+    return format_date(day, "EEEE d. MMMM" if lang == "da" else "EEEE, MMMM d", locale=lang)
+
+
+def clock(value: dt.time | None, lang: str) -> str:
+    return format_time(value, "HH.mm" if lang == "da" else "HH:mm", locale=lang) if value else ""
+
+
+def deadline_text(value: dt.datetime | None, lang: str) -> str:
+    """ "fredag 5. marts kl. 12.00" / "Friday, March 5 at 12:00": a deadline in Danish local time, the
+    weekday first (care workers think in weekdays), no seconds."""
+    local = staff_view.local(value)
+    if local is None:
+        return ""
+    pattern = "EEEE d. MMMM 'kl.' HH.mm" if lang == "da" else "EEEE, MMMM d 'at' HH:mm"
+    return format_datetime(local, pattern, locale=lang)
+
+
+def subtitle(period: Period, label: str) -> str:
+    """The period's own name when it says more than its weeks ("uge 9" next to "Uge 9" says nothing)."""
+    return period.name if period.name.strip().lower() != label.strip().lower() else ""
+
+
+def _weeks_label(period: Period, _: Callable[..., str], template: str) -> str:
+    first, last = staff_view.week_span(period)
+    if first == last:
+        return _("Wishes for week {first}", first=first) if template == "wishes" else _("Week {n}", n=first)
+    if template == "wishes":
+        return _("Wishes for week {first}–{last}", first=first, last=last)
+    return _("Week {first}–{last}", first=first, last=last)
+
+
+def _closed_reason(period: Period, lang: str) -> str:
+    _ = i18n.translator(lang)
+    if period.state == "open" and period.deadline is not None:
+        return _(
+            "Wishes can no longer be changed: the deadline was {when}.",
+            when=deadline_text(period.deadline, lang),
+        )
+    return _("Wishes can no longer be changed: the period is closed for wishes.")
+
+
+def _common(lang: str) -> dict[str, Any]:
+    return {
+        "day_title": lambda d: day_title(d, lang),
+        "clock": lambda t: clock(t, lang),
+        "deadline_text": lambda d: deadline_text(d, lang),
+    }
+
+
+# ---- home -------------------------------------------------------------------------------------------
+
+
+@router.get("/web/me")
+def home(request: Request, session: SessionDep, actor: WebUser) -> Response:
+    """The staff home: my team's periods, the open one first and prominent."""
+    if actor.is_planner:
+        return RedirectResponse(f"{PREFIX}/periods", status_code=303)
+    _me(request, actor)
+    _read(session)
+    lang, _ = lang_of(request), _t(request)
+    periods: list[dict[str, Any]] = []
+    if actor.team_id is not None:
+        rows = services.list_periods(actor.team_id, session=session, actor=actor)
+        for p in staff_view.period_order(rows):
+            periods.append(
+                {
+                    "period": p,
+                    "weeks": _weeks_label(p, _, "weeks"),
+                    "subtitle": subtitle(p, _weeks_label(p, _, "weeks")),
+                    "wishes": _weeks_label(p, _, "wishes"),
+                    "last_day": staff_view.last_day(p),
+                    "state_text": PERIOD_STATES.get(p.state, p.state),
+                    "editable": staff_view.wishes_open(p),
+                }
+            )
+    open_ones = [p for p in periods if p["period"].state == "open"]
+    context = {
+        "periods": periods,
+        "featured": open_ones[0] if len(open_ones) == 1 else None,
+        **_common(lang),
+    }
+    return render(request, "staff/home.html", context)
+
+
+# ---- the wish calendar ------------------------------------------------------------------------------
+
+
+def _calendar(
+    request: Request, period_id: int, session: Session, actor: Actor, only: dt.date | None = None
+) -> dict[str, Any]:
+    """What the calendar page (or one day's card, `only`) shows, read through the services."""
+    staff_id = _me(request, actor)
+    _read(session)
+    lang = lang_of(request)
+    period = services.get_period(period_id, session=session, actor=actor)
+    if period.state == "draft":
+        raise NotFound("period", period_id)  # not opened yet: staff have nothing to see
+    shifts = _shift_types(period.team_id, session, actor)
+    wishes = list(services.list_wishes(period_id, session=session, actor=actor, staff_id=staff_id))
+    picks = services.list_self_picks(period_id, session=session, actor=actor, staff_id=staff_id)
+    slots = services.open_slots(period_id, session=session, actor=actor)
+    rules = services.get_rules(period.team_id, session=session, actor=actor)
+    days = staff_view.calendar_days(period, shifts, wishes, picks, slots, only=only)
+    used = staff_view.vetoes_used(wishes)
+    limit = rules.max_vetoes
+    editable = staff_view.wishes_open(period)
+    return {
+        "period": period,
+        "last_day": staff_view.last_day(period),
+        "weeks_label": _weeks_label(period, _t(request), "weeks"),
+        "subtitle": subtitle(period, _weeks_label(period, _t(request), "weeks")),
+        "weeks": staff_view.weeks(days),
+        "days": days,
+        "editable": editable,
+        "closed_reason": None if editable else _closed_reason(period, lang),
+        "vetoes_used": used,
+        "veto_limit": limit,
+        "vetoes_left": None if limit is None else max(0, limit - used),
+        "shift_names": {s.code: s.name or s.code for s in shifts},
+        "route_names": {r["route"]: r.get("name") or r["route"] for s in slots for r in s["routes"]},
+        "errors": {},
+        "said": "",
+        "base": f"{HOME}/periods/{period_id}",
+        **_common(lang),
+    }
+
+
+@router.get("/web/me/periods/{period_id}")
+def period_page(request: Request, period_id: int, session: SessionDep, actor: WebUser) -> Response:
+    """A period as a calendar: per day and shift my want/avoid wish, the veto day, the open slots."""
+    return render(request, "staff/period.html", _calendar(request, period_id, session, actor))
+
+
+def _parse_day(period: Period, value: str) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise NotFound("day", value) from None
+    if not period.start <= day <= staff_view.last_day(period):
+        raise NotFound("day", value)
+    return day
+
+
+def _ref(value: str) -> tuple[int, int] | None:
+    """A wish reference `id.version` from a button; None when the button has none (nothing stored)."""
+    if not value:
+        return None
+    ident, _, version = value.partition(".")
+    if not ident.isdigit() or not version.isdigit():
+        raise InputError("do", f"not a wish reference: {value!r}")
+    return int(ident), int(version)
+
+
+def _act(
+    do: str, period: Period, day: dt.date, staff_id: int, session: Session, actor: Actor
+) -> tuple[str, dict[str, str]]:
+    """Carry out one button of a day card through the services; the English message and its values.
+
+    A button's `do` is `verb:shift:extra`: `want|avoid|clear:<shift>:<id.version>` (the wish the card
+    showed, empty when none), `veto::`, `unveto::<id.version>`, `claim:<shift>:<route>` (route may be
+    empty) or `release::<self-pick id>`. The services check that every id is the person's own."""
+    assert period.id is not None
+    period_id = period.id
+    verb, shift, extra = ([*do.split(":"), "", ""])[:3]
+    shift_names = {s.code: s.name or s.code for s in _shift_types(period.team_id, session, actor)}
+
+    def mine() -> list[Wish]:
+        """The person's stored wishes of this day."""
+        own = services.list_wishes(period_id, session=session, actor=actor, staff_id=staff_id)
+        return [w for w in own if w.date == day]
+
+    if verb in ("want", "avoid", "clear"):
+        if shift not in shift_names:
+            raise InputError("do", f"unknown shift {shift!r}")
+        ref = _ref(extra)
+        values = {"shift": shift_names[shift]}
+        if verb == "clear":
+            if ref is not None:
+                services.delete_wish(ref[0], session=session, actor=actor, version=ref[1])
+            return "{day}: no wish for {shift}.", values
+        kind: WishKindName = "want" if verb == "want" else "avoid"
+        if ref is None and any(w.shift == shift and w.route is None and w.kind != "veto" for w in mine()):
+            # The card showed no wish, but one is stored (another window, a double tap): show it instead.
+            raise Conflict(f"a wish for {shift} on {day} exists already")
+        if ref is None:
+            data = WishCreate(staff_id=staff_id, date=day, kind=kind, shift=shift)
+            services.create_wish(period.id, data, session=session, actor=actor)
+        else:
+            current = services.get_wish(ref[0], session=session, actor=actor)
+            update = WishUpdate(date=day, kind=kind, shift=shift, weight=current.weight, version=ref[1])
+            services.update_wish(ref[0], update, session=session, actor=actor)
+        text = "{day}: you want {shift}." if verb == "want" else "{day}: you would rather avoid {shift}."
+        return text, values
+    if verb == "veto":
+        if any(w.kind == "veto" for w in mine()):
+            return "{day} is a veto day.", {}  # already (a double tap): nothing to do
+        veto = WishCreate(staff_id=staff_id, date=day, kind="veto")
+        services.create_wish(period.id, veto, session=session, actor=actor)
+        return "{day} is a veto day.", {}
+    if verb == "unveto":
+        ref = _ref(extra)
+        if ref is not None:
+            services.delete_wish(ref[0], session=session, actor=actor, version=ref[1])
+        return "{day} is no longer a veto day.", {}
+    if verb == "claim":
+        pick = SelfPickCreate(staff_id=staff_id, date=day, shift=shift, route=extra or None)
+        services.create_self_pick(period.id, pick, session=session, actor=actor)
+        return "{day}: you took {shift}.", {"shift": shift_names.get(shift, shift)}
+    if verb == "release" and extra.isdigit():
+        services.delete_self_pick(int(extra), session=session, actor=actor)
+        return "{day}: you released your shift.", {}
+    raise InputError("do", f"unknown action {do!r}")
+
+
+def _refusal(
+    exc: Exception, do: str, view: DayView | None, limit: int | None, period: Period, lang: str
+) -> str:
+    """A refused action in words for the person (the services' reasons are technical English)."""
+    _ = i18n.translator(lang)
+    verb = do.partition(":")[0]
+    if isinstance(exc, PeriodClosed):
+        return _closed_reason(period, lang)
+    if isinstance(exc, Conflict):
+        if verb == "veto" and limit is not None:
+            return _("You have used all {limit} veto days. Remove another veto day first.", limit=limit)
+        if verb == "claim" and view is not None:
+            if view.veto is not None:
+                return _("That day is one of your veto days.")
+            if view.pick is not None:
+                return _("You already have a shift that day. Release it first.")
+            return _("Someone else has just taken that slot.")
+        if verb in ("want", "avoid", "clear", "unveto"):
+            return _("This was changed in another window. The day now shows what is saved; try again.")
+        return str(exc)
+    if isinstance(exc, InputError):
+        if exc.field == "do":
+            return _("Unknown action.")
+        if verb == "claim" and exc.field == "route" and "needs one of" in exc.message:
+            return _("You do not have the skills this route needs.")
+        return f"{exc.field}: {exc.message}"
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{k}: {v}" for k, v in field_errors(exc, lang).items())
+    return str(exc)
+
+
+@router.post("/web/me/periods/{period_id}/days/{day_text}")
+def day_action(
+    request: Request,
+    period_id: int,
+    day_text: str,
+    session: SessionDep,
+    actor: WebUser,
+    do: Annotated[str, Form()] = "",
+) -> Response:
+    """One button of a day card (`do`): want / avoid / clear a shift, veto / unveto the day, claim or
+    release a slot. htmx gets the day's card back; a plain form post returns to the calendar there."""
+    staff_id = _me(request, actor)
+    lang, _ = lang_of(request), _t(request)
+    period = services.get_period(period_id, session=session, actor=actor)
+    day = _parse_day(period, day_text)
+    try:
+        message, values = _act(do, period, day, staff_id, session, actor)
+    except (Conflict, InputError, ValidationError) as exc:
+        session.rollback()
+        context = _calendar(request, period_id, session, actor, only=day if is_htmx(request) else None)
+        view = next((d for d in context["days"] if d.date == day), None)
+        text = _refusal(exc, do, view, context["veto_limit"], period, lang)
+        status = 422 if isinstance(exc, InputError | ValidationError) else 409
+        context["errors"] = {day: text}
+        if is_htmx(request):
+            context.update(days=[view] if view else [], said=text, said_bad=True)
+            return render(request, "staff/day_swap.html", context, status_code=status)
+        context["error"] = _("Could not save: see the day marked below.")
+        context["error_day"] = day
+        return render(request, "staff/period.html", context, status_code=status)
+    said = _(message, day=day_title(day, lang), **values)
+    if not is_htmx(request):
+        return RedirectResponse(f"{HOME}/periods/{period_id}#day-{day.isoformat()}", status_code=303)
+    context = _calendar(request, period_id, session, actor, only=day)
+    # The tapped button may be gone (a claim button after claiming): move focus to its counterpart.
+    verb = do.partition(":")[0]
+    context.update(said=said, focus={"claim": "release", "release": "veto"}.get(verb))
+    return render(request, "staff/day_swap.html", context)
+
+
+# ---- favourite routes -------------------------------------------------------------------------------
+
+
+def _favourites_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    *,
+    ranked: list[str] | None = None,
+    error: str | None = None,
+    said: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    staff_id = _me(request, actor)
+    _read(session)
+    person = services.get_setup("staff", staff_id, session=session, actor=actor)
+    assert isinstance(person, Staff)
+    routes = _routes(person.team_id, session, actor)
+    by_code = {r.code: r for r in routes}
+    if ranked is None:
+        ranked = [c for c in person.favourite_routes if c in by_code]  # a deleted route drops out
+    context = {
+        "ranked": ranked,
+        "by_code": by_code,
+        "others": [r for r in routes if r.code not in ranked],
+        "routes": routes,
+        "error": error,
+        "said": said,
+    }
+    template = "staff/favourites_swap.html" if is_htmx(request) else "staff/favourites.html"
+    return render(request, template, context, status_code=status_code)
+
+
+@router.get("/web/me/routes")
+def favourites_page(request: Request, session: SessionDep, actor: WebUser) -> Response:
+    """My favourite routes, ranked; up/down/remove/add buttons (no drag and drop needed)."""
+    return _favourites_page(request, session, actor)
+
+
+@router.post("/web/me/routes")
+def save_favourites(
+    request: Request,
+    session: SessionDep,
+    actor: WebUser,
+    routes: Annotated[list[str] | None, Form()] = None,
+    action: Annotated[str, Form()] = "",
+) -> Response:
+    """Apply one button (`action`: up/down/remove/add:code) to the posted ranking and store it."""
+    staff_id = _me(request, actor)
+    _ = _t(request)
+    ranked = staff_view.moved([r.strip() for r in routes or [] if r.strip()], action)
+    try:
+        person = staff_view.set_favourite_routes(staff_id, ranked, session=session, actor=actor)
+    except FavouriteRouteError as exc:
+        session.rollback()
+        text = (
+            _("The route {route} is not one of your team's routes.", route=exc.value)
+            if exc.reason == "unknown"
+            else _("The route {route} is on the list twice.", route=exc.value)
+        )
+        return _favourites_page(request, session, actor, ranked=ranked, error=text, status_code=422)
+    if not is_htmx(request):
+        return redirect(request, f"{HOME}/routes")
+    _read(session)
+    names = {r.code: r.name or r.code for r in _routes(person.team_id, session, actor)}
+    said = (
+        _("Saved: {routes}.", routes=", ".join(f"{i}. {names.get(c, c)}" for i, c in enumerate(ranked, 1)))
+        if ranked
+        else _("Saved: no favourite routes.")
+    )
+    return _favourites_page(request, session, actor, said=said)
+
+
+# ---- my rota ----------------------------------------------------------------------------------------
+
+
+@router.get("/web/me/periods/{period_id}/rota")
+def rota_page(request: Request, period_id: int, session: SessionDep, actor: WebUser) -> Response:
+    """My shifts in the published rota, the calendar file, and why a wish was not granted."""
+    staff_id = _me(request, actor)
+    _read(session)
+    lang = lang_of(request)
+    period = services.get_period(period_id, session=session, actor=actor)
+    context: dict[str, Any] = {
+        "period": period,
+        "weeks_label": _weeks_label(period, _t(request), "weeks"),
+        "subtitle": subtitle(period, _weeks_label(period, _t(request), "weeks")),
+        "last_day": staff_view.last_day(period),
+        **_common(lang),
+    }
+    try:
+        person, problem, shifts, rota = services.person_shifts(
+            period_id, staff_id, session=session, actor=actor
+        )
+    except NotFound:
+        context["rota"] = None
+        return render(request, "staff/rota.html", context)
+    shift_types = {s.code: s for s in problem.shift_types}
+    routes = {r.id: r for r in problem.routes}
+    rows = []
+    for a in sorted(shifts, key=lambda a: a.date):
+        s = shift_types.get(a.shift)
+        end = None
+        if s is not None and s.start is not None:
+            end = (dt.datetime.combine(a.date, s.start) + dt.timedelta(minutes=s.minutes)).time()
+        route = routes.get(a.route) if a.route else None
+        rows.append(
+            {
+                "date": a.date,
+                "shift": (s.name or s.code) if s else a.shift,
+                "css": f"shift-{list(shift_types).index(a.shift) % 8}" if s else "",
+                "start": s.start if s else None,
+                "end": end,
+                "route": (route.name or route.id) if route else (a.route or ""),
+            }
+        )
+    fulfilment = staff_view.my_fulfilment(rota, person.code)
+    context.update(
+        rota=rota,
+        rows=rows,
+        fulfilment=fulfilment,
+        hours=_hours(fulfilment, lang),
+        explanations=[
+            {"sentence": _why(e, shift_types, routes, lang), "text": e.text}
+            for e in staff_view.my_explanations(rota, person.code)
+        ],
+    )
+    return render(request, "staff/rota.html", context)
+
+
+def _why(e: staff_view.Explanation, shift_types: dict[str, Any], routes: dict[str, Any], lang: str) -> str:
+    """A not-granted wish in the person's words ("mandag 1. marts: du ønskede Dagvagt (Uldum 1), …")."""
+    _ = i18n.translator(lang)
+    shift = shift_types.get(e.shift) if e.shift else None
+    route = routes.get(e.route) if e.route else None
+    shift_text = (shift.name or shift.code) if shift else (e.shift or "")
+    route_text = (route.name or route.id) if route else (e.route or "")
+    if shift_text and route_text:
+        what = f"{shift_text} ({route_text})"
+    elif route_text:
+        what = _("route {route}", route=route_text)
+    else:
+        what = shift_text or _("a shift")
+    day = day_title(e.date, lang) if e.date else ""
+    if e.kind == "want":
+        return _("{day}: you wanted {what}, but it could not be granted.", day=day, what=what)
+    if e.kind == "avoid":
+        return _("{day}: you asked to avoid {what}, but you are on it.", day=day, what=what)
+    if e.kind == "pick":
+        return _("{day}: your own pick {what} was changed.", day=day, what=what)
+    return e.text
+
+
+def _hours(fulfilment: dict[str, Any] | None, lang: str) -> dict[str, str] | None:
+    if not fulfilment:
+        return None
+
+    def h(minutes: int | None) -> str:
+        return "" if minutes is None else format_decimal(round(minutes / 60, 2), locale=lang)
+
+    return {"hours": h(fulfilment.get("minutes")), "target": h(fulfilment.get("target_minutes"))}
+
+
+@router.get("/web/me/periods/{period_id}/calendar.ics")
+def calendar_file(request: Request, period_id: int, session: SessionDep, actor: WebUser) -> Response:
+    """My shifts in the published rota as an iCalendar file (for the phone's calendar)."""
+    staff_id = _me(request, actor)
+    _read(session)
+    person, problem, shifts, rota = services.person_shifts(period_id, staff_id, session=session, actor=actor)
+    assert rota.id is not None
+    body = person_calendar(problem, shifts, staff=person.code, rota_id=rota.id)
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="vagtplan-{person.code}.ics"'},
+    )

@@ -1,0 +1,317 @@
+"""The planner's review pages: periods, submissions, solving with progress, the draft grid, cell locks,
+re-solving, comparing, publishing and exports, checked as a team leader would (visible text, status,
+and the stored effect read back through the JSON API). Every rota from the solver goes through the
+independent checker (`service.helpers.checked`)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from service.helpers import START, World, checked, ok
+from sqlmodel import Session
+
+from planner.models import SolveJob
+from web.helpers import Web, text_of
+
+SOLVE = {"time_limit": "2", "workers": "1", "seed": "0"}
+
+
+def _job_id(location: str) -> int:
+    match = re.fullmatch(r"/web/jobs/(\d+)", location)
+    assert match, location
+    return int(match.group(1))
+
+
+def _solve_from_page(web: Web, url: str) -> int:
+    """Start a solve with the page's form; follow it to its draft (InlineQueue: done at once)."""
+    response = web.post("planner", url, SOLVE)
+    assert response.status_code == 303, response.text
+    job = _job_id(response.headers["location"])
+    fragment = web.htmx("planner", "GET", f"/web/jobs/{job}/progress?seen=running")
+    assert fragment.status_code == 200
+    assert "Færdig: udkastet er klar." in text_of(fragment.text)
+    assert "hx-trigger" not in fragment.text  # a finished job stops polling
+    link = re.search(r'href="/web/rotas/(\d+)"', fragment.text)
+    assert link, fragment.text
+    rota_id = int(link.group(1))
+    checked(web.world, rota_id)
+    return rota_id
+
+
+def _closed_and_solved(web: Web) -> int:
+    world = web.world
+    assert web.post("planner", f"/web/periods/{world.period}/close").status_code == 303
+    return _solve_from_page(web, f"/web/periods/{world.period}/solve")
+
+
+def _rota(world: World, rota_id: int) -> dict[str, Any]:
+    return ok(world.get("planner", f"/rotas/{rota_id}"))
+
+
+def _cell(rota: dict[str, Any], staff: str, day: str) -> tuple[str | None, str | None]:
+    for a in rota["assignments"]:
+        if a["staff"] == staff and a["date"] == day:
+            return a["shift"], a["route"]
+    return None, None
+
+
+def test_the_periods_page_lists_periods_and_creates_one_from_the_form(web: Web) -> None:
+    page = web.get("planner", "/web/periods")
+    assert page.status_code == 200
+    assert "uge 9" in text_of(page.text) and "Åben for ønsker" in text_of(page.text)
+    form = {"name": "uge 10–17", "start": "2027-03-08", "days": "56", "deadline": "2027-02-20T12:00"}
+    response = web.post("planner", "/web/periods", form)
+    assert response.status_code == 303
+    periods = ok(web.world.get("planner", f"/teams/{web.world.team}/periods"))
+    created = next(p for p in periods if p["name"] == "uge 10–17")
+    assert response.headers["location"] == f"/web/periods/{created['id']}"
+    assert created["days"] == 56 and created["state"] == "draft"
+    assert created["deadline"].startswith("2027-02-20T11:00")  # Danish local time, stored in UTC
+    page = text_of(web.get("planner", response.headers["location"]).text)
+    assert "Ikke åbnet endnu" in page and "Åbn for ønsker nu" in page
+
+
+def test_a_bad_period_form_comes_back_with_messages_at_the_fields_and_stores_nothing(web: Web) -> None:
+    before = ok(web.world.get("planner", f"/teams/{web.world.team}/periods"))
+    response = web.post("planner", "/web/periods", {"name": "x", "start": "", "days": "0", "deadline": ""})
+    assert response.status_code == 422
+    html = response.text
+    assert re.search(r'id="period-days-error"[^>]*>Skal være mindst 1\.', html)
+    assert re.search(r'id="period-start-error"[^>]*>Skriv en dato', html)
+    assert 'id="period-days" name="days" type="number" value="0"' in html  # what was typed stays
+    assert ok(web.world.get("planner", f"/teams/{web.world.team}/periods")) == before
+
+
+def test_the_period_page_shows_who_has_submitted_and_opens_and_closes(web: Web) -> None:
+    world = web.world
+    wish = {"staff_id": world.staff["mette"], "date": "2027-03-02", "kind": "avoid", "shift": "aften"}
+    ok(world.post("mette", f"/periods/{world.period}/wishes", json=wish), 201)
+    page = web.get("planner", f"/web/periods/{world.period}")
+    assert page.status_code == 200
+    text = text_of(page.text)
+    assert "1 af 3 har sendt noget." in text
+    assert re.search(r"Ali Intet endnu", text) and re.search(r"Sara Intet endnu", text)
+    assert not re.search(r"Mette Intet endnu", text)
+    # closing, then solving an open period is refused with a readable message
+    assert web.post("planner", f"/web/periods/{world.period}/close").status_code == 303
+    assert ok(world.get("planner", f"/periods/{world.period}"))["state"] == "closed"
+    assert "Lukket for ønsker" in text_of(web.get("planner", f"/web/periods/{world.period}").text)
+    response = web.post("planner", f"/web/periods/{world.period}/open", {"deadline": "2027-02-25T09:30"})
+    assert response.status_code == 303
+    period = ok(world.get("planner", f"/periods/{world.period}"))
+    assert period["state"] == "open" and period["deadline"].startswith("2027-02-25T08:30")
+    refused = web.post("planner", f"/web/periods/{world.period}/solve", SOLVE)
+    assert refused.status_code == 409 and "close it before solving" in refused.text
+    assert ok(world.get("planner", f"/periods/{world.period}/solve-jobs")) == []
+
+
+def test_a_bad_time_limit_is_shown_at_the_field_and_starts_nothing(web: Web) -> None:
+    world = web.world
+    web.post("planner", f"/web/periods/{world.period}/close")
+    response = web.post("planner", f"/web/periods/{world.period}/solve", {**SOLVE, "time_limit": "0"})
+    assert response.status_code == 422
+    assert re.search(r'id="solve-time-error"[^>]*>Skal være mere end 0', response.text)
+    assert ok(world.get("planner", f"/periods/{world.period}/solve-jobs")) == []
+
+
+def test_solving_from_the_period_page_ends_in_a_draft_listed_on_the_page(web: Web) -> None:
+    rota_id = _closed_and_solved(web)
+    page = text_of(web.get("planner", f"/web/periods/{web.world.period}").text)
+    assert f"Udkast {rota_id}" in page and "Færdig" in page
+    job_page = web.get("planner", "/web/jobs/1")
+    assert job_page.status_code == 200 and f'href="/web/rotas/{rota_id}"' in job_page.text
+
+
+def test_a_running_job_shows_a_progress_bar_polls_and_can_be_cancelled(web: Web) -> None:
+    world = web.world
+    with Session(world.engine) as session:
+        job = SolveJob(
+            period_id=world.period, state="running", time_limit=10, workers=1, seed=0,
+            elapsed=4.0, best_objective=321, best_bound=250.0,
+        )  # fmt: skip
+        session.add(job)
+        session.commit()
+        job_id = job.id
+    fragment = web.htmx("planner", "GET", f"/web/jobs/{job_id}/progress?seen=running")
+    html = fragment.text
+    assert re.search(r'<progress [^>]*max="10\.0" value="4\.0" aria-labelledby="job-\d+-label"', html)
+    assert 'hx-trigger="every 1s"' in html
+    assert "4 af 10 sekunder" in text_of(html) and "321" in text_of(html) and "250" in text_of(html)
+    assert "hx-swap-oob" not in html  # state unchanged since the last poll: nothing to announce
+    page = web.get("planner", f"/web/periods/{world.period}")
+    assert 'aria-live="polite"' in page.text and f"/web/jobs/{job_id}/progress" in page.text
+    cancelled = web.htmx("planner", "POST", f"/web/jobs/{job_id}/cancel")
+    assert cancelled.status_code == 200
+    assert "Beregningen blev annulleret." in text_of(cancelled.text)
+    assert "hx-trigger" not in cancelled.text
+    assert ok(world.get("planner", f"/solve-jobs/{job_id}"))["state"] == "cancelled"
+
+
+def test_the_grid_shows_every_person_every_day_and_the_cover_with_gaps_in_red(web: Web) -> None:
+    world = web.world
+    # Wednesday needs five on the day shift: more than a team of three can give.
+    ok(
+        world.post(
+            "planner", f"/teams/{world.team}/cover", json={"shift": "dag", "date": "2027-03-03", "need": 5}
+        ),
+        201,
+    )
+    rota_id = _closed_and_solved(web)
+    page = web.get("planner", f"/web/rotas/{rota_id}")
+    assert page.status_code == 200
+    html = page.text
+    rows = re.findall(r'<th scope="row" class="name">([^<]+)</th>', html)
+    assert rows[:3] == ["Mette", "Ali", "Sara"]
+    days = re.findall(r'<th scope="col"(?: class="we")?>(\w+)\.?<br>(\d+/3)</th>', html)
+    assert [d for _, d in days] == [f"{n}/3" for n in range(1, 8)]
+    assert days[0][0] == "man"
+    assert (
+        '<span class="chip shift-0">dag</span>' in html and '<span class="chip shift-1">aften</span>' in html
+    )
+    dag_cover = re.search(r'<span class="chip shift-0">dag</span></th>.*?</tr>', html, re.S)
+    assert dag_cover
+    cover_cells = re.findall(r'<td class="cov( short)?">(\d+/\d+)</td>', dag_cover.group(0))
+    assert len(cover_cells) == 7
+    wednesday = cover_cells[2]
+    assert wednesday[0] == " short" and wednesday[1].endswith("/5")
+    assert all(not short for short, _ in cover_cells[:2] + cover_cells[3:])
+    rota = _rota(world, rota_id)
+    for a in rota["assignments"][:5]:  # cells carry the shift's colour
+        assert a["shift"] in ("dag", "aften")
+    assert 'class="shift-0"><button name="c"' in html
+    assert "Derfor ser vagtplanen sådan ud" in text_of(html) and "Bemanding" in text_of(html)
+    assert "Opfyldte ønsker" in text_of(html) and "planlagt / mål" in text_of(html)
+
+
+def test_cells_are_locked_changed_and_cleared_and_a_re_solve_keeps_them(web: Web) -> None:
+    world = web.world
+    rota_id = _closed_and_solved(web)
+    draft = _rota(world, rota_id)
+    mette, ali, sara = world.staff["mette"], world.staff["ali"], world.staff["sara"]
+    url = f"/web/rotas/{rota_id}"
+
+    editor = web.htmx("planner", "GET", f"{url}/cell?c={mette}.0")
+    assert editor.status_code == 200 and "Mette" in editor.text and "Lås som den er" in editor.text
+    assert "autofocus" in editor.text
+    assert web.htmx("planner", "GET", f"{url}/cell?c=99999.0").status_code == 404
+    assert web.htmx("planner", "GET", f"{url}/cell?c={mette}.7").status_code == 404
+
+    locked = web.htmx("planner", "POST", f"{url}/cells/{mette}/2027-03-01", data={"action": "lock"})
+    assert locked.status_code == 200
+    assert f'id="c{mette}-0"' in locked.text and "🔒" in locked.text and "låst" in text_of(locked.text)
+    assert "Mette, man. 1. mar.: låst." in text_of(locked.text)
+
+    before_ali = _cell(draft, "ali", "2027-03-03")
+    new_shift = "aften" if before_ali[0] != "aften" else "dag"
+    changed = web.htmx(
+        "planner", "POST", f"{url}/cells/{ali}/2027-03-03", data={"action": "change", "shift": new_shift}
+    )
+    assert changed.status_code == 200 and f"→ {new_shift}" in changed.text
+    cleared = web.htmx("planner", "POST", f"{url}/cells/{sara}/2027-03-04", data={"action": "clear"})
+    assert cleared.status_code == 200
+    # a route that does not run in the evening: the message in the editor, nothing stored
+    bad = web.htmx(
+        "planner",
+        "POST",
+        f"{url}/cells/{sara}/2027-03-05",
+        data={"action": "change", "shift": "aften", "route": "uldum-1"},
+    )
+    assert bad.headers.get("HX-Retarget") == "#cell-editor"
+    assert "does not run in shift" in bad.text
+
+    locks = ok(world.get("planner", f"/periods/{world.period}/locks"))
+    by_cell = {(lk["staff_id"], lk["date"]): (lk["shift"], lk["route"]) for lk in locks}
+    assert by_cell == {
+        (mette, "2027-03-01"): _cell(draft, "mette", "2027-03-01"),
+        (ali, "2027-03-03"): (new_shift, None),
+        (sara, "2027-03-04"): (None, None),
+    }
+    page = web.get("planner", url).text
+    assert page.count('<span aria-hidden="true">🔒</span><span class="vh">låst</span>') == 3
+
+    new_id = _solve_from_page(web, f"{url}/resolve")
+    assert new_id != rota_id
+    new = _rota(world, new_id)
+    assert new["from_rota"] == rota_id
+    assert _cell(new, "mette", "2027-03-01") == _cell(draft, "mette", "2027-03-01")
+    assert _cell(new, "ali", "2027-03-03")[0] == new_shift
+    assert _cell(new, "sara", "2027-03-04") == (None, None)
+
+    compare = web.get("planner", f"/web/rotas/{new_id}/compare?other={rota_id}")
+    assert compare.status_code == 200
+    text = text_of(compare.text)
+    expected_before = " ".join(x for x in before_ali if x) or "fri"
+    assert re.search(rf"Ali ons\. 3\. mar\. {re.escape(expected_before)} → {new_shift}", text), text
+    assert f"Før: Udkast {rota_id}" in text and f"Efter: Udkast {new_id}" in text
+
+    unlocked = web.htmx("planner", "POST", f"{url}/cells/{sara}/2027-03-04/unlock")
+    assert unlocked.status_code == 200 and "låsen er fjernet" in text_of(unlocked.text)
+    locks = ok(world.get("planner", f"/periods/{world.period}/locks"))
+    assert {(lk["staff_id"], lk["date"]) for lk in locks} == {(mette, "2027-03-01"), (ali, "2027-03-03")}
+
+
+def test_publishing_makes_the_draft_the_periods_rota_and_offers_the_downloads(web: Web) -> None:
+    world = web.world
+    rota_id = _closed_and_solved(web)
+    page = web.get("planner", f"/web/rotas/{rota_id}").text
+    assert "Ja, offentliggør den" in page  # behind a confirmation (<details>)
+    response = web.post("planner", f"/web/rotas/{rota_id}/publish")
+    assert response.status_code == 303
+    assert ok(world.get("planner", f"/periods/{world.period}/rota"))["id"] == rota_id
+    page = text_of(web.get("planner", f"/web/rotas/{rota_id}").text)
+    assert "Offentliggjort vagtplan" in page and "Ja, offentliggør den" not in page
+    again = web.post("planner", f"/web/rotas/{rota_id}/publish")
+    assert again.status_code == 409 and "already published" in again.text
+
+    csv = web.get("planner", f"/web/rotas/{rota_id}/export.csv")
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    lines = csv.text.splitlines()
+    assert lines[0] == "staff_id,staff_name,date,shift,start,end,route"
+    assert len(lines) == 1 + len(_rota(world, rota_id)["assignments"])
+    excel = web.get("planner", f"/web/rotas/{rota_id}/export.csv?excel=true")
+    assert excel.content.startswith(b"\xef\xbb\xbf") and b";" in excel.content.splitlines()[0]
+    ics = web.get("planner", f"/web/periods/{world.period}/staff/{world.staff['mette']}/calendar.ics")
+    assert ics.status_code == 200 and ics.text.startswith("BEGIN:VCALENDAR")
+    web.get("planner", "/web/language/en?back=/web/periods")
+    english = text_of(web.get("planner", f"/web/rotas/{rota_id}").text)
+    assert "Published rota" in english and "Wishes met" in english and "planned / target" in english
+
+
+def test_staff_get_403_on_every_review_page_and_change_nothing(web: Web) -> None:
+    world = web.world
+    rota_id = _closed_and_solved(web)
+    period, mette = world.period, world.staff["mette"]
+    gets = [
+        "/web/periods",
+        f"/web/periods/{period}",
+        "/web/jobs/1",
+        "/web/jobs/1/progress",
+        f"/web/rotas/{rota_id}",
+        f"/web/rotas/{rota_id}/cell?c={mette}.0",
+        f"/web/rotas/{rota_id}/compare?other={rota_id}",
+        f"/web/rotas/{rota_id}/export.csv",
+        f"/web/periods/{period}/staff/{mette}/calendar.ics",
+    ]
+    for url in gets:
+        response = web.get("mette", url)
+        assert response.status_code == 403, url
+        assert "Ikke tilladt" in response.text, url
+    posts = [
+        ("/web/periods", {"start": str(START), "days": "7"}),
+        (f"/web/periods/{period}/open", {}),
+        (f"/web/periods/{period}/close", {}),
+        (f"/web/periods/{period}/solve", SOLVE),
+        ("/web/jobs/1/cancel", {}),
+        (f"/web/rotas/{rota_id}/cells/{mette}/2027-03-01", {"action": "clear"}),
+        (f"/web/rotas/{rota_id}/cells/{mette}/2027-03-01/unlock", {}),
+        (f"/web/rotas/{rota_id}/resolve", SOLVE),
+        (f"/web/rotas/{rota_id}/publish", {}),
+    ]
+    for url, data in posts:
+        assert web.post("mette", url, data).status_code == 403, url
+    assert len(ok(world.get("planner", f"/teams/{world.team}/periods"))) == 1
+    assert ok(world.get("planner", f"/periods/{period}"))["state"] == "solved"
+    assert len(ok(world.get("planner", f"/periods/{period}/solve-jobs"))) == 1
+    assert ok(world.get("planner", f"/periods/{period}/locks")) == []
+    assert ok(world.get("planner", f"/rotas/{rota_id}"))["state"] == "draft"
