@@ -7,9 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter, Response, status
 
+from api import downloads
 from api.deps import CurrentUser, PlannerUser, SessionDep
 from planner import services
-from planner.calendar import person_calendar
 from planner.models import CellEdit, LockPublic, Rota, RotaPublic, RotaSummary
 
 router = APIRouter(tags=["rotas"])
@@ -76,23 +76,10 @@ def export_csv(
     rota_id: int, session: SessionDep, actor: CurrentUser, excel: bool = False, staff_id: int | None = None
 ) -> Response:
     """The rota as CSV (`excel=true`: `;`, CRLF and BOM for Danish Excel); `staff_id` for one person."""
-    text = services.rota_export(rota_id, session=session, actor=actor, staff_id=staff_id, excel=excel)
-    name = f"rota-{rota_id}" + (f"-{staff_id}" if staff_id is not None else "") + ".csv"
-    return Response(
-        text.encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return downloads.rota_csv(rota_id, session=session, actor=actor, staff_id=staff_id, excel=excel)
 
 
 @router.get("/periods/{period_id}/staff/{staff_id}/calendar.ics")
 def calendar(period_id: int, staff_id: int, session: SessionDep, actor: CurrentUser) -> Response:
     """One person's shifts in the published rota as iCalendar (staff: your own)."""
-    person, problem, shifts, rota = services.person_shifts(period_id, staff_id, session=session, actor=actor)
-    assert rota.id is not None
-    body = person_calendar(problem, shifts, staff=person.code, rota_id=rota.id)
-    return Response(
-        body,
-        media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="vagtplan-{person.code}.ics"'},
-    )
+    return downloads.person_ics(period_id, staff_id, session=session, actor=actor)

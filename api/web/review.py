@@ -19,12 +19,12 @@ from markupsafe import Markup, escape
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from api import downloads
 from api.deps import QueueDep, SessionDep
 from api.web import i18n
 from api.web.common import PREFIX, WebPlanner, field_errors, is_htmx, lang_of, redirect, render
 from planner import services
 from planner.auth import Actor
-from planner.calendar import person_calendar
 from planner.errors import Conflict, InputError, NotFound
 from planner.models import CellEdit, Lock, PeriodCreate, PeriodOpen, Rota, SolveJob, SolveRequest, Staff
 from planner.review_view import Cell, compared, grid_cell, job_elapsed, local, rota_grid, staff_names
@@ -789,23 +789,10 @@ def export_csv(
     rota_id: int, session: SessionDep, actor: WebPlanner, excel: bool = False, staff_id: int | None = None
 ) -> Response:
     """The rota as CSV (`excel=true`: the variant Danish Excel opens), as the API's export."""
-    text = services.rota_export(rota_id, session=session, actor=actor, staff_id=staff_id, excel=excel)
-    name = f"rota-{rota_id}" + (f"-{staff_id}" if staff_id is not None else "") + ("-excel" if excel else "")
-    return Response(
-        text.encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-    )
+    return downloads.rota_csv(rota_id, session=session, actor=actor, staff_id=staff_id, excel=excel)
 
 
 @router.get("/web/periods/{period_id}/staff/{staff_id}/calendar.ics")
 def calendar(period_id: int, staff_id: int, session: SessionDep, actor: WebPlanner) -> Response:
     """One person's shifts in the published rota as iCalendar, as the API's calendar."""
-    person, problem, shifts, rota = services.person_shifts(period_id, staff_id, session=session, actor=actor)
-    assert rota.id is not None
-    body = person_calendar(problem, shifts, staff=person.code, rota_id=rota.id)
-    return Response(
-        body,
-        media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="vagtplan-{person.code}.ics"'},
-    )
+    return downloads.person_ics(period_id, staff_id, session=session, actor=actor)

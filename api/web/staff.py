@@ -22,12 +22,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from api import downloads
 from api.deps import SessionDep
 from api.web import i18n
 from api.web.common import PREFIX, WebUser, field_errors, is_htmx, lang_of, redirect, render
 from planner import services, staff_view
 from planner.auth import Actor
-from planner.calendar import person_calendar
 from planner.db import READ_ONLY
 from planner.errors import Conflict, Forbidden, InputError, NotFound, PeriodClosed
 from planner.models import (
@@ -682,11 +682,4 @@ def calendar_file(request: Request, period_id: int, session: SessionDep, actor: 
     """My shifts in the published rota as an iCalendar file (for the phone's calendar)."""
     staff_id = _me(request, actor)
     _read(session)
-    person, problem, shifts, rota = services.person_shifts(period_id, staff_id, session=session, actor=actor)
-    assert rota.id is not None
-    body = person_calendar(problem, shifts, staff=person.code, rota_id=rota.id)
-    return Response(
-        body,
-        media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="vagtplan-{person.code}.ics"'},
-    )
+    return downloads.person_ics(period_id, staff_id, session=session, actor=actor)
