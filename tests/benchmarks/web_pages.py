@@ -5,7 +5,7 @@ Chromium; and (with `--screenshots DIR`) screenshots of the main pages of the ex
     .venv/bin/python tests/benchmarks/web_pages.py --screenshots docs/screenshots
 
 The 100-person team is the example team (`examples/uldum.json`, 25 people, 8 weeks) four times over
-(staff, routes and cover ×4), solved once for 20 s before anything is timed. Server time is the time
+(staff, routes and cover ×4), solved once for 30 s before anything is timed. Server time is the time
 from sending the request to the last byte on 127.0.0.1 (the service runs in this process's thread under
 uvicorn; the client is httpx); time to interactive is Chromium's `domContentLoadedEventEnd` of the
 navigation (HTML parsed, styles and the deferred htmx script run), the page loaded fresh each run.
@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--solve-seconds", type=float, default=20.0)
+    parser.add_argument("--solve-seconds", type=float, default=30.0)
     parser.add_argument("--write", type=Path, help="write the table into this Markdown file")
     parser.add_argument("--screenshots", type=Path, help="save screenshots of the main pages here instead")
     args = parser.parse_args(argv)

@@ -1,0 +1,177 @@
+"""End to end in a real browser: Debian's Chromium driven by Playwright against the service under uvicorn
+(SQLite file, solves in spawned processes, as `pusleplan serve` runs them).
+
+Mette, on a phone, marks wishes and a veto day and takes an open route; the planner, on a PC, closes the
+period, solves and watches the progress bar finish, changes and locks a cell, re-solves, publishes and
+downloads the CSV; Mette then sees her published rota. Skipped without a `chromium` command, except
+under `PUSLEPLAN_REQUIRE_BROWSER=1` (CI), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from service.helpers import PASSWORD, START, World, build_world, checked, migrated
+from sqlmodel import Session, select
+
+from planner.models import Period, Rota, SelfPick, Wish
+from web.browser import DESKTOP, PHONE, browser_required, chromium, chromium_path, live_server
+
+pytestmark = pytest.mark.browser
+
+if chromium_path() is None and not browser_required():
+    pytest.skip("no chromium command (apt-get install chromium)", allow_module_level=True)
+
+SOLVE_WAIT_MS = 90_000  # spawning the solve process, 2 s of solving, storing the rota; generous for CI
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    """The service tests' team (Mette, Ali, Sara; day and evening shift; route Uldum 1 on the day
+    shift; one week from 1 March 2027, open for wishes) on an SQLite file the solve processes can open."""
+    with migrated(tmp_path) as engine:
+        yield from build_world(engine)
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    with chromium() as browser:
+        yield browser
+
+
+def sign_in(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/web/sign-in")
+    page.get_by_label(re.compile("Brugernavn|Username")).fill(username)
+    page.get_by_label(re.compile("Adgangskode|Password")).fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/web/(me|periods)$"))
+
+
+def day(n: int) -> str:
+    return (START + dt.timedelta(days=n)).isoformat()
+
+
+def wait_for_draft(page: Any) -> int:
+    """On a job page: the progress bar runs to its end and the link to the draft appears; open it."""
+    link = page.locator(".job-progress a[href^='/web/rotas/']")
+    link.wait_for(timeout=SOLVE_WAIT_MS)
+    bar = page.locator(".job-progress progress")
+    assert bar.get_attribute("value") == bar.get_attribute("max")
+    link.click()
+    page.wait_for_url(re.compile(r"/web/rotas/\d+$"))
+    return int(page.url.rsplit("/", 1)[1])
+
+
+def test_staff_wishes_then_planner_solves_locks_resolves_publishes(world: World, browser: Any) -> None:
+    mette = world.staff["mette"]
+    with live_server(world.engine) as base:
+        # ---- Mette, on her phone, in Danish (the default) ----
+        phone = browser.new_context(**PHONE, accept_downloads=True)
+        staff = phone.new_page()
+        sign_in(staff, base, "mette")
+        staff.locator("article.featured a[role=button]").click()
+        staff.wait_for_url(re.compile(r"/web/me/periods/\d+$"))
+        # Made for the phone: nothing sticks out sideways, the day's buttons are big enough to tap.
+        assert staff.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        box = staff.locator(f"#b-{day(0)}-want-dag").bounding_box()
+        assert box is not None and box["height"] >= 40
+
+        want = staff.locator(f"#b-{day(0)}-want-dag")
+        want.click()
+        staff.locator(f"#b-{day(0)}-want-dag[aria-pressed=true]").wait_for()
+        avoid = staff.locator(f"#b-{day(1)}-avoid-aften")
+        avoid.click()
+        staff.locator(f"#b-{day(1)}-avoid-aften[aria-pressed=true]").wait_for()
+
+        count_before = staff.locator("#veto-count").inner_text()
+        staff.locator(f"#b-{day(2)}-veto").click()
+        staff.locator(f"#day-{day(2)}.is-veto").wait_for()
+        staff.wait_for_function(
+            "before => document.querySelector('#veto-count').innerText !== before", arg=count_before
+        )
+        assert "vetodage" in staff.locator("#veto-count").inner_text()
+
+        the_day = staff.locator(f"#day-{day(3)}")
+        assert "Behov 1" in the_day.inner_text()  # the day's need is shown next to the open slot
+        the_day.locator("button[value='claim:dag:uldum-1']").click()
+        staff.locator(f"#day-{day(3)} .badge.mine").first.wait_for()
+
+        with Session(world.engine) as session:
+            wishes = session.exec(select(Wish).where(Wish.staff_id == mette)).all()
+            said = {(w.kind, w.date.isoformat(), w.shift) for w in wishes}
+            picks = session.exec(select(SelfPick).where(SelfPick.staff_id == mette)).all()
+        assert {("want", day(0), "dag"), ("avoid", day(1), "aften")} <= said
+        assert any(kind == "veto" and date == day(2) for kind, date, _ in said)
+        assert [(p.date.isoformat(), p.shift, p.route) for p in picks] == [(day(3), "dag", "uldum-1")]
+
+        # ---- the planner, on a PC, in English ----
+        desk = browser.new_context(**DESKTOP, accept_downloads=True)
+        planner = desk.new_page()
+        sign_in(planner, base, "planner")
+        planner.goto(f"{base}/web/periods/{world.period}")
+        planner.locator("a[hreflang=en]").click()
+        planner.wait_for_url(re.compile(rf"/web/periods/{world.period}$"))
+        assert planner.locator("html").get_attribute("lang") == "en"
+
+        planner.get_by_role("button", name="Close for wishes").click()
+        planner.wait_for_url(re.compile(rf"/web/periods/{world.period}$"))
+        with Session(world.engine) as session:
+            period = session.get(Period, world.period)
+            assert period is not None and period.state == "closed"
+
+        planner.locator("#solve-time").fill("2")
+        planner.get_by_role("button", name="Start solving").click()
+        planner.wait_for_url(re.compile(r"/web/jobs/\d+$"))
+        first = wait_for_draft(planner)
+        checked(world, first)
+        assert planner.locator("table.rota-grid").is_visible()
+
+        # Change Mette's last day to the evening shift and lock it.
+        planner.locator(f"#c{mette}-6 button").click()
+        editor = planner.locator("#cell-editor")
+        editor.get_by_label("Shift").select_option("aften")
+        editor.get_by_label("Route").select_option("")
+        editor.get_by_role("button", name="Change and lock").click()
+        planner.wait_for_function(f"() => document.querySelector('#c{mette}-6').innerText.includes('🔒')")
+
+        planner.locator("#solve-time").fill("2")
+        planner.get_by_role("button", name="Re-solve from this draft").click()
+        planner.wait_for_url(re.compile(r"/web/jobs/\d+$"))
+        second = wait_for_draft(planner)
+        assert second != first
+        rota = checked(world, second)
+        mine = {a["date"]: (a["shift"], a.get("route")) for a in rota.assignments if a["staff"] == "mette"}
+        assert mine.get(day(6)) == ("aften", None), "the re-solve kept the locked cell"
+        assert day(2) not in mine, "Mette is off on her veto day"
+        assert mine.get(day(3)) == ("dag", "uldum-1"), "the slot Mette took is hers in the rota"
+
+        planner.get_by_text("Publish this rota…").click()
+        planner.get_by_role("button", name="Yes, publish it").click()
+        planner.locator("h1 .badge.ok").wait_for()
+        with Session(world.engine) as session:
+            assert session.exec(select(Rota.state).where(Rota.id == second)).one() == "published"
+
+        with planner.expect_download() as download:
+            planner.get_by_role("link", name="CSV file", exact=True).click()
+        text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert len(rows) == len(rota.assignments)
+        mette_rows = {(r["date"], r["shift"]) for r in rows if r["staff_id"] == "mette"}
+        assert (day(6), "aften") in mette_rows and (day(3), "dag") in mette_rows
+
+        # ---- Mette sees her published rota ----
+        staff.goto(f"{base}/web/me")
+        staff.get_by_role("link", name="Se min vagtplan").first.click()
+        staff.wait_for_url(re.compile(r"/web/me/periods/\d+/rota$"))
+        shown = staff.locator("main").inner_text()
+        assert "Aftenvagt" in shown and "Dagvagt" in shown
+        assert staff.locator("a[href$='calendar.ics']").count() >= 1
+        phone.close()
+        desk.close()
