@@ -11,10 +11,12 @@ call `planner.services` like the API routes do.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
+from babel.numbers import format_decimal
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -162,7 +164,15 @@ _ERROR_TEXTS = {
     "literal_error": "Choose one of the options.",
     "enum": "Choose one of the options.",
     "list_too_short": "Choose at least one.",
+    "too_short": "Choose at least one.",
 }
+
+
+def _limit(value: Any, lang: str) -> Any:
+    """A limit from a validation error as a reader writes it: 0 not 0.0, 7,5 in Danish."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value
+    return format_decimal(value, locale=lang)
 
 
 def field_errors(exc: Exception, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, str]:
@@ -176,7 +186,8 @@ def field_errors(exc: Exception, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str,
             key = ".".join(str(p) for p in error["loc"]) or "form"
             text = _ERROR_TEXTS.get(error["type"])
             try:
-                message = _(text, **error.get("ctx", {})) if text else error["msg"]
+                ctx = {k: _limit(v, lang) for k, v in error.get("ctx", {}).items()}
+                message = _(text, **ctx) if text else error["msg"]
             except (KeyError, IndexError):
                 message = error["msg"]
             out.setdefault(key, message)

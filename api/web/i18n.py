@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Literal
 
-from babel.dates import format_date, format_datetime, get_day_names
+from babel.dates import format_date, format_datetime, get_date_format, get_day_names, get_time_format
 
 LANGUAGES = {"da": "Dansk", "en": "English"}
 DEFAULT_LANGUAGE = "da"
@@ -70,8 +70,9 @@ def weekday_names(lang: str, width: Literal["abbreviated", "narrow", "short", "w
 
 
 def when(value: dt.datetime, lang: str) -> str:
-    """A deadline or a time stamp: "5. apr. 2027 12.00"."""
-    return format_datetime(value, "medium", locale=lang)
+    """A deadline or a time stamp: "5. apr. 2027 12.00" (no seconds)."""
+    pattern = f"{get_date_format('medium', lang).pattern} {get_time_format('short', lang).pattern}"
+    return format_datetime(value, pattern, locale=lang)
 
 
 register(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.web import i18n
-from api.web.common import SESSION_COOKIE
+from api.web.common import SESSION_COOKIE, field_errors
 from web.helpers import Web, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,3 +113,31 @@ def test_every_text_of_the_pages_has_a_danish_wording() -> None:
             if match.group(2) not in i18n.DANISH:
                 missing.append(f"{path.relative_to(ROOT)}: {match.group(2)}")
     assert missing == []
+
+
+def test_pages_travel_compressed_to_browsers_that_accept_it(web: Web) -> None:
+    plain = web.get("mette", "/web/me", headers={"Accept-Encoding": "identity"})
+    packed = web.get("mette", "/web/me", headers={"Accept-Encoding": "gzip"})
+    assert plain.status_code == packed.status_code == 200
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["content-encoding"] == "gzip"
+    assert packed.text == plain.text  # the client unpacks it to the same page
+    assert int(packed.headers["content-length"]) < len(plain.content)
+
+
+def test_form_messages_write_limits_as_people_do() -> None:
+    from pydantic import BaseModel, Field, ValidationError
+
+    class Form(BaseModel):
+        hours: float = Field(ge=0.5)
+        minutes: float = Field(ge=0)
+        skills: list[str] = Field(min_length=1)
+
+    with pytest.raises(ValidationError) as caught:
+        Form(hours=0.1, minutes=-1, skills=[])
+    assert field_errors(caught.value, "da") == {
+        "hours": "Skal være mindst 0,5.",
+        "minutes": "Skal være mindst 0.",
+        "skills": "Vælg mindst én.",
+    }
+    assert field_errors(caught.value, "en")["hours"] == "Must be at least 0.5."
