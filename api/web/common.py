@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from api.deps import SessionDep
 from api.web import i18n
+from api.web.explain import explain
 from planner.auth import Actor, actor_for_token, csrf_matches, csrf_token
 from planner.db import READ_ONLY
 from planner.errors import Forbidden, InputError, Unauthorized
@@ -45,6 +46,7 @@ templates.env.globals.update(
     weekday_short=i18n.weekday_short,
     weekday_names=i18n.weekday_names,
     when=i18n.when,
+    explain=explain,
     languages=i18n.LANGUAGES,
 )
 

@@ -6,6 +6,7 @@ independent checker (`service.helpers.checked`)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from service.helpers import START, World, checked, ok
@@ -315,3 +316,27 @@ def test_staff_get_403_on_every_review_page_and_change_nothing(web: Web) -> None
     assert len(ok(world.get("planner", f"/periods/{period}/solve-jobs"))) == 1
     assert ok(world.get("planner", f"/periods/{period}/locks")) == []
     assert ok(world.get("planner", f"/rotas/{rota_id}"))["state"] == "draft"
+
+
+def test_the_planner_reads_every_explanation_of_a_solved_example_in_danish() -> None:
+    """Each family of cost in a rota of the example team (cover, routes, wishes, self-picks, contract
+    hours, continuity, favourites, fairness) has a Danish sentence with Danish dates and decimals."""
+    from conftest import solve_checked
+
+    from api.web.explain import explain, known
+    from planner.io import load_problem
+
+    problem = load_problem(Path(__file__).resolve().parents[2] / "examples" / "uldum.json")
+    solution = solve_checked(problem, time_limit=3)
+    assert solution.has_rota
+    families = {p.family for p in solution.penalties}
+    assert {"wish", "contract", "continuity", "favourite", "fairness"} <= families
+    english = re.compile(
+        r"\b(wanted|not given|avoid|own pick|outside|short of|more than|nobody|route|carers)\b"
+    )
+    for penalty in solution.penalties:
+        assert known(penalty.explanation), penalty.explanation
+        danish = explain(penalty.explanation, "da")
+        assert not english.search(danish), danish
+        assert not re.search(r"\d{4}-\d\d-\d\d", danish), danish  # dates as "man. 1. mar."
+        assert explain(penalty.explanation, "en") == penalty.explanation
