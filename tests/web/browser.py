@@ -10,6 +10,7 @@ benchmark (`tests/benchmarks/web_pages.py`).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -96,3 +97,12 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def sign_in(page: Any, base: str, username: str, password: str) -> None:
+    """Sign in through the form, as a person does (fields found by their labels, in either language)."""
+    page.goto(f"{base}/web/sign-in")
+    page.get_by_label(re.compile("Brugernavn|Username")).fill(username)
+    page.get_by_label(re.compile("Adgangskode|Password")).fill(password)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/web/(me|periods)$"))

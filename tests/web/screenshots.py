@@ -24,7 +24,7 @@ from planner.db import make_engine
 from planner.io import load_problem
 from planner.models import Staff, User
 
-from .browser import DESKTOP, PHONE, chromium, live_server
+from .browser import DESKTOP, PHONE, chromium, live_server, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "screenshot-password-only"
@@ -57,14 +57,6 @@ def _demo(db: Path) -> tuple[Any, int]:
         return engine, period.id
 
 
-def _sign_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/web/sign-in")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/web/(me|periods)$"))
-
-
 def take_screenshots(out: Path) -> list[Path]:
     """Save the PNGs into `out` (created if missing) and return their paths."""
     out.mkdir(parents=True, exist_ok=True)
@@ -81,7 +73,7 @@ def take_screenshots(out: Path) -> list[Path]:
             with live_server(engine) as base, chromium() as browser:
                 phone = browser.new_context(**{**PHONE, "device_scale_factor": 1})
                 staff = phone.new_page()
-                _sign_in(staff, base, PERSON)
+                sign_in(staff, base, PERSON, PASSWORD)
                 shot(staff, "staff-home")
                 staff.goto(f"{base}/web/me/periods/{period}")
                 staff.locator("article.day").nth(2).scroll_into_view_if_needed()
@@ -89,7 +81,7 @@ def take_screenshots(out: Path) -> list[Path]:
 
                 desk = browser.new_context(**DESKTOP)
                 planner = desk.new_page()
-                _sign_in(planner, base, PLANNER)
+                sign_in(planner, base, PLANNER, PASSWORD)
                 planner.goto(f"{base}/web/periods/{period}")
                 shot(planner, "planner-period", full_page=True)
                 planner.locator("form[action$='/close'] button").click()

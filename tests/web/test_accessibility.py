@@ -7,7 +7,6 @@ review grid works from the keyboard. Skipped without a `chromium` command, excep
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 import pytest
 from service.helpers import PASSWORD, World, build_world, migrated, ok, solve_period
 
-from web.browser import DESKTOP, PHONE, browser_required, chromium, chromium_path, live_server
+from web.browser import DESKTOP, PHONE, browser_required, chromium, chromium_path, live_server, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -95,13 +94,9 @@ def world(tmp_path: Path) -> Iterator[World]:
         yield from build_world(engine)
 
 
-def sign_in(context: Any, base: str, username: str) -> Any:
+def signed_in(context: Any, base: str, username: str) -> Any:
     page = context.new_page()
-    page.goto(f"{base}/web/sign-in")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/web/(me|periods)$"))
+    sign_in(page, base, username, PASSWORD)
     return page
 
 
@@ -134,7 +129,7 @@ def test_every_main_page_has_labels_names_contrast_and_one_heading(world: World)
         for lang in ("da", "en"):
             phone = browser.new_context(**PHONE)
             desk = browser.new_context(**DESKTOP)
-            staff, planner = sign_in(phone, base, "mette"), sign_in(desk, base, "planner")
+            staff, planner = signed_in(phone, base, "mette"), signed_in(desk, base, "planner")
             if lang == "en":
                 for page in (staff, planner):
                     page.goto(f"{base}/web/language/en")
@@ -149,7 +144,7 @@ def test_the_review_grid_works_from_the_keyboard(world: World) -> None:
     rota = solve_period(world)
     mette = world.staff["mette"]
     with live_server(world.engine) as base, chromium() as browser:
-        page = sign_in(browser.new_context(**DESKTOP), base, "planner")
+        page = signed_in(browser.new_context(**DESKTOP), base, "planner")
         page.goto(f"{base}/web/rotas/{rota['id']}")
         page.locator(f"#c{mette}-0 button").focus()
         page.keyboard.press("Enter")

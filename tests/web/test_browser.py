@@ -22,7 +22,7 @@ from service.helpers import PASSWORD, START, World, build_world, checked, migrat
 from sqlmodel import Session, select
 
 from planner.models import Period, Rota, SelfPick, Wish
-from web.browser import DESKTOP, PHONE, browser_required, chromium, chromium_path, live_server
+from web.browser import DESKTOP, PHONE, browser_required, chromium, chromium_path, live_server, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -46,14 +46,6 @@ def browser() -> Iterator[Any]:
         yield browser
 
 
-def sign_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/web/sign-in")
-    page.get_by_label(re.compile("Brugernavn|Username")).fill(username)
-    page.get_by_label(re.compile("Adgangskode|Password")).fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/web/(me|periods)$"))
-
-
 def day(n: int) -> str:
     return (START + dt.timedelta(days=n)).isoformat()
 
@@ -75,7 +67,7 @@ def test_staff_wishes_then_planner_solves_locks_resolves_publishes(world: World,
         # ---- Mette, on her phone, in Danish (the default) ----
         phone = browser.new_context(**PHONE, accept_downloads=True)
         staff = phone.new_page()
-        sign_in(staff, base, "mette")
+        sign_in(staff, base, "mette", PASSWORD)
         staff.locator("article.featured a[role=button]").click()
         staff.wait_for_url(re.compile(r"/web/me/periods/\d+$"))
         # Made for the phone: nothing sticks out sideways, the day's buttons are big enough to tap.
@@ -114,7 +106,7 @@ def test_staff_wishes_then_planner_solves_locks_resolves_publishes(world: World,
         # ---- the planner, on a PC, in English ----
         desk = browser.new_context(**DESKTOP, accept_downloads=True)
         planner = desk.new_page()
-        sign_in(planner, base, "planner")
+        sign_in(planner, base, "planner", PASSWORD)
         planner.goto(f"{base}/web/periods/{world.period}")
         planner.locator("a[hreflang=en]").click()
         planner.wait_for_url(re.compile(rf"/web/periods/{world.period}$"))
