@@ -23,7 +23,9 @@ class SolveParams(BaseModel):
     log: bool = False
     # Search strategy (solver/search.py): "lns" runs a full-model phase, then a large-neighbourhood
     # search; "auto" uses it for route-free models of 6 weeks or more (where it was measured better).
-    strategy: Literal["auto", "plain", "lns"] = "auto"
+    # "people" starts from a person-by-person rota improved one person at a time (solver/people.py), as
+    # "auto" does for big LNS models (see `solver.search.people_first`).
+    strategy: Literal["auto", "plain", "lns", "people"] = "auto"
     lns_full_share: float = Field(default=0.3, gt=0, le=1)
     lns_step: float = Field(default=1.0, gt=0)
     # Worker portfolio (solver/search.py `configure`): "max_lp" makes the full-problem worker the one with

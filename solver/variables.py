@@ -13,10 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
+from ortools.util.python.sorted_interval_list import Domain
 
 from solver.problem import Problem, Route, ShiftType, Staff
 
 LinearExpr = cp_model.LinearExprT
+_BOOL = Domain(0, 1)  # shared: `new_bool_var` builds a new Domain per variable (1.2 M on Curtois Instance24)
 
 
 @dataclass
@@ -79,6 +81,11 @@ class Vars:
 
     def _create(self) -> None:
         cp = self.cp
+        proto = cp.proto
+
+        def new_bool(name: str) -> cp_model.IntVar:
+            return cp_model.IntVar(proto).with_name(name).with_domain(_BOOL)
+
         for pi, person in enumerate(self.people):
             allowed = [
                 si
@@ -87,12 +94,12 @@ class Vars:
             ]
             for d in range(self.days):
                 for si in allowed:
-                    var = cp.new_bool_var(f"x[{person.id},{d},{self.shifts[si].code}]")
+                    var = new_bool(f"x[{person.id},{d},{self.shifts[si].code}]")
                     self.x[pi, d, si] = var
                     self.x_by_person[pi].append((d, si, var))
-                w = cp.new_bool_var(f"work[{person.id},{d}]")
+                w = new_bool(f"work[{person.id},{d}]")
                 self.work[pi, d] = w
-                cp.add(sum(self.x[pi, d, si] for si in allowed) == w)
+                cp.add(cp_model.LinearExpr.sum([self.x[pi, d, si] for si in allowed]) == w)
         for ri, route in enumerate(self.routes):
             for d, day in enumerate(self.dates):
                 if day.weekday() not in route.weekdays:
@@ -121,7 +128,12 @@ class Vars:
         return sum(self.y.get((pi, d, si, ri), 0) for si in range(len(self.shifts)))
 
     def minutes(self, pi: int) -> LinearExpr:
-        return sum(self.shifts[si].minutes * var for _, si, var in self.x_by_person[pi])
+        cells = self.x_by_person[pi]
+        if not cells:
+            return 0
+        return cp_model.LinearExpr.weighted_sum(
+            [var for _, _, var in cells], [self.shifts[si].minutes for _, si, _ in cells]
+        )
 
     def day_index(self, day: dt.date) -> int:
         return self.problem.horizon.index(day)

@@ -37,13 +37,12 @@ def _label(shift: str, skill: str | None) -> str:
 def penalize_cover(v: Vars) -> None:
     """Each person missing costs `weight_under`, each extra person `weight_over`."""
     n_people = len(v.people)
+    by_slot: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = {}
+    for (pi, d, si), var in v.x.items():  # people in staff order, as before
+        by_slot.setdefault((d, si), []).append((pi, var))
     for (day, code, skill), rule in sorted(resolve_cover(v.problem).items(), key=lambda kv: str(kv[0])):
         d, si = v.day_index(day), v.shift_pos[code]
-        xs = [
-            v.x[pi, d, si]
-            for pi, person in enumerate(v.people)
-            if (pi, d, si) in v.x and (skill is None or skill in person.skills)
-        ]
+        xs = [var for pi, var in by_slot.get((d, si), ()) if skill is None or skill in v.people[pi].skills]
         count = cp_model.LinearExpr.sum(xs)
         what = _label(code, skill)
         if rule.weight_under and rule.need > 0:

@@ -35,19 +35,40 @@ def forbidden_successors(v: Vars, days_apart: int) -> dict[int, set[int]]:
 
 
 def add_successions(v: Vars) -> None:
-    """No shift follows another too soon: explicit successions and the daily rest (default 11 h)."""
+    """No shift follows another too soon: explicit successions and the daily rest (default 11 h).
+
+    Shifts with the same forbidden followers share one constraint per person and day,
+    `Σ x[d, group] + Σ x[d + k, followers] <= 1`: a person works at most one shift a day, so this is the
+    same rule as one constraint per shift, with fewer rows and a tighter LP (Curtois Instance24: 32 shift
+    types, 8 groups)."""
     for days_apart in (1, 2):
-        forbidden = forbidden_successors(v, days_apart)
+        groups: dict[frozenset[int], list[int]] = {}
+        for si, followers in forbidden_successors(v, days_apart).items():
+            if followers:
+                groups.setdefault(frozenset(followers), []).append(si)
+        if not groups:
+            continue
+        pairs = [(firsts, sorted(followers)) for followers, firsts in groups.items()]
+        add, amo, hard, n_shifts = v.cp.add, v.cp.add_at_most_one, v.hard, len(v.shifts)
+        explain = v.explain_mode
         for pi, person in enumerate(v.people):
+            rows: list[list[cp_model.IntVar | None]] = [[None] * n_shifts for _ in range(v.days)]
+            for d, si, var in v.x_by_person[pi]:
+                rows[d][si] = var
             for d in range(v.days - days_apart):
-                for si, followers in forbidden.items():
-                    first = v.x.get((pi, d, si))
-                    if first is None:
+                row, later = rows[d], rows[d + days_apart]
+                for firsts, followers in pairs:
+                    now = [var for si in firsts if (var := row[si]) is not None]
+                    if not now:
                         continue
-                    nxt = [v.x[pi, d + days_apart, ti] for ti in followers if (pi, d + days_apart, ti) in v.x]
-                    if nxt:
-                        ct = v.cp.add(first + cp_model.LinearExpr.sum(nxt) <= 1)
-                        v.hard(ct, person.id, "daily rest and shift successions")
+                    nxt = [var for ti in followers if (var := later[ti]) is not None]
+                    if not nxt:
+                        continue
+                    if explain:  # guarded: a linear row takes an enforcement literal
+                        ct = add(cp_model.LinearExpr.sum(now + nxt) <= 1)
+                        hard(ct, person.id, "daily rest and shift successions")
+                    else:
+                        amo(now + nxt)
 
 
 def add_weekly_rest(v: Vars) -> None:

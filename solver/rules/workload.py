@@ -42,9 +42,11 @@ def target_minutes(problem: Problem, person: Staff) -> int | None:
 def add_max_shifts(v: Vars) -> None:
     """At most the contract's number of shifts of each type over the horizon."""
     for pi, person in enumerate(v.people):
+        by_shift: dict[int, list[cp_model.IntVar]] = {}
+        for _, si, var in v.x_by_person[pi]:  # in day order
+            by_shift.setdefault(si, []).append(var)
         for code, limit in person.contract.max_shifts.items():
-            si = v.shift_pos[code]
-            xs = [v.x[pi, d, si] for d in range(v.days) if (pi, d, si) in v.x]
+            xs = by_shift.get(v.shift_pos[code], [])
             if xs and limit < len(xs):
                 ct = v.cp.add(cp_model.LinearExpr.sum(xs) <= limit)
                 v.hard(ct, person.id, f"at most {limit} {code} shifts")
