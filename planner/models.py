@@ -37,6 +37,15 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def local(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored time stamp (UTC; SQLite gives it back without a zone) in Danish local time."""
+    if value is None:
+        return None
+    if value.utcoffset() is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(LOCAL_ZONE)
+
+
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
     if value is not None and value.utcoffset() is None:
         return value.replace(tzinfo=LOCAL_ZONE)

@@ -16,21 +16,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.models import LOCAL_ZONE, Lock, Rota, SolveJob
+from planner.models import Lock, Rota, SolveJob, local
 
 # How many explanations of one rule family the page lists (the rest are counted, not shown).
 TOP_PER_FAMILY = 8
 # Families in the order a planner reads them: gaps first, then people, then polish.
 FAMILY_ORDER = ("cover", "route", "wish", "self_pick", "contract", "fairness", "continuity", "favourite")
-
-
-def local(value: dt.datetime | None) -> dt.datetime | None:
-    """A stored time stamp (UTC; SQLite gives it back without a zone) in Danish local time."""
-    if value is None:
-        return None
-    if value.utcoffset() is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(LOCAL_ZONE)
 
 
 @dataclass(frozen=True, slots=True)

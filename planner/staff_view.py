@@ -18,20 +18,11 @@ from sqlmodel import Session
 from planner import mapping
 from planner.auth import Actor, require_self_or_planner
 from planner.errors import InputError
-from planner.models import LOCAL_ZONE, Period, Rota, SelfPick, ShiftType, Staff, Wish, utcnow
+from planner.models import Period, Rota, SelfPick, ShiftType, Staff, Wish, utcnow
 from planner.services import audit, get
 from solver.rules.wishes import WISH_FAMILIES
 
 SlotState = Literal["free", "mine", "taken"]
-
-
-def local(value: dt.datetime | None) -> dt.datetime | None:
-    """A stored time stamp (UTC; naive means UTC) in Danish local time."""
-    if value is None:
-        return None
-    if value.utcoffset() is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(LOCAL_ZONE)
 
 
 def last_day(period: Period) -> dt.date:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 
 from babel.numbers import format_decimal
 
@@ -72,21 +71,25 @@ def _what(text: str) -> str:
     return "en vagt" if text == "a shift" else re.sub(r"\broute\b", "rute", text)
 
 
+def _part(name: str, value: str, lang: str) -> str:
+    """One matched part in `lang`: a date as the page writes dates, a number with its decimal sign."""
+    if name == "date":
+        return i18n.date_short(dt.date.fromisoformat(value), lang)
+    if name == "what":
+        return _what(value)
+    if name in _NUMBERS:
+        return format_decimal(float(value), locale=lang)
+    return value
+
+
 def explain(text: str, lang: str) -> str:
     """`text` (a solver explanation) in `lang`; unchanged for English or an unknown sentence."""
     if lang == "en":
         return text
     for pattern, template in _DANISH:
         match = pattern.match(text)
-        if match is None:
-            continue
-        parts = match.groupdict()
-        fill: dict[str, Callable[[str], str]] = {
-            "date": lambda v: i18n.date_short(dt.date.fromisoformat(v), lang),
-            "what": _what,
-            **{k: (lambda v: format_decimal(float(v), locale=lang)) for k in _NUMBERS},
-        }
-        return template.format(**{k: fill.get(k, str)(v) for k, v in parts.items()})
+        if match is not None:
+            return template.format(**{k: _part(k, v, lang) for k, v in match.groupdict().items()})
     return text
 
 

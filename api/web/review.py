@@ -26,8 +26,18 @@ from api.web.common import PREFIX, WebPlanner, field_errors, is_htmx, lang_of, r
 from planner import services
 from planner.auth import Actor
 from planner.errors import Conflict, InputError, NotFound
-from planner.models import CellEdit, Lock, PeriodCreate, PeriodOpen, Rota, SolveJob, SolveRequest, Staff
-from planner.review_view import Cell, compared, grid_cell, job_elapsed, local, rota_grid, staff_names
+from planner.models import (
+    CellEdit,
+    Lock,
+    PeriodCreate,
+    PeriodOpen,
+    Rota,
+    SolveJob,
+    SolveRequest,
+    Staff,
+    local,
+)
+from planner.review_view import Cell, compared, grid_cell, job_elapsed, rota_grid, staff_names
 
 router = APIRouter()
 

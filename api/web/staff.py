@@ -40,6 +40,7 @@ from planner.models import (
     WishCreate,
     WishKindName,
     WishUpdate,
+    local,
 )
 from planner.staff_view import DayView, FavouriteRouteError
 
@@ -239,11 +240,11 @@ def clock(value: dt.time | None, lang: str) -> str:
 def deadline_text(value: dt.datetime | None, lang: str) -> str:
     """ "fredag 5. marts kl. 12.00" / "Friday, March 5 at 12:00": a deadline in Danish local time, the
     weekday first (care workers think in weekdays), no seconds."""
-    local = staff_view.local(value)
-    if local is None:
+    when = local(value)
+    if when is None:
         return ""
     pattern = "EEEE d. MMMM 'kl.' HH.mm" if lang == "da" else "EEEE, MMMM d 'at' HH:mm"
-    return format_datetime(local, pattern, locale=lang)
+    return format_datetime(when, pattern, locale=lang)
 
 
 def subtitle(period: Period, label: str) -> str:
