@@ -39,3 +39,16 @@ class Forbidden(PermissionError):
 
 class Unauthorized(PermissionError):
     """Wrong username or password, or a token that is unknown or expired."""
+
+
+class RuleRefusal(Conflict):
+    """A change refused because a planning rule would break (a claim on an absence day, a lock that
+    leaves less than 11 h rest). `code` names the rule (`absence`, `day_off`, `veto`, `claimed`,
+    `daily_rest`, `weekly_rest`, `succession`, `skills`, …, the checker's rule names where it found
+    it), `params` carry the values (dates as `datetime.date`, minutes as ints, names as text) so a
+    page can say it in the reader's language; the message is the English wording for the API."""
+
+    def __init__(self, code: str, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
