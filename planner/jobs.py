@@ -57,7 +57,7 @@ def execute_job(engine: Engine, job_id: int) -> None:
         try:
             period = services.get(session, Period, job.period_id, "period")
             problem = services.problem_for_job(session, period, job.from_rota, job.keep_weight)
-            # Re-solve: start from the draft (warm start); its cells are also kept by self-picks.
+            # Re-solve: start from the draft (warm start); its cells are also priced by `keep` cells.
             hint = None
             if job.from_rota is not None:
                 hint = mapping.rota_assignments(services.get(session, Rota, job.from_rota, "rota"))

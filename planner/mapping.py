@@ -55,9 +55,10 @@ def build_problem(
     keep: Iterable[Assignment] = (),
     keep_weight: int = 5,
 ) -> Problem:
-    """The period as the solver sees it. `keep` (a draft's assignments) become self-picks of weight
-    `keep_weight`, so a re-solve changes as few cells as it can (minimal change); a person's own
-    self-pick or a planner's lock on the same day wins over a kept cell."""
+    """The period as the solver sees it. `keep` (a draft's assignments) become the problem's `keep`
+    cells of weight `keep_weight` ("changed from the draft", never a wish or self-pick), so a re-solve
+    changes as few cells as it can (minimal change); a person's own self-pick or a planner's lock on the
+    same day wins over a kept cell."""
     assert period.id is not None
     team = session.get(Team, period.team_id)
     if team is None:
@@ -167,8 +168,8 @@ def build_problem(
                 "weight": p.weight,
             }
             for p in picks
-        ]
-        + kept,
+        ],
+        "keep": kept,
         "locks": [
             {"staff": code[lk.staff_id], "date": lk.date, "shift": lk.shift, "route": lk.route}
             for lk in locks

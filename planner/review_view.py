@@ -21,7 +21,17 @@ from planner.models import Lock, Rota, SolveJob, local
 # How many explanations of one rule family the page lists (the rest are counted, not shown).
 TOP_PER_FAMILY = 8
 # Families in the order a planner reads them: gaps first, then people, then polish.
-FAMILY_ORDER = ("cover", "route", "wish", "self_pick", "contract", "fairness", "continuity", "favourite")
+FAMILY_ORDER = (
+    "cover",
+    "route",
+    "wish",
+    "self_pick",
+    "keep",
+    "contract",
+    "fairness",
+    "continuity",
+    "favourite",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -783,6 +783,31 @@ def _self_picks(r: _Roster) -> list[Penalty]:
     return out
 
 
+def _keep(r: _Roster) -> list[Penalty]:
+    """A draft cell (shift, and route when given) that the rota does not keep costs its weight."""
+    out = []
+    for cell in r.problem.keep:
+        i = r.problem.horizon.index(cell.date)
+        if cell.route is None:
+            kept = r.x(cell.staff, i, cell.shift)
+        else:
+            kept = r.on(cell.staff, i, cell.shift, cell.route)
+        if not kept and cell.weight > 0:
+            out.append(
+                Penalty(
+                    family="keep",
+                    cost=cell.weight,
+                    staff=cell.staff,
+                    date=cell.date,
+                    shift=cell.shift,
+                    route=cell.route,
+                    explanation=f"{r.name(cell.staff)}, {_what(cell.date, cell.shift, cell.route)}: "
+                    f"changed from the draft ({_describe(r, cell.staff, i)} instead)",
+                )
+            )
+    return out
+
+
 def _contract(r: _Roster) -> list[Penalty]:
     """Worked minutes outside the contract target ± tolerance cost `contract_hour` per started hour."""
     out = []
@@ -892,6 +917,7 @@ SOFT_RULES: tuple[Callable[[_Roster], list[Penalty]], ...] = (
     _route_unfilled,
     _wishes,
     _self_picks,
+    _keep,
     _contract,
     _continuity,
     _favourites,

@@ -1,10 +1,10 @@
 """A fast constructive rota used as the solver's starting point (solution hint).
 
-Day by day it fills locks, then self-picks, then route slots and cover needs, choosing for each slot
-the person whose wishes, favourites, route history and remaining contract hours fit best, and skipping
-anyone for whom the slot would break a rule that can be checked looking backwards (days off, skills,
-rest, consecutive days, weekends, weekly rest, hour limits). It is only a hint: CP-SAT repairs what a
-greedy cannot see (minimum hours, minimum runs) and improves the rest.
+Day by day it fills locks, then self-picks and kept draft cells, then route slots and cover needs,
+choosing for each slot the person whose wishes, favourites, route history and remaining contract hours
+fit best, and skipping anyone for whom the slot would break a rule that can be checked looking backwards
+(days off, skills, rest, consecutive days, weekends, weekly rest, hour limits). It is only a hint:
+CP-SAT repairs what a greedy cannot see (minimum hours, minimum runs) and improves the rest.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from solver.problem import MINUTES_PER_DAY, Cover, Problem, Staff, WishKind
+from solver.problem import MINUTES_PER_DAY, Cover, KeepCell, Problem, SelfPick, Staff, WishKind
 from solver.rules.cover import resolve_cover
 from solver.rules.sequences import weekends
 from solver.rules.workload import max_minutes, target_minutes
@@ -178,8 +178,9 @@ def greedy_rota(problem: Problem) -> list[Assignment]:
     for lock in problem.locks:
         if lock.shift is not None:
             locks[problem.horizon.index(lock.date)].append(lock)
-    picks = defaultdict(list)
-    for pick in problem.self_picks:
+    picks: defaultdict[int, list[SelfPick | KeepCell]] = defaultdict(list)
+    own_first: list[SelfPick | KeepCell] = [*problem.self_picks, *problem.keep]  # then the draft's cells
+    for pick in own_first:
         picks[problem.horizon.index(pick.date)].append(pick)
     for d, day in enumerate(state.dates):
         for lock in locks[d]:

@@ -17,7 +17,7 @@ from solver import check, search
 from solver.greedy import greedy_rota
 from solver.params import SolveParams
 from solver.problem import Problem
-from solver.rules import assignment, cover, rest, sequences, wishes, workload
+from solver.rules import assignment, cover, keep, rest, sequences, wishes, workload
 from solver.solution import Assignment, Conflict, Penalty, Progress, Solution
 from solver.variables import Vars
 
@@ -44,6 +44,7 @@ SOFT_RULES: list[Rule] = [
     cover.penalize_unfilled_routes,
     wishes.penalize_wishes,
     wishes.penalize_self_picks,
+    keep.penalize_keep,
     workload.penalize_contract_target,
     wishes.penalize_continuity,
     wishes.penalize_route_favourites,

@@ -38,6 +38,7 @@ def applicable(v: Vars) -> bool:
         and not v.explain_mode
         and not p.routes
         and not p.self_picks
+        and not p.keep
         and all(t.family in _FAMILIES for t in v.terms)
         and all(t.family != "cover" or t.staff is None for t in v.terms)
     )

@@ -236,6 +236,18 @@ class SelfPick(_Strict):
     weight: Weight = 10
 
 
+class KeepCell(_Strict):
+    """A cell of the draft a re-solve starts from: kept unless changing it pays, `weight` if changed.
+
+    Not a wish: it counts in neither fulfilment nor fairness, and is never shown to staff as theirs."""
+
+    staff: Id
+    date: dt.date
+    shift: Id
+    route: Id | None = None
+    weight: Weight = 5
+
+
 class Lock(_Strict):
     """A planner's decision (hard): the person works exactly this shift (and route) on this date, or,
     with `shift` null, is off that date."""
@@ -297,6 +309,9 @@ class Problem(_Strict):
     weights: Weights = Field(default_factory=Weights)
     wishes: list[Wish] = Field(default_factory=list)
     self_picks: list[SelfPick] = Field(default_factory=list)
+    keep: list[KeepCell] = Field(
+        default_factory=list, description="Cells of the draft a re-solve starts from (kept when cheap)."
+    )
     locks: list[Lock] = Field(default_factory=list)
 
     # ---- lookups -----------------------------------------------------------------------------------
@@ -366,6 +381,7 @@ class Problem(_Strict):
         for field, records in (
             ("wishes", self.wishes),
             ("self_picks", self.self_picks),
+            ("keep", self.keep),
             ("locks", self.locks),
         ):
             for i, rec in enumerate(records):

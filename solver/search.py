@@ -284,7 +284,7 @@ def _person_by_person(v: Vars, params: SolveParams, deadline: float) -> list[int
     from solver.model import build  # solver.model imports this module
 
     problem = v.problem
-    if v.y or problem.locks or problem.self_picks:
+    if v.y or problem.locks or problem.self_picks or problem.keep:
         return None
     chosen: dict[int, int] = {}
     budget = max(0.05, 0.3 * (deadline - time.perf_counter()) / max(1, len(v.people)))

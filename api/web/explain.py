@@ -33,6 +33,10 @@ _DANISH: list[tuple[re.Pattern[str], str]] = [
         "{who}, {date}: den selvvalgte vagt {what} blev ændret",
     ),
     (
+        re.compile(rf"^(?P<who>.+), {_DATE}: changed from the draft \((?P<what>.+)\)$"),
+        "{who}, {date}: ændret fra udkastet ({what})",
+    ),
+    (
         re.compile(rf"^(?P<who>.+), {_DATE}: route (?P<route>.+) is not a favourite$"),
         "{who}, {date}: rute {route} er ikke en favoritrute",
     ),

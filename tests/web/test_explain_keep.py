@@ -1,0 +1,20 @@
+"""The `keep` family ("changed from the draft") on the review page: its label and its Danish sentence."""
+
+from __future__ import annotations
+
+from conftest import day, solve_checked, tiny
+
+from api.web.explain import explain, known
+from api.web.review import FAMILIES
+from planner.review_view import FAMILY_ORDER
+
+
+def test_a_changed_draft_cell_reads_in_danish_and_has_its_place() -> None:
+    routes = [{"id": "r1", "name": "Uldum 1", "shifts": ["dag"]}]
+    keep = [{"staff": "mette", "date": day(2).isoformat(), "shift": "dag", "route": "r1"}]
+    locks = [{"staff": "mette", "date": day(2).isoformat(), "shift": None}]
+    solution = solve_checked(tiny(routes=routes, keep=keep, locks=locks))
+    [penalty] = [p for p in solution.penalties if p.family == "keep"]
+    assert known(penalty.explanation)
+    assert explain(penalty.explanation, "da") == "Mette, ons. 5. mar.: ændret fra udkastet (dag rute r1)"
+    assert "keep" in FAMILY_ORDER and "keep" in FAMILIES
