@@ -15,7 +15,7 @@ from collections import Counter
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-æøåÆØÅ]+$")]
 Weight = Annotated[int, Field(ge=0, le=1_000_000)]
@@ -152,9 +152,13 @@ class Staff(_Strict):
                 raise ValueError(f"weekday must be 0 (Monday) … 6 (Sunday), got {day}")
         return value
 
+    # Set by the Problem that holds the person: "name (id)" where another person has the same name.
+    _label: str | None = PrivateAttr(default=None)
+
     @property
     def label(self) -> str:
-        return self.name or self.id
+        """How the solver names the person in explanations, violations and conflicts."""
+        return self._label or self.name or self.id
 
 
 class Route(_Strict):
@@ -324,6 +328,15 @@ class Problem(_Strict):
 
     def route(self, route_id: str) -> Route:
         return next(r for r in self.routes if r.id == route_id)
+
+    @model_validator(mode="after")
+    def _labels(self) -> Problem:
+        """Name people as the team tells them apart: "name (id)" where two or more share a name."""
+        names = Counter(p.name or p.id for p in self.staff)
+        for p in self.staff:
+            name = p.name or p.id
+            p._label = f"{name} ({p.id})" if names[name] > 1 else None
+        return self
 
     # ---- validation of cross references ------------------------------------------------------------
 
