@@ -1,7 +1,9 @@
 """One person's shifts as an iCalendar file (RFC 5545), for their phone's calendar.
 
-Times are local Danish time (Europe/Copenhagen) with its VTIMEZONE included; each event's UID is stable
-for (rota, person, date), so a re-imported calendar updates events instead of duplicating them.
+Times are local time in the problem's `horizon.time_zone` (Danish time, Europe/Copenhagen, when it has
+none) with its VTIMEZONE included, so a night across a clock change ends at its real instant; each
+event's UID is stable for (rota, person, date), so a re-imported calendar updates events instead of
+duplicating them.
 Text in, text out (the icalendar library): no database, no FastAPI.
 """
 
@@ -39,6 +41,7 @@ def person_calendar(
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     shifts = {s.code: s for s in problem.shift_types}
     routes = {r.id: r for r in problem.routes}
+    zone = ZoneInfo(problem.horizon.time_zone) if problem.horizon.time_zone else ZONE
     for a in sorted(assignments, key=lambda a: a.date):
         if a.staff != staff:
             continue
@@ -52,8 +55,10 @@ def person_calendar(
         if route is not None and route.district:
             event.add("location", route.district)
         if shift is not None and shift.start is not None:
-            start = dt.datetime.combine(a.date, shift.start, tzinfo=ZONE)
+            start = dt.datetime.combine(a.date, shift.start, tzinfo=zone)
             event.add("dtstart", start)
+            # Aware arithmetic is wall-clock time: the end is the clock time `minutes` later, as in
+            # solver/clock.py (07:00 after a 23:00 night, which is 9 h later on the last Sunday of October).
             event.add("dtend", start + dt.timedelta(minutes=shift.minutes))
         else:
             event.add("dtstart", a.date)

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from planner.errors import NotFound
 from planner.io import input_error
 from planner.models import (
+    LOCAL_ZONE,
     CoverRule,
     Lock,
     Period,
@@ -84,7 +85,13 @@ def build_problem(
     ]
     data: dict[str, Any] = {
         "name": f"{team.name} — {period.name}" if period.name else team.name,
-        "horizon": {"start": first, "days": period.days, "public_holidays": period.public_holidays},
+        # Shift times are Danish clock times: hours and rests follow the real length across a clock change.
+        "horizon": {
+            "start": first,
+            "days": period.days,
+            "public_holidays": period.public_holidays,
+            "time_zone": LOCAL_ZONE.key,
+        },
         "shift_types": [
             {
                 "code": s.code,

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from solver.clock import Clock
 from solver.problem import Cover, Problem, Route, SelfPick, ShiftType, Staff, Wish, WishKind
 from solver.solution import Assignment, Fulfilment, Penalty, SlotCoverage
 
@@ -58,6 +59,7 @@ class _Roster:
     work: dict[str, dict[int, Day]]
     crowded: dict[tuple[str, int], list[Assignment]]
     malformed: list[Violation]
+    clock: Clock
     flags: dict[str, list[bool]] = field(default_factory=dict)
     serving: list[tuple[str, int, str, str]] = field(default_factory=list)
 
@@ -85,7 +87,8 @@ class _Roster:
         return self.flags[p]
 
     def minutes(self, p: str) -> int:
-        return sum(self.shifts[s].minutes for day in self.work[p].values() for s in day)
+        """Σ len(s,i) over the person's shifts: real minutes (solver/clock.py)."""
+        return sum(self.clock.minutes(s, i) for i, day in self.work[p].items() for s in day)
 
     def served(self) -> list[tuple[str, int, str, str]]:
         """Every (person, day, shift, route) with `on(p,i,s,r) = 1`, by person and day."""
@@ -108,6 +111,7 @@ def _roster(problem: Problem, assignments: Iterable[Assignment]) -> _Roster:
         work={p.id: {} for p in problem.staff},
         crowded={},
         malformed=[],
+        clock=Clock.of(problem),
     )
     first: dict[str, dict[int, Assignment]] = {p.id: {} for p in problem.staff}
     for a in assignments:
@@ -186,15 +190,11 @@ def _exact(value: float) -> Fraction:
     return Fraction(str(value))
 
 
-def _end(shift: ShiftType) -> int | None:
-    start = shift.start_minute
-    return None if start is None else start + shift.minutes
-
-
-def _gap(s: ShiftType, t: ShiftType, days: int) -> int | None:
-    """Minutes from the end of `s` to the start of `t` worked `days` later; None when a start is unknown."""
-    end, start = _end(s), t.start_minute
-    return None if end is None or start is None else days * 1440 + start - end
+def _gap(r: _Roster, s: str, i: int, t: str, j: int) -> int | None:
+    """Real minutes from the end of `s` worked on day `i` to the start of `t` on day `j`; None when a
+    start is unknown."""
+    end, start = r.clock.end(s, i), r.clock.start(t, j)
+    return None if end is None or start is None else start - end
 
 
 def _runs(flags: list[bool], value: bool) -> Iterator[tuple[int, int]]:
@@ -394,15 +394,14 @@ def _describe(r: _Roster, p: str, i: int) -> str:
 
 
 def _successions(r: _Roster) -> list[Violation]:
-    """No forbidden succession, and enough rest between shifts one or two days apart."""
-    table = _succession_table(r)
+    """No forbidden succession, and enough rest (in real time) between shifts one or two days apart."""
     out = []
     for p, days in r.work.items():
         for i, day in days.items():
             for later in (1, 2):
                 for t in days.get(i + later, ()):
                     for s in day:
-                        reasons = table.get((s, t, later))
+                        reasons = _succession_reasons(r, s, i, t, later)
                         if reasons:
                             out.append(
                                 Violation(
@@ -415,27 +414,20 @@ def _successions(r: _Roster) -> list[Violation]:
     return out
 
 
-def _succession_table(r: _Roster) -> dict[tuple[str, str, int], str]:
-    """Why shift `t`, 1 or 2 days after shift `s`, is forbidden, for every forbidden (s, t, days)."""
+def _succession_reasons(r: _Roster, s: str, i: int, t: str, later: int) -> str:
+    """Why shift `t`, `later` (1 or 2) days after shift `s` worked on day `i`, is forbidden; '' if not."""
     rules = r.problem.rules
-    pairs = {tuple(pair) for pair in rules.forbidden_successions}
-    table = {}
-    for s, first in r.shifts.items():
-        for t, then in r.shifts.items():
-            for later in (1, 2):
-                reasons = []
-                if later == 1 and t in first.forbidden_next:
-                    reasons.append(f"is forbidden by {s}.forbidden_next")
-                if later == 1 and (s, t) in pairs:
-                    reasons.append("is forbidden by rules.forbidden_successions")
-                rest = _gap(first, then, later)
-                need = rules.min_rest_minutes
-                if need is not None and rest is not None and rest < need:
-                    left = f"leaves {_hm(rest)} rest" if rest >= 0 else f"overlaps it by {_hm(-rest)}"
-                    reasons.append(f"{left}, {_hm(need)} required")
-                if reasons:
-                    table[s, t, later] = "; ".join(reasons)
-    return table
+    reasons = []
+    if later == 1 and t in r.shifts[s].forbidden_next:
+        reasons.append(f"is forbidden by {s}.forbidden_next")
+    if later == 1 and (s, t) in rules.forbidden_successions:
+        reasons.append("is forbidden by rules.forbidden_successions")
+    rest = _gap(r, s, i, t, i + later)
+    need = rules.min_rest_minutes
+    if need is not None and rest is not None and rest < need:
+        left = f"leaves {_hm(rest)} rest" if rest >= 0 else f"overlaps it by {_hm(-rest)}"
+        reasons.append(f"{left}, {_hm(need)} required")
+    return "; ".join(reasons)
 
 
 def _max_shifts(r: _Roster) -> list[Violation]:
@@ -593,7 +585,7 @@ def _is_rest_day(r: _Roster, p: str, i: int, need: int) -> bool:
         return True
     for s in r.day(p, i - 1):
         for t in r.day(p, i + 1):
-            gap = _gap(r.shifts[s], r.shifts[t], 2)
+            gap = _gap(r, s, i - 1, t, i + 1)
             if gap is not None and gap < need:
                 return False
     return True

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from solver.problem import MINUTES_PER_DAY, Cover, KeepCell, Problem, SelfPick, Staff, WishKind
+from solver.clock import Clock
+from solver.problem import Cover, KeepCell, Problem, SelfPick, Staff, WishKind
 from solver.rules.cover import resolve_cover
 from solver.rules.sequences import weekends
 from solver.rules.workload import max_minutes, target_minutes
@@ -26,6 +27,7 @@ class _State:
         self.problem = problem
         self.dates = problem.horizon.dates()
         self.shift = {s.code: s for s in problem.shift_types}
+        self.clock = Clock.of(problem)
         self.worked: dict[str, dict[int, tuple[str, str | None]]] = defaultdict(dict)
         self.minutes: dict[str, int] = defaultdict(int)
         self.count: dict[tuple[str, str], int] = defaultdict(int)
@@ -59,7 +61,6 @@ class _State:
 
     def _gap_ok(self, person: Staff, d: int, code: str) -> bool:
         rules = self.problem.rules
-        shift = self.shift[code]
         for back in (1, 2):
             prev = self.worked[person.id].get(d - back)
             if prev is None:
@@ -69,15 +70,15 @@ class _State:
                 code in before.forbidden_next or (before.code, code) in rules.forbidden_successions
             ):
                 return False
-            if (
-                rules.min_rest_minutes is not None
-                and before.start_minute is not None
-                and shift.start_minute is not None
-            ):
-                gap = back * MINUTES_PER_DAY + shift.start_minute - before.start_minute - before.minutes
-                if gap < rules.min_rest_minutes:
+            if rules.min_rest_minutes is not None:
+                gap = self._gap(before.code, d - back, code, d)
+                if gap is not None and gap < rules.min_rest_minutes:
                     return False
         return True
+
+    def _gap(self, first: str, d: int, then: str, e: int) -> int | None:
+        end, start = self.clock.end(first, d), self.clock.start(then, e)
+        return None if end is None or start is None else start - end
 
     def _is_rest_day(self, person: Staff, d: int, worked: dict[int, tuple[str, str | None]]) -> bool:
         if d in worked:
@@ -85,10 +86,8 @@ class _State:
         if d == 0 or d == len(self.dates) - 1 or d - 1 not in worked or d + 1 not in worked:
             return True
         need = self.problem.rules.weekly_rest_minutes or 0
-        a, b = self.shift[worked[d - 1][0]], self.shift[worked[d + 1][0]]
-        if a.start_minute is None or b.start_minute is None:
-            return True
-        return 2 * MINUTES_PER_DAY + b.start_minute - a.start_minute - a.minutes >= need
+        gap = self._gap(worked[d - 1][0], d - 1, worked[d + 1][0], d + 1)
+        return gap is None or gap >= need
 
     def can_work(self, person: Staff, d: int, code: str) -> bool:
         """Whether `person` may take `code` on day `d`, judged from the days already decided."""
@@ -102,7 +101,7 @@ class _State:
         if self.count[person.id, code] >= c.max_shifts.get(code, 10**9):
             return False
         limit = self.max_minutes[person.id]
-        if limit is not None and self.minutes[person.id] + shift.minutes > limit:
+        if limit is not None and self.minutes[person.id] + self.clock.minutes(code, d) > limit:
             return False
         if not self._gap_ok(person, d, code):
             return False
@@ -134,7 +133,7 @@ class _State:
 
     def take(self, person: Staff, d: int, code: str, route: str | None) -> None:
         self.worked[person.id][d] = (code, route)
-        self.minutes[person.id] += self.shift[code].minutes
+        self.minutes[person.id] += self.clock.minutes(code, d)
         self.count[person.id, code] += 1
         if route is not None:
             self.route_carers[route].add(person.id)

@@ -14,6 +14,7 @@ import datetime as dt
 from collections import Counter
 from enum import StrEnum
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
@@ -34,6 +35,22 @@ class Horizon(_Strict):
     start: dt.date
     days: int = Field(ge=1, le=366)
     public_holidays: list[dt.date] = Field(default_factory=list)
+    time_zone: str | None = Field(
+        default=None,
+        description="IANA zone of the shifts' clock times, e.g. Europe/Copenhagen: hours and rests then "
+        "follow the real length across a clock change. Null: clock times as nominal (every day 24 h).",
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError(f"unknown IANA time zone {value!r} (e.g. 'Europe/Copenhagen')") from None
+        return value
 
     def dates(self) -> list[dt.date]:
         return [self.start + dt.timedelta(days=i) for i in range(self.days)]

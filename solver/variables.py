@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain
 
+from solver.clock import Clock
 from solver.problem import Problem, Route, ShiftType, Staff
 
 LinearExpr = cp_model.LinearExprT
@@ -69,6 +70,9 @@ class Vars:
         self.routes: list[Route] = list(p.routes)
         self.dates: list[dt.date] = p.horizon.dates()
         self.days = len(self.dates)
+        self.clock = Clock.of(p)
+        # length[d][si]: the real minutes of shift si worked on day d (solver/clock.py)
+        self.length = [[self.clock.minutes(s.code, d) for s in self.shifts] for d in range(self.days)]
         self.shift_pos = {s.code: i for i, s in enumerate(self.shifts)}
         self.person_pos = {s.id: i for i, s in enumerate(self.people)}
         self.route_pos = {r.id: i for i, r in enumerate(self.routes)}
@@ -132,7 +136,7 @@ class Vars:
         if not cells:
             return 0
         return cp_model.LinearExpr.weighted_sum(
-            [var for _, _, var in cells], [self.shifts[si].minutes for _, si, _ in cells]
+            [var for _, _, var in cells], [self.length[d][si] for d, si, _ in cells]
         )
 
     def day_index(self, day: dt.date) -> int:

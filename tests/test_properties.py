@@ -24,7 +24,10 @@ SKILLS = ["sosu-assistent", "sosu-hjaelper"]
 def problems(draw: st.DrawFn) -> Problem:
     days = draw(st.integers(3, 10))
     n = draw(st.integers(1, 4))
-    dates = [MONDAY + dt.timedelta(days=i) for i in range(days)]
+    # Also the weeks of the two clock changes of 2026, in Danish time (real lengths and rests).
+    start = draw(st.sampled_from([MONDAY, dt.date(2026, 10, 19), dt.date(2026, 3, 23)]))
+    zone = None if start == MONDAY else draw(st.sampled_from([None, "Europe/Copenhagen"]))
+    dates = [start + dt.timedelta(days=i) for i in range(days)]
     staff: list[dict[str, Any]] = []
     for i in range(n):
         contract: dict[str, Any] = {}
@@ -77,7 +80,7 @@ def problems(draw: st.DrawFn) -> Problem:
     ]
     return Problem.model_validate(
         {
-            "horizon": {"start": MONDAY.isoformat(), "days": days},
+            "horizon": {"start": start.isoformat(), "days": days, "time_zone": zone},
             "shift_types": SHIFTS,
             "staff": staff,
             "routes": routes,

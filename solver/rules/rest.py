@@ -4,19 +4,34 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from solver.problem import MINUTES_PER_DAY, ShiftType
+from solver.problem import MINUTES_PER_DAY
 from solver.variables import Vars
 
-
-def _gap(first: ShiftType, second: ShiftType, days_apart: int) -> int | None:
-    """Minutes from the end of `first` to the start of `second` that many days later (None: no clock)."""
-    if first.start_minute is None or second.start_minute is None:
-        return None
-    return days_apart * MINUTES_PER_DAY + second.start_minute - (first.start_minute + first.minutes)
+# The clock shape of a day and the day `days_apart` later: each shift's end on the first day and start
+# on the later one, in minutes from the first day's midnight. Days of the same shape (all of them
+# without a time zone; all but those around a clock change with one) share one succession table.
+Shape = tuple[int, tuple[int | None, ...], tuple[int | None, ...]]
 
 
-def forbidden_successors(v: Vars, days_apart: int) -> dict[int, set[int]]:
-    """For each shift position, the shift positions that may not follow `days_apart` days later."""
+def _gap(v: Vars, si: int, d: int, ti: int, later: int) -> int | None:
+    """Real minutes from the end of shift `si` worked on day `d` to the start of shift `ti` on day
+    `later` (None: a shift without a clock time)."""
+    end, start = v.clock.end(v.shifts[si].code, d), v.clock.start(v.shifts[ti].code, later)
+    return None if end is None or start is None else start - end
+
+
+def _shape(v: Vars, d: int, days_apart: int) -> Shape:
+    base = d * MINUTES_PER_DAY
+    ends = tuple(None if (e := v.clock.end(s.code, d)) is None else e - base for s in v.shifts)
+    starts = tuple(
+        None if (t := v.clock.start(s.code, d + days_apart)) is None else t - base for s in v.shifts
+    )
+    return days_apart, ends, starts
+
+
+def forbidden_successors(v: Vars, d: int, days_apart: int) -> dict[int, set[int]]:
+    """For each shift position worked on day `d`, the shift positions that may not follow `days_apart`
+    days later."""
     p = v.problem
     result: dict[int, set[int]] = {si: set() for si in range(len(v.shifts))}
     if days_apart == 1:
@@ -26,12 +41,30 @@ def forbidden_successors(v: Vars, days_apart: int) -> dict[int, set[int]]:
             result[v.shift_pos[a]].add(v.shift_pos[b])
     rest = p.rules.min_rest_minutes
     if rest is not None:
-        for si, first in enumerate(v.shifts):
-            for ti, second in enumerate(v.shifts):
-                gap = _gap(first, second, days_apart)
+        for si in range(len(v.shifts)):
+            for ti in range(len(v.shifts)):
+                gap = _gap(v, si, d, ti, d + days_apart)
                 if gap is not None and gap < rest:
                     result[si].add(ti)
     return result
+
+
+def _succession_groups(v: Vars, days_apart: int) -> list[list[tuple[list[int], list[int]]]]:
+    """Per day `d`, the (shifts on d, their forbidden followers `days_apart` later) groups: shifts with
+    the same forbidden followers share a group."""
+    memo: dict[Shape, list[tuple[list[int], list[int]]]] = {}
+    out = []
+    for d in range(v.days - days_apart):
+        key = _shape(v, d, days_apart)
+        pairs = memo.get(key)
+        if pairs is None:
+            groups: dict[frozenset[int], list[int]] = {}
+            for si, followers in forbidden_successors(v, d, days_apart).items():
+                if followers:
+                    groups.setdefault(frozenset(followers), []).append(si)
+            pairs = memo[key] = [(firsts, sorted(followers)) for followers, firsts in groups.items()]
+        out.append(pairs)
+    return out
 
 
 def add_successions(v: Vars) -> None:
@@ -40,15 +73,12 @@ def add_successions(v: Vars) -> None:
     Shifts with the same forbidden followers share one constraint per person and day,
     `Σ x[d, group] + Σ x[d + k, followers] <= 1`: a person works at most one shift a day, so this is the
     same rule as one constraint per shift, with fewer rows and a tighter LP (Curtois Instance24: 32 shift
-    types, 8 groups)."""
+    types, 8 groups). The daily rest is measured in real time (solver/clock.py), so the groups may differ
+    on the days around a clock change."""
     for days_apart in (1, 2):
-        groups: dict[frozenset[int], list[int]] = {}
-        for si, followers in forbidden_successors(v, days_apart).items():
-            if followers:
-                groups.setdefault(frozenset(followers), []).append(si)
-        if not groups:
+        by_day = _succession_groups(v, days_apart)
+        if not any(by_day):
             continue
-        pairs = [(firsts, sorted(followers)) for followers, firsts in groups.items()]
         add, amo, hard, n_shifts = v.cp.add, v.cp.add_at_most_one, v.hard, len(v.shifts)
         explain = v.explain_mode
         for pi, person in enumerate(v.people):
@@ -57,7 +87,7 @@ def add_successions(v: Vars) -> None:
                 rows[d][si] = var
             for d in range(v.days - days_apart):
                 row, later = rows[d], rows[d + days_apart]
-                for firsts, followers in pairs:
+                for firsts, followers in by_day[d]:
                     now = [var for si in firsts if (var := row[si]) is not None]
                     if not now:
                         continue
@@ -76,18 +106,25 @@ def add_weekly_rest(v: Vars) -> None:
     need = v.problem.rules.weekly_rest_minutes
     if need is None or v.days < 7:
         return
-    short = [
-        (si, ti)
-        for si, first in enumerate(v.shifts)
-        for ti, second in enumerate(v.shifts)
-        if (gap := _gap(first, second, 2)) is not None and gap < need
-    ]
+    n_shifts = len(v.shifts)
+    memo: dict[Shape, list[tuple[int, int]]] = {}
+    short: list[list[tuple[int, int]]] = [[] for _ in range(v.days)]  # by the day off in the middle
+    for d in range(1, v.days - 1):
+        key = _shape(v, d - 1, 2)
+        if key not in memo:
+            memo[key] = [
+                (si, ti)
+                for si in range(n_shifts)
+                for ti in range(n_shifts)
+                if (gap := _gap(v, si, d - 1, ti, d + 1)) is not None and gap < need
+            ]
+        short[d] = memo[key]
     for pi, person in enumerate(v.people):
         rest = [v.cp.new_bool_var(f"rest[{person.id},{d}]") for d in range(v.days)]
         for d in range(v.days):
             v.cp.add_implication(rest[d], ~v.work[pi, d])
             if 0 < d < v.days - 1:
-                for si, ti in short:
+                for si, ti in short[d]:
                     a, b = v.x.get((pi, d - 1, si)), v.x.get((pi, d + 1, ti))
                     if a is not None and b is not None:
                         v.cp.add_bool_or([~rest[d], ~a, ~b])
