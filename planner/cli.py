@@ -1,14 +1,17 @@
 """The `pusleplan` command line: solve a problem file, check a rota against one, print the schema.
 
-Exit codes: 0 a rota was produced (solve) or breaks no hard rule (check); 1 no rota, or hard rules
-broken; 2 bad input (files, fields, options) — reported as one `pusleplan: error: …` line, never a
-traceback. This module only reads arguments, calls `planner`/`solver` and prints: no business rules here.
+Exit codes: 0 a rota was produced (solve) or breaks no hard rule (check); 1 the hard rules contradict
+each other (solve), or are broken (check); 2 bad input (files, fields, options) — reported as one
+`pusleplan: error: …` line, never a traceback; 3 no rota found within the time limit (solve); 141 the
+reader of the output went away (`… | head -1`), quietly, as a command killed by SIGPIPE would. This
+module only reads arguments, calls `planner`/`solver` and prints: no business rules here.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -26,7 +29,14 @@ from solver.problem import Problem
 from solver.solution import Assignment, Conflict, Fulfilment, Penalty, SlotCoverage, Solution
 
 PROG = "pusleplan"
-EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_TIME_OUT = 0, 1, 2, 3
+# What a shell reports for a command killed by SIGPIPE (128 + 13), so `set -o pipefail` scripts see the same.
+EXIT_BROKEN_PIPE = 141
+EXIT_CODES = """exit codes:
+  0  a rota was produced (solve; a short-staffed rota too) or no hard rule is broken (check)
+  1  the hard rules contradict each other (solve) or are broken (check)
+  2  bad input: a file, a field or an option (one "pusleplan: error: …" line)
+  3  no rota found within the time limit (solve): try a longer --time-limit"""
 MAX_UNFILLED_LINES = 20
 LEAST_SERVED_LINES = 5
 # Solve parameters as the user typed them, for error messages.
@@ -49,6 +59,16 @@ class Violation(Protocol):
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script passes it to `sys.exit`)."""
+    try:
+        code = _run(argv)
+        sys.stdout.flush()  # a reader that went away shows here, not as a traceback at exit
+        return code
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _run(argv: list[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -62,12 +82,27 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
 
 
+def _discard_stdout() -> None:
+    """Point stdout at the null device once its reader has gone (`… | head -1`): what is still buffered
+    would fail again when Python flushes it at exit (the idiom of the `signal` module's documentation)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor behind stdout (a test's capture): nothing to flush
+        pass
+
+
 # ---- the parser -------------------------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser with one sub-parser per command; a new command is one `_add_*` function and one line."""
-    parser = argparse.ArgumentParser(prog=PROG, description="Rota planner for home-care teams.")
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Rota planner for home-care teams.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     _add_solve(commands)
     _add_check(commands)
@@ -79,7 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_solve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     defaults = {name: field.default for name, field in SolveParams.model_fields.items()}
-    p = commands.add_parser("solve", help="solve a problem file and print the rota's summary")
+    p = commands.add_parser(
+        "solve",
+        help="solve a problem file and print the rota's summary",
+        description="Solve a problem file and print the rota's summary.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("problem", type=Path, metavar="PROBLEM", help="pusleplan JSON or a Curtois benchmark file")
     p.add_argument(
         "--time-limit", type=float, metavar="S", help=f"seconds (default {defaults['time_limit']})"
@@ -129,7 +170,7 @@ def _solve(args: argparse.Namespace) -> int:
         _write("--json", args.json, solution.model_dump_json(indent=2) + "\n")
     if not solution.has_rota:
         _print(no_rota_lines(problem, solution, params), sys.stderr)
-        return EXIT_FAILED
+        return no_rota_exit(solution)
     if args.out is not None:
         _write("--out", args.out, rota_csv(problem, solution, excel=args.excel))
     return EXIT_OK
@@ -313,6 +354,14 @@ def no_rota_lines(problem: Problem, solution: Solution, params: SolveParams) -> 
     if solution.status == "INFEASIBLE":
         return [f"{head}: the hard rules cannot all hold, and no single conflict could be named"]
     return [f"{head}: none found within {_number(params.time_limit)} s; try a longer --time-limit"]
+
+
+def no_rota_exit(solution: Solution) -> int:
+    """1 when the hard rules contradict each other (a planner must change the rules), 3 when time ran out
+    before any rota was found (a longer time limit may find one)."""
+    if solution.conflicts or solution.status == "INFEASIBLE":
+        return EXIT_FAILED
+    return EXIT_TIME_OUT
 
 
 def violation_lines(violations: list[Violation]) -> list[str]:

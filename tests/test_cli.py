@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
+import subprocess
 import sys
 import types
 from pathlib import Path
@@ -14,6 +16,9 @@ import pytest
 from planner.cli import main
 from planner.errors import InputError
 from planner.io import load_problem
+from solver.params import SolveParams
+from solver.problem import Problem
+from solver.solution import Solution
 
 
 def problem_data(**overrides: Any) -> dict[str, Any]:
@@ -277,6 +282,77 @@ def test_contradicting_hard_rules_exit_1_with_the_conflict(
     assert "2025-03-04" in err
     assert "Traceback" not in err
     assert not rota.exists()
+
+
+def test_no_rota_within_the_time_limit_exits_3(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A time-out is not a contradiction: its own exit code, and the advice to give it more time."""
+    seen: list[SolveParams] = []
+
+    def timed_out(problem: Problem, params: SolveParams) -> Solution:
+        seen.append(params)
+        return Solution(status="UNKNOWN", wall_time=params.time_limit)
+
+    monkeypatch.setattr("solver.solve", timed_out)
+    path, rota = write_problem(tmp_path, problem_data()), tmp_path / "rota.csv"
+    code, out, err = run(capsys, "solve", str(path), "--time-limit", "0.5", "--out", str(rota))
+    assert code == 3
+    assert [p.time_limit for p in seen] == [0.5]
+    assert re.search(r"^status:\s+UNKNOWN$", out, re.MULTILINE)
+    assert err.strip() == "pusleplan: no rota (UNKNOWN): none found within 0.50 s; try a longer --time-limit"
+    assert not rota.exists()
+
+
+def test_solve_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "solve", "--help")
+    assert code == 0
+    assert "exit codes:" in out
+    assert "1  the hard rules contradict each other" in out
+    assert "3  no rota found within the time limit" in out
+
+
+# ---- a reader that goes away (`pusleplan … | head -1`) -------------------------------------------------
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_with_closed_stdout(*argv: str) -> tuple[int, str]:
+    """Run the real command with a pipe for stdout whose reader has gone before anything is written
+    (what `| head -1` does, without the race of head exiting sooner or later)."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "planner.cli", *argv], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()
+        err = process.stderr.read().decode()
+        return process.wait(timeout=120), err
+
+
+def test_schema_into_a_closed_pipe_ends_quietly() -> None:
+    code, err = run_with_closed_stdout("schema")  # more than a pipe buffer: fails while printing
+    assert "Traceback" not in err and "BrokenPipeError" not in err
+    assert err == ""
+    assert code == 141
+
+
+def test_check_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    pytest.importorskip("solver.check")
+    path = write_problem(tmp_path, problem_data())
+    rota = tmp_path / "rota.csv"
+    rota.write_text("staff_id,date,shift\nmette,2025-03-03,dag\n", encoding="utf-8")
+    code, err = run_with_closed_stdout("check", str(path), str(rota))  # a few lines: fails at the flush
+    assert err == ""
+    assert code == 141
+
+
+def test_head_on_schema_prints_no_traceback() -> None:
+    """The pipeline of the issue, as a shell runs it."""
+    command = f"{shlex.quote(sys.executable)} -m planner.cli schema | head -2"
+    done = subprocess.run(["sh", "-c", command], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.stdout.splitlines() == ["{", '  "$defs": {']
+    assert done.stderr == ""
 
 
 # ---- Curtois benchmark files ------------------------------------------------------------------------
