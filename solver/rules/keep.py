@@ -6,7 +6,13 @@ a self-pick, so fairness does not read it and it appears in nobody's fulfilment.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from solver.variables import Term, Vars
+
+
+def _said(text: str) -> Callable[[int], str]:
+    return lambda n: text
 
 
 def penalize_keep(v: Vars) -> None:
@@ -25,7 +31,7 @@ def penalize_keep(v: Vars) -> None:
                 "keep",
                 cell.weight,
                 1 - kept,
-                lambda n, text=text: text,
+                _said(text),
                 staff=cell.staff,
                 date=cell.date,
                 shift=cell.shift,
