@@ -15,9 +15,10 @@ import secrets
 from dataclasses import dataclass
 
 from pwdlib import PasswordHash
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from planner.errors import Forbidden, Unauthorized
+from planner.errors import Forbidden, InputError, Unauthorized
 from planner.models import ApiToken, User, utcnow
 
 TOKEN_LIFETIME = dt.timedelta(hours=12)
@@ -60,6 +61,24 @@ def verify_password(password: str, password_hash: str) -> bool:
 
 def new_password() -> str:
     return secrets.token_urlsafe(12)
+
+
+def reset_password(username: str, *, session: Session) -> tuple[User, str]:
+    """Give an account a new generated password and end its sign-ins (its tokens); returns the user and
+    the password, for the caller to show once. An unknown user name is an `InputError` that lists the
+    planner accounts (the one a lost password usually belongs to). Caller commits."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        planners = session.exec(
+            select(User.username).where(User.role == "planner").order_by(User.username)
+        ).all()
+        known = f" (planner accounts: {', '.join(planners)})" if planners else " (there are no accounts yet)"
+        raise InputError("USER", f"no account named {username!r}{known}")
+    password = new_password()
+    user.password_hash = hash_password(password)
+    session.add(user)
+    session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))  # type: ignore[arg-type]
+    return user, password
 
 
 def _digest(token: str) -> str:

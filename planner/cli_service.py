@@ -1,15 +1,15 @@
-"""The service's commands: `pusleplan serve`, `pusleplan init-demo`, `pusleplan db upgrade`.
+"""The service's commands: `pusleplan serve`, `init-demo`, `reset-password`, `db upgrade`.
 
 Registered by one line in `planner.cli.build_parser`. Passwords are generated (and printed once) or read
 from the environment; none is written in the code. Only this module imports uvicorn, and only when
-serving (the API package is imported lazily, so `planner` stays free of FastAPI at import time).
+serving; it hands uvicorn the application by its import string (`APP_FACTORY`), so `planner` imports
+nothing of `api` (the arrows run api → planner → solver only).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,17 +17,18 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from planner import migrate, services
-from planner.auth import hash_password
+from planner import auth, demo, migrate, services
+from planner.auth import Actor
 from planner.db import get_engine
 from planner.errors import InputError
 from planner.io import load_problem
-from planner.models import Period, Staff, Team, User
+from planner.models import Team
 
 DEMO_PROBLEM = Path(__file__).resolve().parents[1] / "examples" / "uldum.json"
-PLANNER_USERNAME = "planlaegger"
 PLANNER_PASSWORD_ENV = "PUSLEPLAN_PLANNER_PASSWORD"
 STAFF_PASSWORD_ENV = "PUSLEPLAN_STAFF_PASSWORD"
+# The application uvicorn serves, by name: it builds its engine from DATABASE_URL (the one `serve` migrated).
+APP_FACTORY = "api.main:create_app"
 
 
 def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -55,8 +56,22 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     p.add_argument(
         "--problem", type=Path, default=DEMO_PROBLEM, help="problem file (default: examples/uldum.json)"
     )
-    p.add_argument("--force", action="store_true", help="load it even if the database holds teams already")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="start the demo team over (its wishes, rotas and accounts are replaced; other teams stay), "
+        "or load it beside the teams the database holds",
+    )
     p.set_defaults(command=init_demo)
+
+    p = commands.add_parser(
+        "reset-password",
+        help="give an account a new password (printed once) and sign it out everywhere",
+        description="Give an account a new password, printed once, and end its sign-ins: the way back in "
+        "when a password is lost.",
+    )
+    p.add_argument("username", metavar="USER", help="the account's user name, e.g. planlaegger")
+    p.set_defaults(command=reset_password)
 
     p = commands.add_parser("db", help="database maintenance")
     p.add_argument("action", choices=["upgrade"], help="upgrade: apply the migrations")
@@ -79,8 +94,6 @@ def db_command(args: argparse.Namespace) -> int:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from api.main import create_app
-
     engine = get_engine()
     stale = prepare_database(engine)
     if stale:
@@ -92,66 +105,65 @@ def serve(args: argparse.Namespace) -> int:
         "access_log": not args.no_access_log,
     }
     if args.workers > 1:
-        # Several processes need the app as an import string; each builds its engine from DATABASE_URL.
-        # On SQLite their write transactions queue on a file lock (`planner.db`), so none is lost.
+        # Each process builds its own engine from DATABASE_URL; on SQLite their write transactions queue
+        # on a file lock (`planner.db`), so none is lost. One process reuses this one (`get_engine`).
         engine.dispose()
-        uvicorn.run("api.main:create_app", factory=True, workers=args.workers, **options)
-    else:
-        uvicorn.run(create_app(engine), **options)
+    uvicorn.run(APP_FACTORY, factory=True, workers=args.workers, **options)
     return 0
 
 
 def init_demo(args: argparse.Namespace) -> int:
     """The example team with its 8-week period open for wishes, a planner account and one account per
-    person. Passwords come from the environment or are generated and printed here, once."""
-    from planner import mapping
-
+    person. Passwords come from the environment or are generated and printed here, once. `--force`
+    starts a team of the same name over instead of adding a second one."""
     engine = get_engine()
-    prepare_database(engine)
+    migrate.upgrade(engine)  # only: jobs of a running service are its own (`serve` fails stale ones)
     problem = load_problem(args.problem)
+    name = problem.name or args.problem.stem
+    planner_password = os.environ.get(PLANNER_PASSWORD_ENV) or None
+    staff_password = os.environ.get(STAFF_PASSWORD_ENV) or None
     with Session(engine, expire_on_commit=False) as session:
-        if session.exec(select(Team)).first() is not None and not args.force:
+        if not args.force and session.exec(select(Team)).first() is not None:
             raise InputError(
-                "init-demo", "the database already holds a team; use --force to add the demo anyway"
+                "init-demo",
+                "the database already holds a team; `pusleplan reset-password USER` gives an account a new "
+                "password, `pusleplan init-demo --force` starts the demo team over",
             )
-        team, period = mapping.import_problem(session, problem)
-        period.state = "open"
-        session.add(period)
-        planner_password = os.environ.get(PLANNER_PASSWORD_ENV) or secrets.token_urlsafe(12)
-        staff_password = os.environ.get(STAFF_PASSWORD_ENV)
-        planner_name = _free_username(session, PLANNER_USERNAME)
-        accounts = [(planner_name, "planner", None, planner_password)]
-        people = session.exec(select(Staff).where(Staff.team_id == team.id).order_by(Staff.id)).all()  # type: ignore[arg-type]
-        for person in people:
-            name = _free_username(session, person.code)
-            accounts.append((name, "staff", person.id, staff_password or secrets.token_urlsafe(9)))
-        for username, role, staff_id, password in accounts:
-            session.add(
-                User(
-                    username=username,
-                    role=role,
-                    team_id=team.id,
-                    staff_id=staff_id,
-                    password_hash=hash_password(password),
-                )
-            )
-        services.audit(session, services.Actor.system(team.id), team.id, "init demo", f"team {team.id}")
+        made = demo.load_demo(
+            session,
+            problem,
+            name=name,
+            planner_password=planner_password,
+            staff_password=staff_password,
+            replace=True,
+        )
         session.commit()
-        assert isinstance(period, Period)
+    team, period = made.team, made.period
+    for old in made.replaced:
+        print(f"team {old} ({name}) removed with its periods, wishes, rotas and accounts")
     print(f"team {team.id}: {team.name}; period {period.id} ({period.start}, {period.days} days) is open")
     print("accounts (the passwords are shown only now):")
-    for username, role, _, password in accounts:
-        shown = "(from $" + (PLANNER_PASSWORD_ENV if role == "planner" else STAFF_PASSWORD_ENV) + ")"
-        from_env = (role == "planner" and os.environ.get(PLANNER_PASSWORD_ENV)) or (
-            role == "staff" and staff_password
+    for account in made.accounts:
+        env, given = (
+            (PLANNER_PASSWORD_ENV, planner_password)
+            if account.role == "planner"
+            else (STAFF_PASSWORD_ENV, staff_password)
         )
-        print(f"  {role:<8} {username:<16} {shown if from_env else password}")
+        shown = f"(from ${env})" if given else account.password
+        print(f"  {account.role:<8} {account.username:<16} {shown}")
     return 0
 
 
-def _free_username(session: Session, wanted: str) -> str:
-    name, n = wanted, 1
-    while session.exec(select(User).where(User.username == name)).first() is not None:
-        n += 1
-        name = f"{wanted}{n}"
-    return name
+def reset_password(args: argparse.Namespace) -> int:
+    """A new password for one account, printed once; the account's sign-ins end."""
+    engine = get_engine()
+    migrate.upgrade(engine)
+    with Session(engine) as session:
+        user, password = auth.reset_password(args.username, session=session)
+        services.audit(
+            session, Actor.system(user.team_id), user.team_id, "reset password", f"user {user.username}"
+        )
+        session.commit()
+    print(f"new password for {args.username} (shown only now; sign-ins so far have ended):")
+    print(f"  {password}")
+    return 0
