@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
-from sqlmodel import Session, SQLModel
+import sqlalchemy as sa
+from sqlalchemy import Engine
+from sqlmodel import Session, SQLModel, col, select
 
 from planner import auth, db
 from planner.cli import main
@@ -55,7 +56,7 @@ def counts(engine: Engine) -> dict[str, int]:
     """Rows per table, the audit log aside."""
     with engine.connect() as connection:
         return {
-            t.name: connection.execute(select(func.count()).select_from(t)).scalar_one()
+            t.name: connection.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
             for t in SQLModel.metadata.sorted_tables
             if t.name != AuditEntry.__tablename__
         }
@@ -71,9 +72,10 @@ def use_the_demo(engine: Engine, staff_password: str) -> None:
     """What a team does with the demo: wishes, claims, locks, an agreement, a solve and its rota, and
     a sign-in (every table that hangs from the team gets rows of its own)."""
     with Session(engine) as session:
-        team = session.execute(select(Team).where(Team.name == DEMO)).scalar_one()
-        period = session.execute(select(Period).where(Period.team_id == team.id)).scalar_one()
-        person = session.execute(select(Staff).where(Staff.team_id == team.id).limit(1)).scalar_one()
+        team = session.exec(select(Team).where(Team.name == DEMO)).one()
+        period = session.exec(select(Period).where(Period.team_id == team.id)).one()
+        person = session.exec(select(Staff).where(Staff.team_id == team.id).limit(1)).one()
+        assert period.id is not None and person.id is not None
         day = period.start + dt.timedelta(days=2)
         session.add(Wish(period_id=period.id, staff_id=person.id, date=day, kind="veto"))
         session.add(SelfPick(period_id=period.id, staff_id=person.id, date=day, shift="dag"))
@@ -126,18 +128,14 @@ def test_init_demo_force_starts_the_demo_over_in_place(
     after = counts(database)
     assert {t: n - (1 if t in ("team", "app_user") else 0) for t, n in after.items()} == fresh  # + Tørring
     with Session(database) as session:
-        teams = session.execute(select(Team.name).order_by(Team.name)).scalars().all()
+        teams = session.exec(select(Team.name).order_by(col(Team.name))).all()
         assert teams == ["Hjemmeplejen Tørring", DEMO]
-        assert (
-            session.execute(select(User.team_id).where(User.username == "torring")).scalar_one() == other_id
-        )
+        assert session.exec(select(User.team_id).where(User.username == "torring")).one() == other_id
         person = next(name for name in again if name != "planlaegger")
         auth.sign_in(person, again[person], session=session)
         with pytest.raises(Unauthorized):
             auth.sign_in(person, "staff-first-time", session=session)
-        action = session.execute(
-            select(AuditEntry.action).order_by(AuditEntry.id.desc()).limit(1)
-        ).scalar_one()
+        action = session.exec(select(AuditEntry.action).order_by(col(AuditEntry.id).desc())).first()
         assert action == "start demo over"
 
 
