@@ -58,6 +58,7 @@ from planner.models import (
     WishUpdate,
     utcnow,
 )
+from planner.people import person_label
 from solver.problem import Problem
 from solver.solution import Assignment, Solution
 
@@ -583,7 +584,8 @@ def _check_wish(session: Session, period: Period, data: Any, staff_id: int, *, e
             query = query.where(Wish.id != exclude)
         used = session.exec(query).one()
         if limit is not None and used >= limit:
-            raise Conflict(f"staff {staff_id} has used all {limit} veto days of period {period.id}")
+            who = person_label(session, staff_id)
+            raise Conflict(f"{who} has used all {limit} veto days of period {period.id}")
     else:
         _check_slot(session, period, data.date, data.shift, data.route)
 
@@ -756,7 +758,7 @@ def create_self_pick(period_id: int, data: SelfPickCreate, *, session: Session, 
         SelfPick.period_id == period_id, SelfPick.staff_id == data.staff_id, SelfPick.date == data.date
     )
     if session.exec(mine).first() is not None:
-        raise Conflict(f"staff {data.staff_id} has already claimed a slot on {data.date}")
+        raise Conflict(f"{person_label(session, data.staff_id)} has already claimed a slot on {data.date}")
     if data.route is not None:
         taken = select(SelfPick).where(
             SelfPick.period_id == period_id,
@@ -773,7 +775,7 @@ def create_self_pick(period_id: int, data: SelfPickCreate, *, session: Session, 
         Wish.kind == "veto",
     )
     if session.exec(veto).first() is not None:
-        raise Conflict(f"{data.date} is a veto day of staff {data.staff_id}")
+        raise Conflict(f"{data.date} is a veto day of {person_label(session, data.staff_id)}")
     pick = SelfPick(period_id=period_id, **_row_values(SelfPick, data))
     session.add(pick)
     session.flush()
