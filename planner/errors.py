@@ -6,6 +6,9 @@ field and says what is wrong with its value, so the command line and the web ser
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 
 class InputError(ValueError):
     """Bad user input; `field` names where (a field path, a file, a CSV line), the message says what."""
@@ -52,3 +55,41 @@ class RuleRefusal(Conflict):
         super().__init__(message)
         self.code = code
         self.params = params
+
+
+class PeriodNotSolvable(Conflict):
+    """A solve of a period that is not closed for wishes (`state` says where it is)."""
+
+    def __init__(self, period_id: int, state: str) -> None:
+        super().__init__(f"period {period_id} is {state}: close it before solving")
+        self.period_id = period_id
+        self.state = state
+
+
+@dataclass(frozen=True, slots=True)
+class PendingCell:
+    """A planner's lock that the rota does not have: (shift, route) in the rota and as locked; a None
+    shift is a day off."""
+
+    staff_id: int
+    staff: str
+    name: str
+    date: dt.date
+    rota: tuple[str | None, str | None]
+    locked: tuple[str | None, str | None]
+
+
+class PendingChanges(Conflict):
+    """Publishing a rota while cell changes (locks) wait for a re-solve: staff would get a rota that is
+    not the one the planner sees. `cells` names them."""
+
+    def __init__(self, rota_id: int, cells: list[PendingCell]) -> None:
+        def cell(value: tuple[str | None, str | None]) -> str:
+            return " ".join(x for x in value if x) or "off"
+
+        listed = "; ".join(f"{c.name} {c.date}: {cell(c.rota)} → {cell(c.locked)}" for c in cells)
+        super().__init__(
+            f"rota {rota_id} is missing {len(cells)} changed cell(s) ({listed}): re-solve from it first"
+        )
+        self.rota_id = rota_id
+        self.cells = cells

@@ -3,14 +3,16 @@ process.
 
 A job is a row (`SolveJob`); the queue only decides where and when `execute_job` runs. `ProcessQueue`
 starts a `spawn` process per job (one at a time by default: a solve uses the cores), so the service stays
-responsive and a cancel can terminate the process. `InlineQueue` runs the job in the caller's thread
-(tests, scripts). A distributed worker pool is another `JobQueue` that calls `execute_job` elsewhere.
+responsive; a cancel stops the job's search (the process watches its row), which keeps the best rota found
+so far, and terminates a process that does not end in time. `InlineQueue` runs the job in the caller's
+thread (tests, scripts). A distributed worker pool is another `JobQueue` that calls `execute_job` elsewhere.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
 import queue as queue_module
 import threading
 import time
@@ -18,16 +20,21 @@ import traceback
 from typing import Protocol
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from planner import mapping, services
 from planner.db import make_engine
 from planner.models import Period, Rota, SolveJob
 from solver import SolveParams, solve
-from solver.solution import Progress
+from solver.problem import Problem
+from solver.solution import Progress, Solution
 
 log = logging.getLogger("pusleplan.jobs")
 PROGRESS_EVERY = 0.5  # seconds between progress writes; the solver may report far more often
+STOP_POLL = 0.25  # seconds between looks at a running job's state (has the planner stopped it?)
+# Seconds a stopped job's process gets to store its best rota before it is terminated (and the job
+# cancelled without one): stopping the search takes a moment, settling and storing the rota a few seconds.
+STOP_GRACE = 60.0
 _POLL = 0.2
 
 
@@ -37,15 +44,26 @@ class JobQueue(Protocol):
     def submit(self, job_id: int) -> None: ...
 
     def cancel(self, job_id: int) -> None:
-        """Stop the job's work if it runs; its row has been marked `cancelled` already."""
+        """The job's row says `cancelled` (it had not started) or `stopping` (`services.cancel_job`):
+        make sure a running job stops, keeping its best rota, and ends."""
         ...
 
     def shutdown(self) -> None: ...
 
 
-def execute_job(engine: Engine, job_id: int) -> None:
-    """Run one job to its end: mark it running, solve, store the draft rota, mark it done (or failed).
-    A job cancelled meanwhile keeps its `cancelled` state and its result is dropped."""
+def execute_job(engine: Engine, job_id: int, *, watch: bool = False) -> None:
+    """Run one job to its end: mark it running, solve, and end it with what it found:
+
+    - a rota: stored as a draft, the job `done` with outcome `rota`;
+    - stopped by the planner (`stopping`, seen when `watch` is on): the best rota found so far stored as
+      a draft marked stopped early, the job `done` with outcome `stopped_early`; `cancelled` when it had
+      found none yet;
+    - no rota: the job `done` with outcome `infeasible` (and the solver's conflicts: which rules of whom
+      cannot all hold) or `no_rota_in_time`; no draft is stored;
+    - an error: `failed`.
+
+    A job cancelled before it started is left alone. `watch` looks for a stop request in the job's row
+    from a thread of its own while the solve runs (a job process; not for an in-memory database)."""
     with Session(engine, expire_on_commit=False) as session:
         if not services.set_job_state(
             session, job_id, "running", from_states=("queued",), started_at=services.utcnow()
@@ -54,6 +72,7 @@ def execute_job(engine: Engine, job_id: int) -> None:
             return
         session.commit()
         job = services.get(session, SolveJob, job_id, "solve job")
+        stop_watch = _StopWatch(engine, job_id, enabled=watch)
         try:
             period = services.get(session, Period, job.period_id, "period")
             problem = services.problem_for_job(session, period, job.from_rota, job.keep_weight)
@@ -68,29 +87,93 @@ def execute_job(engine: Engine, job_id: int) -> None:
                 seed=job.seed,
                 hint=hint,
                 on_progress=_ProgressWriter(engine, job_id),
+                stop=stop_watch.stop,
             )
-            solution = solve(problem, params)
-            period = services.get(session, Period, job.period_id, "period")
-            rota = services.store_rota(period, problem, solution, session=session, job=job)
-            moved = services.set_job_state(
-                session,
-                job_id,
-                "done",
-                from_states=("running",),
-                rota_id=rota.id,
-                elapsed=solution.wall_time,
-                best_objective=solution.objective,
-                best_bound=solution.best_bound,
-            )
-            if moved:
-                session.commit()
-            else:
-                session.rollback()
+            with stop_watch:
+                solution = solve(problem, params)
+            _finish(session, job, problem, solution, stopped=stop_watch.stop.is_set())
         except Exception as exc:  # a job must end in a state, whatever went wrong
             session.rollback()
             log.error("solve job %s failed:\n%s", job_id, traceback.format_exc())
-            services.set_job_state(session, job_id, "failed", from_states=("running",), error=str(exc)[:2000])
+            services.set_job_state(session, job_id, "failed", from_states=ACTIVE, error=str(exc)[:2000])
             session.commit()
+
+
+ACTIVE = ("running", "stopping")
+STOPPED_WITHOUT_ROTA = "stopped by the planner before a rota was found"
+
+
+def _finish(session: Session, job: SolveJob, problem: Problem, solution: Solution, *, stopped: bool) -> None:
+    """End a job that ran its solve (see `execute_job`); a job whose row moved on meanwhile (failed by
+    a restart) keeps its state and nothing is stored."""
+    assert job.id is not None
+    figures = {"elapsed": solution.wall_time, "best_bound": solution.best_bound}
+    if solution.has_rota:
+        period = services.get(session, Period, job.period_id, "period")
+        rota = services.store_rota(period, problem, solution, session=session, job=job, stopped_early=stopped)
+        moved = services.set_job_state(
+            session,
+            job.id,
+            "done",
+            from_states=ACTIVE,
+            rota_id=rota.id,
+            outcome="stopped_early" if stopped else "rota",
+            best_objective=rota.objective,
+            **figures,
+        )
+    elif stopped:
+        moved = services.set_job_state(
+            session, job.id, "cancelled", from_states=ACTIVE, error=STOPPED_WITHOUT_ROTA, **figures
+        )
+    else:
+        moved = services.set_job_state(
+            session,
+            job.id,
+            "done",
+            from_states=ACTIVE,
+            outcome="infeasible" if solution.status == "INFEASIBLE" else "no_rota_in_time",
+            conflicts=[c.model_dump(mode="json") for c in solution.conflicts],
+            **figures,
+        )
+    if moved:
+        session.commit()
+    else:
+        session.rollback()
+
+
+class _StopWatch:
+    """While a solve runs (`with`): reads the job's state every `STOP_POLL` seconds in a thread of its
+    own, and sets `stop` once the job is no longer `running` (the planner asked it to stop)."""
+
+    def __init__(self, engine: Engine, job_id: int, *, enabled: bool) -> None:
+        self.engine, self.job_id, self.enabled = engine, job_id, enabled
+        self.stop = threading.Event()
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> _StopWatch:
+        if self.enabled:
+            self._thread = threading.Thread(target=self._watch, daemon=True, name=f"stop-{self.job_id}")
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _watch(self) -> None:
+        query = select(SolveJob.state).where(SolveJob.id == self.job_id)
+        while not self._done.wait(STOP_POLL):
+            try:
+                with Session(self.engine) as session:
+                    state = session.exec(query).first()
+            except Exception:  # a missed look is repeated at the next one
+                log.warning("could not read the state of job %s", self.job_id, exc_info=True)
+                continue
+            if state != "running":
+                self.stop.set()
+                return
 
 
 class _ProgressWriter:
@@ -131,7 +214,7 @@ class InlineQueue:
         self.engine = engine
 
     def submit(self, job_id: int) -> None:
-        execute_job(self.engine, job_id)
+        execute_job(self.engine, job_id)  # no stop watch: nothing can ask meanwhile
 
     def cancel(self, job_id: int) -> None:
         pass
@@ -144,7 +227,7 @@ def _child(database_url: str, job_id: int) -> None:
     """Entry point of a job process (spawned: a fresh interpreter with its own engine)."""
     engine = make_engine(database_url)
     try:
-        execute_job(engine, job_id)
+        execute_job(engine, job_id, watch=True)
     finally:
         engine.dispose()
 
@@ -172,10 +255,12 @@ class ProcessQueue:
         self.waiting.put(job_id)
 
     def cancel(self, job_id: int) -> None:
+        """A stopped job's process stores its best rota and ends by itself (its stop watch reads the
+        row); one still alive after `STOP_GRACE` seconds is terminated."""
         with self.lock:
             process = self.running.get(job_id)
         if process is not None and process.is_alive():
-            process.terminate()
+            threading.Thread(target=_terminate_later, args=(process,), daemon=True).start()
 
     def shutdown(self, timeout: float = 5.0) -> None:
         self.stopping.set()
@@ -205,9 +290,16 @@ class ProcessQueue:
             with self.lock:
                 self.running.pop(job_id, None)
             if process.exitcode != 0:
-                # Terminated (a cancel, or a shutdown) or crashed: a job still running has failed.
+                # Terminated (a stop that took too long, a shutdown) or crashed: a job that was asked to
+                # stop is cancelled, one still running has failed.
                 with Session(self.engine) as session:
                     services.set_job_state(
+                        session,
+                        job_id,
+                        "cancelled",
+                        from_states=("stopping",),
+                        error=f"{STOPPED_WITHOUT_ROTA} (it did not stop in {STOP_GRACE:g} s)",
+                    ) or services.set_job_state(
                         session,
                         job_id,
                         "failed",
@@ -215,3 +307,10 @@ class ProcessQueue:
                         error=f"the solve process ended with exit code {process.exitcode}",
                     )
                     session.commit()
+
+
+def _terminate_later(process: multiprocessing.process.BaseProcess) -> None:
+    """Terminate `process` if it has not ended within `STOP_GRACE` seconds (waits on its sentinel: the
+    queue's own thread joins it)."""
+    if not multiprocessing.connection.wait([process.sentinel], STOP_GRACE):
+        process.terminate()

@@ -21,7 +21,12 @@ from sqlmodel import Field, SQLModel
 from solver.problem import Absence, Contract, Id
 
 PeriodState = Literal["draft", "open", "closed", "solved", "published"]
-JobState = Literal["queued", "running", "done", "failed", "cancelled"]
+# "stopping": the planner asked a running job to stop; it keeps the best rota found so far.
+JobState = Literal["queued", "running", "stopping", "done", "failed", "cancelled"]
+# What a job ended with: a rota, a rota of a search stopped early, or no rota (the hard rules cannot
+# all hold; none found within the time limit). None while it runs, and when it failed or was cancelled
+# before it had one.
+JobOutcome = Literal["rota", "stopped_early", "infeasible", "no_rota_in_time"]
 RotaState = Literal["draft", "published", "superseded"]
 Role = Literal["planner", "staff"]
 WishKindName = Literal["want", "avoid", "veto"]
@@ -445,6 +450,8 @@ class SolveJob(SQLModel, table=True):
     best_bound: float | None = None
     error: str | None = None
     rota_id: int | None = None
+    outcome: str | None = Field(default=None, max_length=16)
+    conflicts: list[dict[str, Any]] = _json()  # the solver's, when the outcome is `infeasible`
 
 
 class SolveJobPublic(SQLModel):
@@ -461,6 +468,8 @@ class SolveJobPublic(SQLModel):
     best_bound: float | None
     error: str | None
     rota_id: int | None
+    outcome: JobOutcome | None
+    conflicts: list[dict[str, Any]]
 
 
 class Rota(SQLModel, table=True):
@@ -477,6 +486,7 @@ class Rota(SQLModel, table=True):
     objective: int | None = None
     best_bound: float | None = None
     wall_time: float = 0.0
+    stopped_early: bool = False  # the planner stopped the search: the best rota found until then
     problem: dict[str, Any] = _json(dict)
     assignments: list[dict[str, Any]] = _json()
     penalties: list[dict[str, Any]] = _json()
@@ -497,6 +507,7 @@ class RotaSummary(SQLModel):
     objective: int | None
     best_bound: float | None
     wall_time: float
+    stopped_early: bool
 
 
 class RotaPublic(RotaSummary):

@@ -18,7 +18,7 @@ from typing import Any
 
 from planner.models import Lock, Rota, SolveJob, local
 
-# How many explanations of one rule family the page lists (the rest are counted, not shown).
+# How many explanations of one rule family the page lists at once (the rest behind "and N more").
 TOP_PER_FAMILY = 8
 # Families in the order a planner reads them: gaps first, then people, then polish.
 FAMILY_ORDER = (
@@ -90,10 +90,13 @@ class CoverRow:
 
 @dataclass(slots=True)
 class PenaltyGroup:
+    """One family's explanations, costliest first: `top` shown at once, `rest` behind "and N more"."""
+
     family: str
     cost: int
     count: int
     top: list[dict[str, Any]]
+    rest: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -134,10 +137,13 @@ def _lock_mark(lock: Lock, current: tuple[str | None, str | None], css: Mapping[
     )
 
 
-def rota_grid(rota: Rota, staff_ids: Mapping[str, int], locks: Iterable[Lock]) -> Grid:
+def rota_grid(
+    rota: Rota, staff_ids: Mapping[str, int], locks: Iterable[Lock], *, explain_for: str | None = None
+) -> Grid:
     """The rota as rows of cells (people in the problem's order × the period's days), with coverage,
-    unfilled routes, per-person fulfilment and hours, and the explanations grouped by family.
-    `staff_ids` maps a person's code to their staff id; `locks` are the period's locks."""
+    unfilled routes, per-person fulfilment and hours, and the explanations grouped by family (only the
+    costs of person `explain_for` when given). `staff_ids` maps a person's code to their staff id;
+    `locks` are the period's locks to mark (none for a rota as published)."""
     assert rota.id is not None
     problem = rota.problem
     days = period_days(problem)
@@ -209,7 +215,7 @@ def rota_grid(rota: Rota, staff_ids: Mapping[str, int], locks: Iterable[Lock]) -
         rows=rows,
         coverage=coverage,
         unfilled_routes=unfilled_routes,
-        penalties=penalty_groups(rota.penalties),
+        penalties=penalty_groups(rota.penalties, staff=explain_for),
         unfilled_slots=unfilled,
     )
 
@@ -232,18 +238,28 @@ def grid_cell(rota: Rota, staff_code: str, day: dt.date, lock: Lock | None) -> C
     return Cell(days.index(day), shift, route, css.get(shift, "") if shift else "", mark)
 
 
-def penalty_groups(penalties: Sequence[Mapping[str, Any]], top: int = TOP_PER_FAMILY) -> list[PenaltyGroup]:
+def penalty_groups(
+    penalties: Sequence[Mapping[str, Any]], top: int = TOP_PER_FAMILY, *, staff: str | None = None
+) -> list[PenaltyGroup]:
     """The fired soft rules by family (costliest family first within the reading order), each with its
-    `top` costliest explanations."""
+    `top` costliest explanations and the rest (every explanation stays reachable); `staff`: only the
+    costs of that person."""
     by_family: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for p in penalties:
-        by_family[p["family"]].append(p)
+        if staff is None or p.get("staff") == staff:
+            by_family[p["family"]].append(p)
     rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
     groups = []
     for family, items in by_family.items():
         items.sort(key=lambda p: (-p["cost"], p.get("date") or "", p.get("staff") or ""))
         groups.append(
-            PenaltyGroup(family, sum(p["cost"] for p in items), len(items), [dict(p) for p in items[:top]])
+            PenaltyGroup(
+                family,
+                sum(p["cost"] for p in items),
+                len(items),
+                [dict(p) for p in items[:top]],
+                [dict(p) for p in items[top:]],
+            )
         )
     groups.sort(key=lambda g: (rank.get(g.family, len(rank)), -g.cost))
     return groups
@@ -275,14 +291,39 @@ def staff_names(rota: Rota) -> dict[str, str]:
 
 
 def job_elapsed(job: SolveJob, now: dt.datetime | None = None) -> float:
-    """Seconds a job has run: the solver's own figure once it reported, else the wall clock since start."""
-    if job.elapsed is not None:
-        return job.elapsed
+    """Seconds a job has run, by the clock: from its start until `now` while it runs (the solver reports
+    only when it finds a better rota, which can be seconds apart), until its end once it ended (the
+    solver's own figure when it gave one)."""
     started = local(job.started_at)
     if started is None:
-        return 0.0
-    end = local(job.finished_at) or now or dt.datetime.now(dt.UTC)
+        return job.elapsed or 0.0
+    if job.state not in ("running", "stopping"):
+        if job.elapsed is not None:
+            return job.elapsed
+        end = local(job.finished_at) or now or dt.datetime.now(dt.UTC)
+    else:
+        end = now or dt.datetime.now(dt.UTC)
     return max(0.0, (end - started).total_seconds())
 
 
-__all__ = ["Grid", "compared", "grid_cell", "job_elapsed", "local", "penalty_groups", "rota_grid"]
+def routes_in(problem: Mapping[str, Any], shift: str | None, day: dt.date) -> list[dict[str, Any]]:
+    """The routes (id, name) that run in `shift` on `day`'s weekday: what a cell can be set to."""
+    if shift is None:
+        return []
+    return [
+        {"id": r["id"], "name": r.get("name") or r["id"]}
+        for r in problem.get("routes", [])
+        if shift in r.get("shifts", []) and day.weekday() in r.get("weekdays", range(7))
+    ]
+
+
+__all__ = [
+    "Grid",
+    "compared",
+    "grid_cell",
+    "job_elapsed",
+    "local",
+    "penalty_groups",
+    "rota_grid",
+    "routes_in",
+]

@@ -22,7 +22,16 @@ from sqlmodel import Session, SQLModel, select
 
 from planner import mapping
 from planner.auth import Actor, hash_password, require_member, require_planner, require_self_or_planner
-from planner.errors import Conflict, Forbidden, InputError, NotFound, PeriodClosed
+from planner.errors import (
+    Conflict,
+    Forbidden,
+    InputError,
+    NotFound,
+    PendingCell,
+    PendingChanges,
+    PeriodClosed,
+    PeriodNotSolvable,
+)
 from planner.export import rota_csv
 from planner.models import (
     INT_MAX,
@@ -59,6 +68,7 @@ from planner.models import (
     utcnow,
 )
 from planner.people import person_label
+from solver import check
 from solver.problem import Problem
 from solver.solution import Assignment, Solution
 
@@ -72,7 +82,7 @@ SETUP: dict[str, tuple[type[SQLModel], type[SQLModel]]] = {
 }
 EDITABLE_BY_PLANNER = ("draft", "open", "closed")
 SOLVABLE = ("closed", "solved", "published")
-ACTIVE_JOB_STATES = ("queued", "running")
+ACTIVE_JOB_STATES = ("queued", "running", "stopping")
 RESTART_MESSAGE = "service restarted while the job was running"
 # Statements of the wish path built once (building a statement costs more than running it on SQLite).
 _INSERT_WISH = insert(Wish.__table__)  # type: ignore[attr-defined]
@@ -802,8 +812,8 @@ def create_solve_job(period_id: int, data: SolveRequest, *, session: Session, ac
     once here so that bad team data is a 422 now, not a failed job later."""
     period = get(session, Period, period_id, "period")
     require_planner(actor, period.team_id)
-    if period.state not in SOLVABLE:
-        raise Conflict(f"period {period_id} is {period.state}: close it before solving")
+    if not solvable(period):
+        raise PeriodNotSolvable(period_id, period.state)
     if data.from_rota is not None:
         base = get(session, Rota, data.from_rota, "rota")
         if base.period_id != period_id:
@@ -815,6 +825,11 @@ def create_solve_job(period_id: int, data: SolveRequest, *, session: Session, ac
     audit(session, actor, period.team_id, "start solve", f"job {job.id}", data=data)
     _commit(session)
     return job
+
+
+def solvable(period: Period) -> bool:
+    """Whether a solve of the period may start now (it is closed for wishes, solved or published)."""
+    return period.state in SOLVABLE
 
 
 def problem_for_job(session: Session, period: Period, from_rota: int | None, keep_weight: int) -> Problem:
@@ -838,14 +853,21 @@ def list_jobs(period_id: int, *, session: Session, actor: Actor) -> Sequence[Sol
 
 
 def cancel_job(job_id: int, *, session: Session, actor: Actor) -> SolveJob:
-    """Mark a queued or running job cancelled (the queue stops its process); 409 when it has ended."""
+    """Stop a solve and keep the best rota it has found. A queued job is cancelled; a running one is
+    asked to stop (`stopping`): its search ends, and it ends `done` with its best rota so far as a draft
+    marked stopped early, or `cancelled` when it had none yet. A job already stopping is returned as it
+    is; 409 when it has ended. The caller tells the queue (`JobQueue.cancel`)."""
     job = get_job(job_id, session=session, actor=actor)
     period = get(session, Period, job.period_id, "period")
-    if not set_job_state(
-        session, job_id, "cancelled", from_states=ACTIVE_JOB_STATES, error="cancelled by planner"
-    ):
+    if set_job_state(session, job_id, "cancelled", from_states=("queued",), error="cancelled by planner"):
+        audit(session, actor, period.team_id, "cancel solve", f"job {job_id}")
+    elif set_job_state(session, job_id, "stopping", from_states=("running",)):
+        audit(session, actor, period.team_id, "stop solve", f"job {job_id}")
+    else:
+        session.refresh(job)
+        if job.state == "stopping":
+            return job
         raise Conflict(f"solve job {job_id} is {job.state}; only a queued or running job can be cancelled")
-    audit(session, actor, period.team_id, "cancel solve", f"job {job_id}")
     _commit(session)
     session.refresh(job)
     return job
@@ -883,13 +905,31 @@ def fail_stale_jobs(*, session: Session) -> int:
 
 
 def store_rota(
-    period: Period, problem: Problem, solution: Solution, *, session: Session, job: SolveJob | None = None
+    period: Period,
+    problem: Problem,
+    solution: Solution,
+    *,
+    session: Session,
+    job: SolveJob | None = None,
+    stopped_early: bool = False,
 ) -> Rota:
-    """Keep a solution as a new draft rota of the period; the period becomes `solved`. Caller commits."""
+    """Keep a solution's rota as a new draft of the period (`stopped_early`: the planner stopped its
+    search); the period becomes `solved`. The independent checker verifies it first: a rota that breaks
+    a hard rule is never stored (ValueError), and its cost is the checker's. A solution without a rota
+    is not a draft (ValueError). Caller commits."""
     assert period.id is not None
+    if not solution.has_rota:
+        raise ValueError(f"a {solution.status} solution has no rota to store")
+    broken = check.violations(problem, solution.assignments)
+    if broken:
+        raise ValueError(f"the solver's rota breaks hard rules: {'; '.join(map(str, broken[:5]))}")
+    cost = check.objective(problem, solution.assignments)
+    if cost != solution.objective:
+        solution = solution.model_copy(update={"objective": cost})
     rota = mapping.rota_from_solution(
         period.id, problem, solution, job_id=job.id if job else None, from_rota=job.from_rota if job else None
     )
+    rota.stopped_early = stopped_early
     session.add(rota)
     session.flush()
     if period.state == "closed" and solution.has_rota:
@@ -1034,8 +1074,48 @@ def compare_rotas(a_id: int, b_id: int, *, session: Session, actor: Actor) -> di
     }
 
 
+def pending_changes(rota_id: int, *, session: Session, actor: Actor) -> list[PendingCell]:
+    """The period's locks that `rota` does not have (a cell changed, made a day off or locked as another
+    draft had it): changes that wait for a re-solve. In the period's order of days, then the team's
+    order of people. A rota that is not a draft has none: it is what was published."""
+    rota = get(session, Rota, rota_id, "rota")
+    period = get(session, Period, rota.period_id, "period")
+    require_planner(actor, period.team_id)
+    if rota.state != "draft":
+        return []
+    return _pending_cells(session, rota, period)
+
+
+def _pending_cells(session: Session, rota: Rota, period: Period) -> list[PendingCell]:
+    cells = {(a["staff"], a["date"]): (a["shift"], a.get("route")) for a in rota.assignments}
+    people = {p.id: p for p in session.exec(select(Staff).where(Staff.team_id == period.team_id)).all()}
+    order = {p["id"]: i for i, p in enumerate(rota.problem.get("staff", []))}
+    locks = session.exec(select(Lock).where(Lock.period_id == period.id)).all()
+    pending = []
+    for lock in locks:
+        person = people.get(lock.staff_id)
+        if person is None or lock.id is None:
+            continue
+        has = cells.get((person.code, lock.date.isoformat()), (None, None))
+        if has != (lock.shift, lock.route):
+            pending.append(
+                PendingCell(
+                    lock.staff_id,
+                    person.code,
+                    person.name or person.code,
+                    lock.date,
+                    has,
+                    (lock.shift, lock.route),
+                )
+            )
+    pending.sort(key=lambda c: (c.date, order.get(c.staff, len(order)), c.staff))
+    return pending
+
+
 def publish_rota(rota_id: int, *, session: Session, actor: Actor) -> Rota:
-    """Publish a draft: it becomes the period's rota, an earlier published one is superseded (kept)."""
+    """Publish a draft: it becomes the period's rota, an earlier published one is superseded (kept).
+    Refused (409, `PendingChanges` naming the cells) while the period has cell changes the draft does
+    not have: staff would get a rota other than the one the planner sees; re-solve from it first."""
     rota = get(session, Rota, rota_id, "rota")
     period = get(session, Period, rota.period_id, "period")
     require_planner(actor, period.team_id)
@@ -1043,6 +1123,9 @@ def publish_rota(rota_id: int, *, session: Session, actor: Actor) -> Rota:
         raise Conflict(f"rota {rota_id} is already published")
     if rota.status not in ("OPTIMAL", "FEASIBLE"):
         raise Conflict(f"rota {rota_id} has no rota to publish (status {rota.status})")
+    pending = _pending_cells(session, rota, period)
+    if pending:
+        raise PendingChanges(rota_id, pending)
     session.execute(
         update(Rota).where(Rota.period_id == period.id, Rota.state == "published").values(state="superseded")  # type: ignore[arg-type]
     )

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from solver import check, search
+from solver import check, search, stop
 from solver.greedy import greedy_rota
 from solver.params import SolveParams
 from solver.problem import Problem
@@ -164,7 +164,8 @@ def solve(problem: Problem, params: SolveParams) -> Solution:
         solver = cp_model.CpSolver()
         _configure(solver, params, params.time_limit - (time.perf_counter() - started))
         search.configure(solver, v, params)
-        code = solver.solve(v.cp, progress)
+        with stop.watching(solver, params.stop):
+            code = solver.solve(v.cp, progress)
         bound = solver.best_objective_bound
     status = _STATUS.get(code, "UNKNOWN")
     if status in ("OPTIMAL", "FEASIBLE"):

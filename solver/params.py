@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Literal
 
@@ -20,6 +21,8 @@ class SolveParams(BaseModel):
     seed: int = Field(default=0, ge=0)
     hint: list[Assignment] | None = None
     on_progress: Callable[[Progress], None] | None = None
+    # Set by the caller to end the search early; the solve returns the best rota found so far.
+    stop: threading.Event | None = None
     log: bool = False
     # Search strategy (solver/search.py): "lns" runs a full-model phase, then a large-neighbourhood
     # search; "auto" uses it for route-free models of 6 weeks or more (where it was measured better).

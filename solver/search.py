@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from solver import stop
 from solver.params import SolveParams
 from solver.solution import Progress
 from solver.variables import Vars
@@ -155,9 +156,10 @@ def lns(v: Vars, params: SolveParams, started: float) -> Outcome:
             return found
     share = params.lns_full_share * (deadline - time.perf_counter())
     full = _solver(v, params, share, params.seed, params.workers)
-    code = full.solve(v.cp, _Best(state))
+    with stop.watching(full, params.stop):
+        code = full.solve(v.cp, _Best(state))
     state.bound = full.best_objective_bound if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else 0.0
-    if code == cp_model.UNKNOWN and time.perf_counter() < deadline - 0.05:
+    if code == cp_model.UNKNOWN and time.perf_counter() < deadline - 0.05 and not stop.requested(params.stop):
         # No rota yet: build one person by person (their hard rules do not involve each other).
         values = _person_by_person(v, params, deadline)
         if values is not None:
@@ -166,7 +168,8 @@ def lns(v: Vars, params: SolveParams, started: float) -> Outcome:
         else:
             full = _solver(v, params, deadline - time.perf_counter(), params.seed + 1, params.workers)
             full.parameters.stop_after_first_solution = True
-            code = full.solve(v.cp, _Best(state))
+            with stop.watching(full, params.stop):
+                code = full.solve(v.cp, _Best(state))
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 state.values = list(full.response_proto.solution)
                 state.best = round(full.objective_value)
@@ -189,7 +192,7 @@ def lns(v: Vars, params: SolveParams, started: float) -> Outcome:
     iterations = improvements = 0
     while True:
         left = deadline - time.perf_counter()
-        if left < 0.2 or state.best <= state.bound:
+        if left < 0.2 or state.best <= state.bound or stop.requested(params.stop):
             break
         free = _neighbourhood(rng, v, people, size)
         fixed: list[int] = []
@@ -204,7 +207,8 @@ def lns(v: Vars, params: SolveParams, started: float) -> Outcome:
         proto.solution_hint.vars.extend(range(len(state.values)))
         proto.solution_hint.values.extend(state.values)
         sub = _solver(v, params, min(params.lns_step, left), params.seed + 7 * iterations + 3, SUB_WORKERS)
-        sub_code = sub.solve(work)
+        with stop.watching(sub, params.stop):
+            sub_code = sub.solve(work)
         for i in fixed:
             proto.variables[i].domain.clear()
             proto.variables[i].domain.extend(original[i])
@@ -239,7 +243,7 @@ def _people(v: Vars, params: SolveParams, state: _State, deadline: float) -> Out
     if not search.build_first(deadline - reserve):
         return None
     state.offer(search.objective(), None)
-    while time.perf_counter() < deadline - reserve - 0.1:
+    while time.perf_counter() < deadline - reserve - 0.1 and not stop.requested(params.stop):
         changed = search.sweep(deadline - reserve)
         state.offer(search.objective(), None)
         if DEBUG:

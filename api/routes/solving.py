@@ -41,7 +41,9 @@ def get_job(job_id: int, session: SessionDep, actor: PlannerUser) -> Any:
 
 @router.delete("/solve-jobs/{job_id}", response_model=SolveJobPublic)
 def cancel_job(job_id: int, session: SessionDep, actor: PlannerUser, queue: QueueDep) -> Any:
-    """Cancel a queued or running solve."""
+    """Stop a solve: a queued one is cancelled; a running one stops its search and keeps the best rota
+    found so far as a draft marked stopped early (state `stopping`, then `done`; `cancelled` if it had
+    none)."""
     job = services.cancel_job(job_id, session=session, actor=actor)
     queue.cancel(job_id)
     return job

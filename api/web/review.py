@@ -23,9 +23,10 @@ from api import downloads
 from api.deps import QueueDep, SessionDep
 from api.web import i18n
 from api.web.common import PREFIX, WebPlanner, field_errors, is_htmx, lang_of, redirect, render
+from api.web.conflicts import conflict_text
 from planner import services
 from planner.auth import Actor
-from planner.errors import Conflict, InputError, NotFound
+from planner.errors import Conflict, InputError, NotFound, PendingChanges, PeriodNotSolvable, RuleRefusal
 from planner.models import (
     CellEdit,
     Lock,
@@ -37,11 +38,20 @@ from planner.models import (
     Staff,
     local,
 )
-from planner.review_view import Cell, compared, grid_cell, job_elapsed, rota_grid, staff_names
+from planner.review_view import Cell, compared, grid_cell, job_elapsed, rota_grid, routes_in, staff_names
+
+try:  # H2's wording of a refused change in the reader's language (api/web/refusals.py)
+    from api.web.refusals import refusal_text
+except ImportError:  # pragma: no cover - until it exists: the refusal's own (English) message
+
+    def refusal_text(exc: RuleRefusal, lang: str) -> str:
+        return str(exc)
+
 
 router = APIRouter()
 
-ACTIVE = ("queued", "running")
+ACTIVE = ("queued", "running", "stopping")  # the progress fragment polls while a job is in these
+CANCELLABLE = ("queued", "running")
 DEFAULT_TIME_LIMIT = 10
 
 # Words for stored states (English here, Danish below): what a team leader calls them.
@@ -55,6 +65,7 @@ PERIOD_STATES = {
 JOB_STATES = {
     "queued": "Waiting to start",
     "running": "Solving",
+    "stopping": "Stopping",
     "done": "Done",
     "failed": "Failed",
     "cancelled": "Cancelled",
@@ -88,6 +99,7 @@ i18n.register(
         "Published": "Offentliggjort",
         "Waiting to start": "Venter på at starte",
         "Solving": "Beregner",
+        "Stopping": "Stopper",
         "Done": "Færdig",
         "Failed": "Mislykkedes",
         "Cancelled": "Annulleret",
@@ -179,6 +191,34 @@ i18n.register(
         "Lower bound": "Nedre grænse",
         "none yet": "ingen endnu",
         "Cancel the solve": "Annuller beregningen",
+        "Stop and keep the best rota so far": "Stop og behold den bedste vagtplan indtil nu",
+        "Stopping: the best rota found so far is being kept…": (
+            "Stopper: den bedste vagtplan, der er fundet indtil nu, gemmes …"
+        ),
+        "Stopped early: the best rota found until then is kept as a draft.": (
+            "Stoppet før tid: den bedste vagtplan, der var fundet indtil da, er gemt som udkast."
+        ),
+        "Done: no rota is possible, because these rules cannot all hold:": (
+            "Færdig: der findes ingen mulig vagtplan, fordi disse regler ikke kan overholdes samtidig:"
+        ),
+        "Done: no rota was found within the time limit. Try again with more time.": (
+            "Færdig: der blev ikke fundet nogen vagtplan inden for tidsgrænsen. Prøv igen med længere tid."
+        ),
+        "The solve was stopped before it had found a rota.": (
+            "Beregningen blev stoppet, før den havde fundet en vagtplan."
+        ),
+        "Stopped early": "Stoppet før tid",
+        "The search was stopped early: this is the best rota found until then.": (
+            "Beregningen blev stoppet før tid: dette er den bedste vagtplan, der var fundet indtil da."
+        ),
+        "The period is open for wishes. Close it for wishes first; then you can make a rota.": (
+            "Perioden er åben for ønsker. Luk den for ønsker først; så kan du lave en vagtplan."
+        ),
+        "The period has not been opened for wishes yet. Open it, and close it when the staff have sent "
+        "their wishes; then you can make a rota.": (
+            "Perioden er ikke åbnet for ønsker endnu. Åbn den, og luk den, når medarbejderne har sendt "
+            "deres ønsker; så kan du lave en vagtplan."
+        ),
         "The solve is waiting to start.": "Beregningen venter på at starte.",
         "Solving…": "Beregner …",
         "Done: the draft is ready.": "Færdig: udkastet er klar.",
@@ -219,6 +259,27 @@ i18n.register(
             "erstattes (og gemmes)."
         ),
         "Yes, publish it": "Ja, offentliggør den",
+        "These changed cells are not in this draft:": "Disse ændrede celler er ikke med i dette udkast:",
+        "Re-solve from this draft first, then publish the new draft: staff would otherwise get a rota "
+        "other than the one shown here.": (
+            "Genberegn fra dette udkast først, og offentliggør så det nye udkast: ellers får "
+            "medarbejderne en anden vagtplan end den, der vises her."
+        ),
+        "This draft cannot be published: {n} changed cells are not in it. Re-solve from it first.": (
+            "Udkastet kan ikke offentliggøres: {n} ændrede celler er ikke med i det. Genberegn fra det først."
+        ),
+        "{name}, {day}: {before} → {after}": "{name}, {day}: {before} → {after}",
+        "Show the explanations of": "Vis forklaringerne for",
+        "Everyone": "Alle",
+        "Show": "Vis",
+        "Only the costs of {name}.": "Kun omkostningerne for {name}.",
+        "Nothing to explain for {name}.": "Intet at forklare for {name}.",
+        "The grid shows the rota as it was published.": (
+            "Tabellen viser vagtplanen, som den blev offentliggjort."
+        ),
+        "Route {route} does not run in the shift {shift} on {day}.": (
+            "Rute {route} kører ikke i vagten {shift} {day}."
+        ),
         "Published {when}": "Offentliggjort {when}",
         "Download": "Hent",
         "CSV file": "CSV-fil",
@@ -273,14 +334,17 @@ def _blank(value: str) -> str | None:
     return value or None
 
 
-def _job_view(job: SolveJob) -> dict[str, Any]:
-    """What the progress fragment shows of a job."""
+def _job_view(job: SolveJob, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """What the progress fragment shows of a job (its conflicts in `lang`)."""
     elapsed = job_elapsed(job)
     return {
         "job": job,
         "active": job.state in ACTIVE,
+        "cancellable": job.state in CANCELLABLE,
+        "conflicts": [conflict_text(c, lang) for c in job.conflicts] if job.outcome == "infeasible" else [],
+        "outcome_text": OUTCOMES.get(job.outcome or "", ""),
         "elapsed": min(elapsed, job.time_limit),
-        "elapsed_text": f"{min(elapsed, job.time_limit):.0f}",
+        "elapsed_text": str(int(min(elapsed, job.time_limit))),  # whole seconds, as a clock counts
         "limit_text": f"{job.time_limit:g}",
         "state_text": JOB_STATES.get(job.state, job.state),
         "created": local(job.created_at),
@@ -288,16 +352,44 @@ def _job_view(job: SolveJob) -> dict[str, Any]:
     }
 
 
+# What a job ended with, in the jobs table (a link to the draft where there is one).
+OUTCOMES = {
+    "stopped_early": "Stopped early",
+    "infeasible": "No rota possible",
+    "no_rota_in_time": "No rota found in time",
+}
+
+
 def _job_message(job: SolveJob) -> str:
     if job.state == "queued":
         return "The solve is waiting to start."
     if job.state == "running":
         return "Solving…"
+    if job.state == "stopping":
+        return "Stopping: the best rota found so far is being kept…"
     if job.state == "done":
+        if job.outcome == "stopped_early":
+            return "Stopped early: the best rota found until then is kept as a draft."
+        if job.outcome == "infeasible":
+            return "Done: no rota is possible, because these rules cannot all hold:"
+        if job.outcome == "no_rota_in_time":
+            return "Done: no rota was found within the time limit. Try again with more time."
         return "Done: the draft is ready." if job.rota_id is not None else "Done, but no rota was found."
     if job.state == "cancelled":
+        if job.started_at is not None:  # it ran: the planner stopped it before it had a rota
+            return "The solve was stopped before it had found a rota."
         return "The solve was cancelled."
     return "The solve failed: {error}"
+
+
+def _not_solvable(state: str) -> str:
+    """Why a period cannot be solved now (English; the page translates it)."""
+    if state == "draft":
+        return (
+            "The period has not been opened for wishes yet. Open it, and close it when the staff have sent "
+            "their wishes; then you can make a rota."
+        )
+    return "The period is open for wishes. Close it for wishes first; then you can make a rota."
 
 
 def _period_context(period_id: int, session: Session, actor: Actor) -> dict[str, Any]:
@@ -319,6 +411,8 @@ def _period_context(period_id: int, session: Session, actor: Actor) -> dict[str,
             for r in reversed(rotas)
         ],
         "rota_states": ROTA_STATES,
+        "solvable": services.solvable(period),
+        "not_solvable": _not_solvable(period.state),
         "solve": {"time_limit": DEFAULT_TIME_LIMIT, "workers": 2, "seed": 0},
         "errors": {},
         "error": None,
@@ -364,44 +458,69 @@ def cell_html(cell: Cell, staff_id: int | None, off: str, locked: str, *, focus:
 
 
 def _rows_html(request: Request, context: dict[str, Any]) -> list[Markup]:
+    """The grid's cells per row; buttons (editable cells) only in a draft."""
     _ = _t(request)
     off, locked = _("off"), _("locked")
+    editable = context["editable"]
     return [
-        Markup("".join(cell_html(c, row.staff_id, off, locked) for c in row.cells))
+        Markup("".join(cell_html(c, row.staff_id if editable else None, off, locked) for c in row.cells))
         for row in context["grid"].rows
     ]
 
 
-def _rota_context(rota_id: int, session: Session, actor: Actor) -> dict[str, Any]:
+def _rota_context(rota_id: int, session: Session, actor: Actor, person: str | None = None) -> dict[str, Any]:
     rota = services.get_rota(rota_id, session=session, actor=actor)
     period = services.get_period(rota.period_id, session=session, actor=actor)
-    locks = services.list_locks(period.id, session=session, actor=actor)  # type: ignore[arg-type]
+    # A draft shows the period's locks (changes for the next re-solve); a published (or replaced) rota
+    # shows what was published, read-only.
+    editable = rota.state == "draft"
+    locks = services.list_locks(period.id, session=session, actor=actor) if editable else []  # type: ignore[arg-type]
     staff_ids = _staff_ids(period.team_id, session, actor)
     others = [r for r in services.list_rotas(period.id, session=session, actor=actor) if r.id != rota.id]  # type: ignore[arg-type]
+    names = staff_names(rota)
+    person = person if person in names else None
     return {
         "rota": rota,
         "period": period,
-        "grid": rota_grid(rota, staff_ids, locks),
+        "grid": rota_grid(rota, staff_ids, locks, explain_for=person),
+        "editable": editable,
+        "pending": services.pending_changes(rota_id, session=session, actor=actor),
+        "person": person,
+        "person_name": names.get(person or ""),
+        "people": list(names.items()),
+        "solvable": services.solvable(period),
+        "not_solvable": _not_solvable(period.state),
         "others": others,
         "created": local(rota.created_at),
         "published_at": local(rota.published_at),
         "status_text": ROTA_STATUS.get(rota.status, rota.status),
         "state_text": ROTA_STATES.get(rota.state, rota.state),
         "families": FAMILIES,
-        "publishable": rota.state != "published" and rota.status in ("OPTIMAL", "FEASIBLE"),
+        "publishable": _publishable(rota),
         "solve": {"time_limit": DEFAULT_TIME_LIMIT, "workers": 2, "seed": 0},
         "errors": {},
         "error": None,
     }
 
 
+def _publishable(rota: Rota) -> bool:
+    return rota.state != "published" and rota.status in ("OPTIMAL", "FEASIBLE")
+
+
 def _render_rota(
-    request: Request, rota_id: int, session: Session, actor: Actor, status_code: int = 200, **extra: Any
+    request: Request,
+    rota_id: int,
+    session: Session,
+    actor: Actor,
+    status_code: int = 200,
+    person: str | None = None,
+    **extra: Any,
 ) -> HTMLResponse:
-    context = _rota_context(rota_id, session, actor)
+    lang = lang_of(request)
+    context = _rota_context(rota_id, session, actor, person)
+    context["conflicts"] = [conflict_text(c, lang) for c in context["rota"].conflicts]
     context.update(extra)
     context["cells"] = _rows_html(request, context)
-    lang = lang_of(request)
     context["hours"] = lambda minutes: format_decimal(minutes / 60, "0.0", locale=lang)
     return render(request, "review/rota.html", context, status_code=status_code)
 
@@ -539,6 +658,10 @@ def start_solve(
         session.rollback()
         errors = field_errors(exc, lang_of(request))
         return _render_period(request, period_id, session, actor, 422, errors=errors, solve=form)
+    except PeriodNotSolvable as exc:
+        session.rollback()
+        error = _t(request)(_not_solvable(exc.state))
+        return _render_period(request, period_id, session, actor, 409, error=error, solve=form)
     except Conflict as exc:
         session.rollback()
         return _render_period(request, period_id, session, actor, 409, error=str(exc), solve=form)
@@ -551,7 +674,7 @@ def start_solve(
 def _job_fragment(
     request: Request, job: SolveJob, *, announce: bool, note: str | None = None, status_code: int = 200
 ) -> HTMLResponse:
-    context = {"v": _job_view(job), "announce": announce, "note": note}
+    context = {"v": _job_view(job, lang_of(request)), "announce": announce, "note": note}
     return render(request, "review/_job_progress.html", context, status_code=status_code)
 
 
@@ -560,7 +683,7 @@ def job_page(request: Request, job_id: int, session: SessionDep, actor: WebPlann
     """One solve: live progress while it runs, a link to its draft when done."""
     job = services.get_job(job_id, session=session, actor=actor)
     period = services.get_period(job.period_id, session=session, actor=actor)
-    context = {"v": _job_view(job), "period": period}
+    context = {"v": _job_view(job, lang_of(request)), "period": period}
     return render(request, "review/job.html", context)
 
 
@@ -596,9 +719,12 @@ def cancel_job(
 
 
 @router.get("/web/rotas/{rota_id}")
-def rota_page(request: Request, rota_id: int, session: SessionDep, actor: WebPlanner) -> Response:
-    """The rota as a staff × days grid with cover, fulfilment, hours and the explanations."""
-    return _render_rota(request, rota_id, session, actor)
+def rota_page(
+    request: Request, rota_id: int, session: SessionDep, actor: WebPlanner, person: str = ""
+) -> Response:
+    """The rota as a staff × days grid with cover, fulfilment, hours and the explanations (every one
+    of them, or one `person`'s)."""
+    return _render_rota(request, rota_id, session, actor, person=person or None)
 
 
 def _cell_target(
@@ -646,18 +772,29 @@ def _editor(
     *,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
+    shift: str | None = None,
+    route: str | None = None,
 ) -> HTMLResponse:
+    """The cell's editor. The route list holds only the routes that run in the chosen shift (`shift`,
+    else the locked or drafted one) on that weekday; choosing another shift reloads it."""
     rota, code, name, lock = _cell_target(rota_id, staff_id, day, session, actor)
     current = grid_cell(rota, code, day, lock)
     problem = rota.problem
+    shift_types = [s["code"] for s in problem.get("shift_types", [])]
+    if shift not in shift_types:
+        shift = (lock.shift if lock is not None else None) or current.shift
+        shift = shift if shift in shift_types else (shift_types[0] if shift_types else None)
+        route = (lock.route if lock is not None else None) or current.route
     context = {
         "rota": rota,
         "staff_id": staff_id,
         "name": name,
         "day": day,
         "cell": current,
-        "shift_types": [s["code"] for s in problem.get("shift_types", [])],
-        "routes": [{"id": r["id"], "name": r.get("name") or r["id"]} for r in problem.get("routes", [])],
+        "shift_types": shift_types,
+        "chosen_shift": shift,
+        "chosen_route": route,
+        "routes": routes_in(problem, shift, day),
         "errors": errors or {},
     }
     if not is_htmx(request):
@@ -671,14 +808,21 @@ def _editor(
 
 @router.get("/web/rotas/{rota_id}/cell")
 def cell_editor(
-    request: Request, rota_id: int, session: SessionDep, actor: WebPlanner, c: str = "", close: str = ""
+    request: Request,
+    rota_id: int,
+    session: SessionDep,
+    actor: WebPlanner,
+    c: str = "",
+    close: str = "",
+    shift: str = "",
 ) -> Response:
-    """The small editor of one cell (`c` = "staff id.day number", as the grid's buttons send it)."""
+    """The small editor of one cell (`c` = "staff id.day number", as the grid's buttons send it; `shift`:
+    the shift chosen in it, whose routes it lists)."""
     if close:
         return HTMLResponse("")
     rota = services.get_rota(rota_id, session=session, actor=actor)
     staff_id, day = _parse_cell(rota, c)
-    return _editor(request, rota_id, staff_id, day, session, actor)
+    return _editor(request, rota_id, staff_id, day, session, actor, shift=shift or None)
 
 
 def _cell_swap(
@@ -697,6 +841,11 @@ def _cell_swap(
             cell_html(grid_cell(rota, code, day, lock), staff_id, _("off"), _("locked"), focus=True)
         ),
         "said": _(said, name=name, day=i18n.date_short(day, lang_of(request))),
+        # the publish box again: a change may have made the draft publishable or not
+        "off": _("off"),
+        "publishable": _publishable(rota),
+        "pending": services.pending_changes(rota_id, session=session, actor=actor),
+        "status_text": ROTA_STATUS.get(rota.status, rota.status),
     }
     return render(request, "review/_cell_swap.html", context)
 
@@ -713,19 +862,35 @@ def edit_cell(
     shift: Annotated[str, Form()] = "",
     route: Annotated[str, Form()] = "",
 ) -> Response:
-    """Lock, change or clear one cell (a lock of the period, kept by the next re-solve)."""
-    _cell_target(rota_id, staff_id, day, session, actor)
+    """Lock, change or clear one cell (a lock of the period, kept by the next re-solve). A change the
+    rules refuse is explained in the editor; nothing is stored."""
+    rota = _cell_target(rota_id, staff_id, day, session, actor)[0]
+    chosen = {"shift": _blank(shift), "route": _blank(route)} if action == "change" else {}
+    lang = lang_of(request)
     try:
-        edit = CellEdit.model_validate(
-            {"action": action, "shift": _blank(shift), "route": _blank(route)}
-            if action == "change"
-            else {"action": action}
-        )
+        edit = CellEdit.model_validate({"action": action, **chosen})
         services.edit_cell(rota_id, staff_id, day, edit, session=session, actor=actor)
     except (ValidationError, InputError) as exc:
         session.rollback()
-        errors = field_errors(exc, lang_of(request))
-        return _editor(request, rota_id, staff_id, day, session, actor, errors=errors, status_code=422)
+        errors = field_errors(exc, lang)
+        wanted, on = chosen.get("shift"), chosen.get("route")
+        if on and wanted and on not in {r["id"] for r in routes_in(rota.problem, wanted, day)}:
+            errors["route"] = _t(request)(
+                "Route {route} does not run in the shift {shift} on {day}.",
+                route=on,
+                shift=wanted,
+                day=i18n.date_short(day, lang),
+            )
+        return _editor(
+            request, rota_id, staff_id, day, session, actor, errors=errors, status_code=422, **chosen
+        )
+    except Conflict as exc:
+        session.rollback()
+        text = refusal_text(exc, lang) if isinstance(exc, RuleRefusal) else str(exc)
+        errors = {"form": text}
+        return _editor(
+            request, rota_id, staff_id, day, session, actor, errors=errors, status_code=409, **chosen
+        )
     return _cell_swap(request, rota_id, staff_id, day, session, actor, "{name}, {day}: locked.")
 
 
@@ -761,6 +926,10 @@ def resolve(
         session.rollback()
         errors = field_errors(exc, lang_of(request))
         return _render_rota(request, rota_id, session, actor, 422, errors=errors, solve=form)
+    except PeriodNotSolvable as exc:
+        session.rollback()
+        error = _t(request)(_not_solvable(exc.state))
+        return _render_rota(request, rota_id, session, actor, 409, error=error, solve=form)
     except Conflict as exc:
         session.rollback()
         return _render_rota(request, rota_id, session, actor, 409, error=str(exc), solve=form)
@@ -772,6 +941,13 @@ def publish(request: Request, rota_id: int, session: SessionDep, actor: WebPlann
     """Publish the draft (the page asks for confirmation first)."""
     try:
         services.publish_rota(rota_id, session=session, actor=actor)
+    except PendingChanges as exc:
+        session.rollback()
+        error = _t(request)(
+            "This draft cannot be published: {n} changed cells are not in it. Re-solve from it first.",
+            n=len(exc.cells),
+        )
+        return _render_rota(request, rota_id, session, actor, 409, error=error)
     except Conflict as exc:
         session.rollback()
         return _render_rota(request, rota_id, session, actor, 409, error=str(exc))

@@ -5,6 +5,7 @@ independent checker (`service.helpers.checked`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,9 @@ from typing import Any
 from service.helpers import START, World, checked, ok
 from sqlmodel import Session
 
-from planner.models import SolveJob
+from api.web import i18n
+from api.web.explain import explain
+from planner.models import Rota, SolveJob, utcnow
 from web.helpers import Web, text_of
 
 SOLVE = {"time_limit": "2", "workers": "1", "seed": "0"}
@@ -102,8 +105,16 @@ def test_the_period_page_shows_who_has_submitted_and_opens_and_closes(web: Web) 
     assert response.status_code == 303
     period = ok(world.get("planner", f"/periods/{world.period}"))
     assert period["state"] == "open" and period["deadline"].startswith("2027-02-25T08:30")
+    # While the period is open no solve form is offered, and one posted anyway is refused in Danish.
+    page = web.get("planner", f"/web/periods/{world.period}").text
+    assert f'action="/web/periods/{world.period}/solve"' not in page
+    advice = "Perioden er åben for ønsker. Luk den for ønsker først; så kan du lave en vagtplan."
+    assert advice in text_of(page)
     refused = web.post("planner", f"/web/periods/{world.period}/solve", SOLVE)
-    assert refused.status_code == 409 and "close it before solving" in refused.text
+    assert refused.status_code == 409
+    said = text_of(refused.text)
+    assert "Perioden er åben for ønsker. Luk den for ønsker først" in said and "Beregn" in said
+    assert "close it before solving" not in refused.text  # no English on a Danish page
     assert ok(world.get("planner", f"/periods/{world.period}/solve-jobs")) == []
 
 
@@ -124,11 +135,12 @@ def test_solving_from_the_period_page_ends_in_a_draft_listed_on_the_page(web: We
     assert job_page.status_code == 200 and f'href="/web/rotas/{rota_id}"' in job_page.text
 
 
-def test_a_running_job_shows_a_progress_bar_polls_and_can_be_cancelled(web: Web) -> None:
+def test_a_running_job_shows_a_progress_bar_polls_and_can_be_stopped(web: Web) -> None:
     world = web.world
+    started = utcnow() - dt.timedelta(seconds=6.05)
     with Session(world.engine) as session:
         job = SolveJob(
-            period_id=world.period, state="running", time_limit=10, workers=1, seed=0,
+            period_id=world.period, state="running", time_limit=10, workers=1, seed=0, started_at=started,
             elapsed=4.0, best_objective=321, best_bound=250.0,
         )  # fmt: skip
         session.add(job)
@@ -136,14 +148,32 @@ def test_a_running_job_shows_a_progress_bar_polls_and_can_be_cancelled(web: Web)
         job_id = job.id
     fragment = web.htmx("planner", "GET", f"/web/jobs/{job_id}/progress?seen=running")
     html = fragment.text
-    assert re.search(r'<progress [^>]*max="10\.0" value="4\.0" aria-labelledby="job-\d+-label"', html)
+    # The counter counts the clock since the start (6 s), not the solver's last report (at 4 s).
+    assert re.search(r'<progress [^>]*max="10\.0" value="6\.\d+" aria-labelledby="job-\d+-label"', html)
     assert 'hx-trigger="every 1s"' in html
-    assert "4 af 10 sekunder" in text_of(html) and "321" in text_of(html) and "250" in text_of(html)
+    assert "6 af 10 sekunder" in text_of(html) and "321" in text_of(html) and "250" in text_of(html)
     assert "hx-swap-oob" not in html  # state unchanged since the last poll: nothing to announce
+    assert "Stop og behold den bedste vagtplan indtil nu" in text_of(html)
     page = web.get("planner", f"/web/periods/{world.period}")
     assert 'aria-live="polite"' in page.text and f"/web/jobs/{job_id}/progress" in page.text
+    stopping = web.htmx("planner", "POST", f"/web/jobs/{job_id}/cancel")
+    assert stopping.status_code == 200
+    said = text_of(stopping.text)
+    assert "Stopper: den bedste vagtplan, der er fundet indtil nu, gemmes" in said
+    assert 'hx-trigger="every 1s"' in stopping.text  # it polls on until the job has stored its rota
+    assert "Stop og behold" not in said  # no second stop button
+    assert ok(world.get("planner", f"/solve-jobs/{job_id}"))["state"] == "stopping"
+
+
+def test_a_queued_job_is_cancelled(web: Web) -> None:
+    world = web.world
+    with Session(world.engine) as session:
+        job = SolveJob(period_id=world.period, state="queued", time_limit=10, workers=1, seed=0)
+        session.add(job)
+        session.commit()
+        job_id = job.id
+    assert "Annuller beregningen" in text_of(web.get("planner", f"/web/jobs/{job_id}").text)
     cancelled = web.htmx("planner", "POST", f"/web/jobs/{job_id}/cancel")
-    assert cancelled.status_code == 200
     assert "Beregningen blev annulleret." in text_of(cancelled.text)
     assert "hx-trigger" not in cancelled.text
     assert ok(world.get("planner", f"/solve-jobs/{job_id}"))["state"] == "cancelled"
@@ -211,7 +241,8 @@ def test_cells_are_locked_changed_and_cleared_and_a_re_solve_keeps_them(web: Web
     assert changed.status_code == 200 and f"→ {new_shift}" in changed.text
     cleared = web.htmx("planner", "POST", f"{url}/cells/{sara}/2027-03-04", data={"action": "clear"})
     assert cleared.status_code == 200
-    # a route that does not run in the evening: the message in the editor, nothing stored
+    # a route that does not run in the evening (posted anyway): the message in the editor, in Danish,
+    # nothing stored
     bad = web.htmx(
         "planner",
         "POST",
@@ -219,7 +250,8 @@ def test_cells_are_locked_changed_and_cleared_and_a_re_solve_keeps_them(web: Web
         data={"action": "change", "shift": "aften", "route": "uldum-1"},
     )
     assert bad.headers.get("HX-Retarget") == "#cell-editor"
-    assert "does not run in shift" in bad.text
+    assert "Rute uldum-1 kører ikke i vagten aften fre. 5. mar." in text_of(bad.text)
+    assert "does not run in shift" not in bad.text
 
     locks = ok(world.get("planner", f"/periods/{world.period}/locks"))
     by_cell = {(lk["staff_id"], lk["date"]): (lk["shift"], lk["route"]) for lk in locks}
@@ -340,3 +372,193 @@ def test_the_planner_reads_every_explanation_of_a_solved_example_in_danish() -> 
         assert not english.search(danish), danish
         assert not re.search(r"\d{4}-\d\d-\d\d", danish), danish  # dates as "man. 1. mar."
         assert explain(penalty.explanation, "en") == penalty.explanation
+
+
+# ---- issue 10: what the planner sees must be true -----------------------------------------------------
+
+
+def _worked_cell(rota: dict[str, Any], staff: str) -> tuple[str, int, str]:
+    """A day `staff` works in `rota`: (iso date, day number, what the cell shows)."""
+    a = next(a for a in rota["assignments"] if a["staff"] == staff)
+    day = dt.date.fromisoformat(a["date"])
+    return a["date"], (day - START).days, " ".join(x for x in (a["shift"], a["route"]) if x)
+
+
+def test_publishing_with_pending_cell_changes_lists_them_and_offers_no_publish_button(web: Web) -> None:
+    world = web.world
+    rota_id = _closed_and_solved(web)
+    draft = _rota(world, rota_id)
+    day, _, shown = _worked_cell(draft, "mette")
+    mette = world.staff["mette"]
+    url = f"/web/rotas/{rota_id}"
+    assert (
+        web.htmx("planner", "POST", f"{url}/cells/{mette}/{day}", data={"action": "clear"}).status_code == 200
+    )
+    page = web.get("planner", url)
+    text = text_of(page.text)
+    assert "Disse ændrede celler er ikke med i dette udkast:" in text
+    when = i18n.date_short(dt.date.fromisoformat(day), "da")
+    assert f"Mette, {when}: {shown} → fri" in text
+    assert "Genberegn fra dette udkast først, og offentliggør så det nye udkast" in text
+    assert "Ja, offentliggør den" not in text and f'action="{url}/publish"' not in page.text
+    # Posted anyway: refused with the reason in Danish; nothing published.
+    refused = web.post("planner", f"{url}/publish")
+    assert refused.status_code == 409
+    assert "Udkastet kan ikke offentliggøres: 1 ændrede celler er ikke med i det." in text_of(refused.text)
+    assert ok(world.get("planner", f"/rotas/{rota_id}"))["state"] == "draft"
+    # Re-solved, the new draft has the change and can be published.
+    new_id = _solve_from_page(web, f"{url}/resolve")
+    new_page = text_of(web.get("planner", f"/web/rotas/{new_id}").text)
+    assert "Ja, offentliggør den" in new_page and "Disse ændrede celler" not in new_page
+    assert web.post("planner", f"/web/rotas/{new_id}/publish").status_code == 303
+
+
+def test_a_published_rota_shows_what_was_published_and_is_read_only(web: Web) -> None:
+    world = web.world
+    rota_id = _closed_and_solved(web)
+    assert web.post("planner", f"/web/rotas/{rota_id}/publish").status_code == 303
+    draft = _rota(world, rota_id)
+    day, index, shown = _worked_cell(draft, "mette")
+    mette = world.staff["mette"]
+    # A change made afterwards (for a later re-solve) is not part of what staff were given.
+    ok(world.put("planner", f"/rotas/{rota_id}/cells/{mette}/{day}", json={"action": "clear"}))
+    html = web.get("planner", f"/web/rotas/{rota_id}").text
+    assert "→" not in html and "🔒" not in html.split('class="rota-grid"')[1]
+    assert '<button name="c"' not in html  # no cell editor on a published rota
+    assert "Tabellen viser vagtplanen, som den blev offentliggjort." in text_of(html)
+    row = re.search(r'<th scope="row" class="name">Mette</th>.*?</tr>', html, re.S)
+    assert row is not None
+    cells = re.findall(r"<td(?: class=\"[^\"]*\")?>(.*?)</td>", row.group(0), re.S)[2:]
+    assert text_of(cells[index]) == shown
+
+
+def test_a_solve_without_a_possible_rota_says_why_in_danish_and_offers_no_draft(web: Web) -> None:
+    from service.test_service_jobs import impossible_hours
+
+    world = web.world
+    impossible_hours(world)
+    assert web.post("planner", f"/web/periods/{world.period}/close").status_code == 303
+    response = web.post("planner", f"/web/periods/{world.period}/solve", SOLVE)
+    job = _job_id(response.headers["location"])
+    page = web.get("planner", f"/web/jobs/{job}")
+    text = text_of(page.text)
+    assert "Færdig: der findes ingen mulig vagtplan, fordi disse regler ikke kan overholdes samtidig:" in text
+    assert "Mette: disse regler kan ikke overholdes samtidig:" in text
+    assert "mindst 64 timer i perioden" in text
+    assert "udkastet er klar" not in text and "/web/rotas/" not in page.text
+    assert "cannot all hold" not in text and "hours in the period" not in text  # no English
+    period = text_of(web.get("planner", f"/web/periods/{world.period}").text)
+    assert "Ingen udkast endnu." in period and "Ingen vagtplan mulig" in period
+    web.get("planner", f"/web/language/en?back=/web/jobs/{job}")
+    english = text_of(web.get("planner", f"/web/jobs/{job}").text)
+    assert "Mette: these rules cannot all hold" in english and "at least 64 hours in the period" in english
+
+
+def test_a_solve_that_finds_no_rota_in_time_says_so(web: Web, monkeypatch: Any) -> None:
+    from planner import jobs
+    from solver.solution import Solution
+
+    monkeypatch.setattr(jobs, "solve", lambda problem, params: Solution(status="UNKNOWN", wall_time=2.0))
+    world = web.world
+    web.post("planner", f"/web/periods/{world.period}/close")
+    job = _job_id(web.post("planner", f"/web/periods/{world.period}/solve", SOLVE).headers["location"])
+    text = text_of(web.get("planner", f"/web/jobs/{job}").text)
+    assert "der blev ikke fundet nogen vagtplan inden for tidsgrænsen. Prøv igen med længere tid." in text
+    assert "udkastet er klar" not in text
+
+
+def test_a_solve_stopped_early_shows_its_draft_as_stopped_early(web: Web) -> None:
+    """What the job and rota pages show once a stopped job stored its best rota (the stopping itself is
+    tested in `service/test_service_jobs.py`)."""
+    world = web.world
+    rota_id = _closed_and_solved(web)
+    with Session(world.engine) as session:
+        rota = session.get(Rota, rota_id)
+        job = session.get(SolveJob, rota.job_id if rota else None)
+        assert rota is not None and job is not None
+        rota.stopped_early, job.outcome, job.elapsed = True, "stopped_early", 1.0
+        session.add_all([rota, job])
+        session.commit()
+        job_id = job.id
+    text = text_of(web.get("planner", f"/web/jobs/{job_id}").text)
+    assert "Stoppet før tid: den bedste vagtplan, der var fundet indtil da, er gemt som udkast." in text
+    assert f'href="/web/rotas/{rota_id}"' in web.get("planner", f"/web/jobs/{job_id}").text
+    rota_page = text_of(web.get("planner", f"/web/rotas/{rota_id}").text)
+    assert "Beregningen blev stoppet før tid: dette er den bedste vagtplan" in rota_page
+    period = text_of(web.get("planner", f"/web/periods/{world.period}").text)
+    assert "Stoppet før tid" in period
+
+
+def test_the_cell_editor_offers_only_the_routes_of_the_chosen_shift_that_day(web: Web) -> None:
+    world = web.world
+    # A second route, on the day shift on weekdays only.
+    route = {"code": "uldum-2", "name": "Uldum 2", "shifts": ["dag"], "weekdays": [0, 1, 2, 3, 4]}
+    ok(world.post("planner", f"/teams/{world.team}/routes", json=route), 201)
+    rota_id = _closed_and_solved(web)
+    sara = world.staff["sara"]
+    url = f"/web/rotas/{rota_id}/cell"
+
+    def options(html: str) -> list[str]:
+        select = re.search(r'<select id="edit-route".*?</select>', html, re.S)
+        assert select is not None
+        return re.findall(r'<option value="([^"]*)"', select.group(0))
+
+    monday = web.htmx("planner", "GET", f"{url}?c={sara}.0&shift=dag").text
+    assert options(monday) == ["", "uldum-1", "uldum-2"]
+    assert 'hx-get="/web/rotas/' in monday and 'hx-select="#edit-route"' in monday  # reloads on change
+    assert options(web.htmx("planner", "GET", f"{url}?c={sara}.0&shift=aften").text) == [""]
+    sunday = web.htmx("planner", "GET", f"{url}?c={sara}.6&shift=dag").text
+    assert options(sunday) == ["", "uldum-1"]  # uldum-2 does not run on Sundays
+
+
+def test_a_refused_lock_is_explained_in_the_editor_and_nothing_is_stored(web: Web, monkeypatch: Any) -> None:
+    from api.web.review import refusal_text
+    from planner import services
+    from planner.errors import RuleRefusal
+
+    refusal = RuleRefusal("veto", "2027-03-03 is a veto day of Sara", date=dt.date(2027, 3, 3), name="Sara")
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise refusal
+
+    world = web.world
+    rota_id = _closed_and_solved(web)
+    monkeypatch.setattr(services, "edit_cell", refuse)
+    sara = world.staff["sara"]
+    response = web.htmx(
+        "planner",
+        "POST",
+        f"/web/rotas/{rota_id}/cells/{sara}/2027-03-03",
+        data={"action": "change", "shift": "aften"},
+    )
+    assert response.status_code == 200 and response.headers.get("HX-Retarget") == "#cell-editor"
+    assert refusal_text(refusal, "da") in text_of(response.text)
+    assert 'id="edit-shift"' in response.text  # the editor stays open, with the choice made
+    assert ok(world.get("planner", f"/periods/{world.period}/locks")) == []
+
+
+def test_every_explanation_is_reachable_and_can_be_filtered_by_person(web: Web) -> None:
+    world = web.world
+    # Everybody asks to avoid every shift: many more wish costs than the page lists at once.
+    for code in ("mette", "ali", "sara"):
+        for n in range(7):
+            for shift in ("dag", "aften"):
+                wish = {"staff_id": world.staff[code], "date": str(START + dt.timedelta(days=n)),
+                        "kind": "avoid", "shift": shift}  # fmt: skip
+                ok(world.post(code, f"/periods/{world.period}/wishes", json=wish), 201)
+    rota_id = _closed_and_solved(web)
+    rota = _rota(world, rota_id)
+    wishes = [p for p in rota["penalties"] if p["family"] == "wish"]
+    assert len(wishes) > 8
+    html = web.get("planner", f"/web/rotas/{rota_id}").text
+    assert "og " in text_of(html) and '<details class="more">' in html
+    listed = re.findall(r"<li>(.*?) <small class=\"cost\">", html)
+    for p in rota["penalties"]:
+        assert explain(p["explanation"], "da") in listed, p["explanation"]
+    # One person's explanations only.
+    page = web.get("planner", f"/web/rotas/{rota_id}?person=ali")
+    assert '<option value="ali" selected>' in page.text
+    assert "Kun omkostningerne for Ali." in text_of(page.text)
+    shown = re.findall(r"<li>(.*?) <small class=\"cost\">", page.text)
+    alis = [explain(p["explanation"], "da") for p in rota["penalties"] if p["staff"] == "ali"]
+    assert alis and sorted(shown) == sorted(alis)
