@@ -371,7 +371,8 @@ def violation_lines(violations: list[Violation]) -> list[str]:
 
 
 def _labels(problem: Problem) -> dict[str, str]:
-    return {p.id: p.label if p.label == p.id else f"{p.label} ({p.id})" for p in problem.staff}
+    """Name and id of each person (the id is what the CSV and the problem file say), each written once."""
+    return {p.id: f"{p.name} ({p.id})" if p.name else p.id for p in problem.staff}
 
 
 def _wall_time(solution: Solution) -> str:

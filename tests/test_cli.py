@@ -284,6 +284,23 @@ def test_contradicting_hard_rules_exit_1_with_the_conflict(
     assert not rota.exists()
 
 
+def test_summary_names_people_by_name_and_id_once(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Two people called Grethe Olsen: the least-served lines tell them apart, each id written once."""
+    pytest.importorskip("solver.model")
+    data = problem_data(
+        staff=[{"id": "go", "name": "Grethe Olsen"}, {"id": "gk", "name": "Grethe Olsen"}, {"id": "ali"}],
+        wishes=[
+            {"staff": "go", "date": "2025-03-03", "kind": "want", "shift": "dag", "weight": 3},
+            {"staff": "gk", "date": "2025-03-03", "kind": "want", "shift": "dag", "weight": 3},
+        ],
+    )
+    path = write_problem(tmp_path, data)
+    code, out, _ = run(capsys, "solve", str(path), "--time-limit", "10", "--workers", "1")
+    assert code == 0
+    names = [line.split("  ")[1].strip() for line in out.splitlines() if line.startswith("  Grethe")]
+    assert sorted(names) == ["Grethe Olsen (gk)", "Grethe Olsen (go)"], out
+
+
 def test_no_rota_within_the_time_limit_exits_3(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
