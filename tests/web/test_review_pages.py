@@ -562,3 +562,27 @@ def test_every_explanation_is_reachable_and_can_be_filtered_by_person(web: Web) 
     shown = re.findall(r"<li>(.*?) <small class=\"cost\">", page.text)
     alis = [explain(p["explanation"], "da") for p in rota["penalties"] if p["staff"] == "ali"]
     assert alis and sorted(shown) == sorted(alis)
+
+
+def test_every_hard_rule_the_solver_can_name_in_a_conflict_has_danish_words() -> None:
+    """The rule names of every guarded hard rule of the example team (with locks added) are known to
+    `api.web.conflicts`, which writes them in Danish with Danish dates and decimals."""
+    from api.web.conflicts import known, rule_text
+    from planner.io import load_problem
+    from solver.model import build
+
+    problem = load_problem(Path(__file__).resolve().parents[2] / "examples" / "uldum.json")
+    person, day = problem.staff[0], problem.horizon.start
+    route = next(r for r in problem.routes if r.shifts)
+    locks = [
+        {"staff": person.id, "date": day, "shift": None},
+        {"staff": person.id, "date": day + dt.timedelta(days=1), "shift": route.shifts[0], "route": route.id},
+    ]
+    problem = type(problem).model_validate({**problem.model_dump(), "locks": locks})
+    rules = {rule for _, rule in build(problem, explain_mode=True).guards}
+    assert len(rules) > 10
+    english = re.compile(r"\b(day off|veto|absence|lock|rest|at most|at least|working|weekends|hours|every)\b")
+    for rule in rules:
+        assert known(rule), rule
+        danish = rule_text(rule, "da")
+        assert not english.search(danish) and not re.search(r"\d{4}-\d\d-\d\d", danish), danish
