@@ -150,7 +150,8 @@ def test_the_review_grid_works_from_the_keyboard(world: World) -> None:
         page.keyboard.press("Enter")
         page.locator("#cell-editor .editor").wait_for()
         # The editor takes the focus (its first action), so a keyboard user is where the choices are.
-        assert page.evaluate("document.activeElement.closest('#cell-editor') !== null")
+        # htmx moves the focus when the swap settles (20 ms after the content appears): wait for it.
+        page.wait_for_function("document.activeElement.closest('#cell-editor') !== null", timeout=2000)
         page.keyboard.press("Enter")  # "Lock as it is"
         page.wait_for_function(f"() => document.querySelector('#c{mette}-0').innerText.includes('🔒')")
         status = page.locator("#grid-status").inner_text()
