@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, SQLModel, select
 
-from planner import mapping
+from planner import mapping, person_rules
 from planner.auth import Actor, hash_password, require_member, require_planner, require_self_or_planner
 from planner.errors import (
     Conflict,
@@ -31,6 +31,7 @@ from planner.errors import (
     PendingChanges,
     PeriodClosed,
     PeriodNotSolvable,
+    RuleRefusal,
 )
 from planner.export import rota_csv
 from planner.models import (
@@ -575,6 +576,7 @@ def delete_wish(wish_id: int, *, session: Session, actor: Actor, version: int | 
 
 
 def _check_wish(session: Session, period: Period, data: Any, staff_id: int, *, exclude: int | None) -> None:
+    """A veto within the limit and not on a worked day; a want not on a day off (`RuleRefusal`)."""
     if data.kind == "veto":
         if data.shift is not None or data.route is not None:
             raise InputError("kind", "a veto is a whole day off: give no shift or route")
@@ -595,9 +597,15 @@ def _check_wish(session: Session, period: Period, data: Any, staff_id: int, *, e
         used = session.exec(query).one()
         if limit is not None and used >= limit:
             who = person_label(session, staff_id)
-            raise Conflict(f"{who} has used all {limit} veto days of period {period.id}")
+            raise RuleRefusal(
+                "veto_limit", f"{who} has used all {limit} veto days of period {period.id}", limit=limit
+            )
+        # Not on a day the person has claimed a shift, or the planner locked them to one.
+        person_rules.check_veto(session, period, staff_id, data.date)
     else:
         _check_slot(session, period, data.date, data.shift, data.route)
+        if data.kind == "want":  # not on a day the person is off whatever the rota (avoid is harmless)
+            person_rules.check_want(_person(session, staff_id, period.team_id), data.date)
 
 
 # ---- standing wishes (individuelle aftaler) ---------------------------------------------------------
@@ -756,19 +764,24 @@ def list_self_picks(
 
 
 def create_self_pick(period_id: int, data: SelfPickCreate, *, session: Session, actor: Actor) -> SelfPick:
-    """Claim an open slot: one per person and day, a route slot for one person only."""
+    """Claim an open slot: one per person and day, a route slot for one person only, and only what the
+    person's hard rules allow with their other claims and locks (`person_rules.check_claim`); a refusal
+    is a `RuleRefusal` naming the rule."""
     period = get(session, Period, period_id, "period")
     require_self_or_planner(actor, period.team_id, data.staff_id)
     person = _person(session, data.staff_id, period.team_id)
     _require_editable(period, actor)
-    route = _check_slot(session, period, data.date, data.shift, data.route)
-    if route is not None and route.skills and not set(route.skills) & set(person.skills):
-        raise InputError("route", f"route {route.code!r} needs one of {', '.join(route.skills)}")
+    _check_slot(session, period, data.date, data.shift, data.route)
     mine = select(SelfPick).where(
         SelfPick.period_id == period_id, SelfPick.staff_id == data.staff_id, SelfPick.date == data.date
     )
-    if session.exec(mine).first() is not None:
-        raise Conflict(f"{person_label(session, data.staff_id)} has already claimed a slot on {data.date}")
+    held = session.exec(mine).first()
+    if held is not None:
+        raise RuleRefusal(
+            "one_shift_a_day",
+            f"{person_label(session, data.staff_id)} has already claimed a slot on {data.date}",
+            **person_rules.cell_params(session, period.team_id, data.date, held.shift, held.route),
+        )
     if data.route is not None:
         taken = select(SelfPick).where(
             SelfPick.period_id == period_id,
@@ -777,15 +790,13 @@ def create_self_pick(period_id: int, data: SelfPickCreate, *, session: Session, 
             SelfPick.route == data.route,
         )
         if session.exec(taken).first() is not None:
-            raise Conflict(f"route {data.route!r} on {data.date} ({data.shift}) is already taken")
-    veto = select(Wish).where(
-        Wish.period_id == period_id,
-        Wish.staff_id == data.staff_id,
-        Wish.date == data.date,
-        Wish.kind == "veto",
-    )
-    if session.exec(veto).first() is not None:
-        raise Conflict(f"{data.date} is a veto day of {person_label(session, data.staff_id)}")
+            raise RuleRefusal(
+                "taken",
+                f"route {data.route!r} on {data.date} ({data.shift}) is already taken",
+                **person_rules.cell_params(session, period.team_id, data.date, data.shift, data.route),
+            )
+    # Days off, vetoes, locks, rests, contract maxima, skills: the person's rules with this claim.
+    person_rules.check_claim(session, period, person, data.date, data.shift, data.route)
     pick = SelfPick(period_id=period_id, **_row_values(SelfPick, data))
     session.add(pick)
     session.flush()
@@ -994,7 +1005,8 @@ def edit_cell(
 ) -> Lock:
     """Fix one cell of a draft for the next re-solve: `lock` keeps what the draft has, `change` sets a
     shift (and route), `clear` makes the day off. The draft itself is never changed; a lock of the
-    period is stored (replacing an earlier one on that cell)."""
+    period is stored (replacing an earlier one on that cell). A lock that cannot hold with the person's
+    other locks and hard rules is refused (`RuleRefusal`, `person_rules.check_lock`)."""
     rota = get(session, Rota, rota_id, "rota")
     period = get(session, Period, rota.period_id, "period")
     require_planner(actor, period.team_id)
@@ -1015,6 +1027,8 @@ def edit_cell(
             raise InputError("shift", "clear makes the day off: give no shift or route")
         shift, route = None, None
     _check_slot(session, period, day, shift, route)
+    # The lock must hold with the person's other locks and hard rules (`RuleRefusal`; nothing stored).
+    person_rules.check_lock(session, period, person, day, shift, route)
     session.execute(
         delete(Lock).where(Lock.period_id == period.id, Lock.staff_id == staff_id, Lock.date == day)
     )  # type: ignore[arg-type]

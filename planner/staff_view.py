@@ -9,16 +9,17 @@ per-day data for the wish calendar and for "my rota": no queries, no FastAPI, no
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlmodel import Session
 
-from planner import mapping
+from planner import mapping, person_rules
 from planner.auth import Actor, require_self_or_planner
 from planner.errors import InputError
-from planner.models import Period, Rota, SelfPick, ShiftType, Staff, Wish, utcnow
+from planner.models import Period, Rota, Route, SelfPick, ShiftType, Staff, Wish, utcnow
+from planner.person_rules import DayOff
 from planner.services import audit, get
 from solver.rules.wishes import WISH_FAMILIES
 
@@ -58,10 +59,12 @@ class FavouriteRouteError(InputError):
 
 def set_favourite_routes(staff_id: int, routes: Sequence[str], *, session: Session, actor: Actor) -> Staff:
     """Store the person's favourite routes, most wanted first. Staff set their own; the planner anyone's
-    in the team. Every code must be a route of the team, each once."""
+    in the team. Every code must be a route of the team, each once, and one the person has the skills
+    for (`RuleRefusal` `route`, why `skills`)."""
     person = get(session, Staff, staff_id, "staff")
     require_self_or_planner(actor, person.team_id, staff_id)
-    known = {r.code for r in mapping.team_rows(session, person.team_id)[2]}
+    _, shifts, team_routes, _ = mapping.team_rows(session, person.team_id)
+    known = {r.code for r in team_routes}
     seen: set[str] = set()
     for i, code in enumerate(routes):
         if code not in known:
@@ -69,6 +72,7 @@ def set_favourite_routes(staff_id: int, routes: Sequence[str], *, session: Sessi
         if code in seen:
             raise FavouriteRouteError(i, code, "twice")
         seen.add(code)
+    person_rules.check_favourites(person, routes, team_routes, shifts)
     before = list(person.favourite_routes)
     person.favourite_routes = list(routes)
     session.add(person)
@@ -113,6 +117,7 @@ class RouteSlot:
     name: str
     district: str
     state: SlotState
+    qualified: bool = True  # the person has the route's skills (else it is not offered to them)
 
 
 @dataclass(slots=True)
@@ -144,6 +149,12 @@ class DayView:
     pick: SelfPick | None  # the person's claim that day (at most one)
     shifts: list[ShiftCell]
     other_wishes: list[Wish]  # wishes the toggles do not show (a route, or the whole day)
+    off: DayOff | None = None  # off whatever the rota (absence, fixed day off): nothing to claim or want
+
+    @property
+    def wishes(self) -> list[Wish]:
+        """Every want/avoid wish of the day (what an off day still shows of what was sent)."""
+        return [c.wish for c in self.shifts if c.wish is not None] + self.other_wishes
 
 
 @dataclass(slots=True)
@@ -168,9 +179,13 @@ def calendar_days(
     slots: Iterable[Mapping[str, Any]],
     *,
     only: dt.date | None = None,
+    off: Mapping[dt.date, DayOff] | None = None,
+    serves: Collection[str] | None = None,
 ) -> list[DayView]:
-    """One `DayView` per day of the period (or just `only`), from one person's wishes and self-picks and
-    the period's open slots (`services.open_slots`)."""
+    """One `DayView` per day of the period (or just `only`), from one person's wishes and self-picks,
+    the period's open slots (`services.open_slots`), their days off (`days_off`) and the routes they
+    have the skills for (`serves`, None: every route)."""
+    off = off or {}
     order = {s.code: i for i, s in enumerate(shifts)}
     by_slot = {(s["date"], s["shift"]): s for s in slots}
     vetoes: dict[dt.date, Wish] = {}
@@ -202,6 +217,7 @@ def calendar_days(
                     "free"
                     if r["free"]
                     else ("mine" if mine is not None and mine.route == r["route"] else "taken"),
+                    serves is None or r["route"] in serves,
                 )
                 for r in slot["routes"]
             ]
@@ -220,8 +236,19 @@ def calendar_days(
                     routes=routes,
                 )
             )
-        out.append(DayView(day, vetoes.get(day), pick, cells, others.get(day, [])))
+        out.append(DayView(day, vetoes.get(day), pick, cells, others.get(day, []), off.get(day)))
     return out
+
+
+def days_off(person: Staff, period: Period) -> dict[dt.date, DayOff]:
+    """The person's days off in the period whatever the rota (absences with their reason, fixed days
+    off, fixed weekdays off): the calendar shows them and offers nothing to claim or want there."""
+    return person_rules.days_off(person, period.start, last_day(period))
+
+
+def routes_served(person: Staff, routes: Sequence[Route], shifts: Sequence[ShiftType]) -> list[Route]:
+    """The team's routes the person has the skills for: what they may claim and rank."""
+    return [r for r in routes if not person_rules.missing_skills(person, r, shifts)]
 
 
 def weeks(days: Sequence[DayView]) -> list[WeekView]:

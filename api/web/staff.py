@@ -26,10 +26,11 @@ from api import downloads
 from api.deps import SessionDep
 from api.web import i18n
 from api.web.common import PREFIX, WebUser, field_errors, is_htmx, lang_of, redirect, render
+from api.web.refusals import refusal_text
 from planner import services, staff_view
 from planner.auth import Actor
 from planner.db import READ_ONLY
-from planner.errors import Conflict, Forbidden, InputError, NotFound, PeriodClosed
+from planner.errors import Conflict, Forbidden, InputError, NotFound, PeriodClosed, RuleRefusal
 from planner.models import (
     Period,
     Route,
@@ -42,6 +43,7 @@ from planner.models import (
     WishUpdate,
     local,
 )
+from planner.person_rules import DayOff
 from planner.staff_view import DayView, FavouriteRouteError
 
 router = APIRouter()
@@ -134,8 +136,17 @@ i18n.register(
         "You already have a shift that day. Release it first.": (
             "Du har allerede en vagt den dag. Giv den fri først."
         ),
-        "That day is one of your veto days.": "Den dag er en af dine vetodage.",
-        "You do not have the skills this route needs.": "Du har ikke de kompetencer, ruten kræver.",
+        "Absence": "Fravær",
+        "Fixed day off": "Fast fridag",
+        "{reason}. You have no shifts on this day.": "{reason}. Du har ingen vagter denne dag.",
+        "{reason}, {start} – {end}. You have no shifts on this day.": (
+            "{reason}, {start} – {end}. Du har ingen vagter denne dag."
+        ),
+        "Every {weekday} is a fixed day off for you. You have no shifts on this day.": (
+            "Hver {weekday} er en fast fridag for dig. Du har ingen vagter denne dag."
+        ),
+        "A fixed day off. You have no shifts on this day.": "En fast fridag. Du har ingen vagter denne dag.",
+        "needs skills you do not have": "kræver kompetencer, du ikke har",
         "Unknown action.": "Ukendt handling.",
         "Could not save: see the day marked below.": "Kunne ikke gemme: se dagen markeret nedenfor.",
         # favourite routes
@@ -220,6 +231,40 @@ def _routes(team_id: int, session: Session, actor: Actor) -> list[Route]:
     return [
         r for r in services.list_setup("route", team_id, session=session, actor=actor) if isinstance(r, Route)
     ]
+
+
+def _person(staff_id: int, session: Session, actor: Actor) -> Staff:
+    person = services.get_setup("staff", staff_id, session=session, actor=actor)
+    assert isinstance(person, Staff)
+    return person
+
+
+def _day_month(day: dt.date, lang: str) -> str:
+    """ "6. marts" / "March 6"."""
+    return format_date(day, "d. MMMM" if lang == "da" else "MMMM d", locale=lang)
+
+
+def off_label(off: DayOff, lang: str) -> str:
+    """A day off's badge: "Fravær" or "Fast fridag"."""
+    _ = i18n.translator(lang)
+    return _("Absence") if off.code == "absence" else _("Fixed day off")
+
+
+def off_text(off: DayOff, lang: str) -> str:
+    """What a day off means, with its reason: "Kursus: sårpleje. Du har ingen vagter denne dag."."""
+    _ = i18n.translator(lang)
+    if off.code == "absence" and off.start is not None and off.end is not None:
+        reason = off.reason or _("Absence")
+        if off.start == off.end:
+            return _("{reason}. You have no shifts on this day.", reason=reason)
+        span = {"start": _day_month(off.start, lang), "end": _day_month(off.end, lang)}
+        return _("{reason}, {start} – {end}. You have no shifts on this day.", reason=reason, **span)
+    if off.code == "weekday_off" and off.weekday is not None:
+        weekday = i18n.weekday_names(lang)[off.weekday]
+        return _(
+            "Every {weekday} is a fixed day off for you. You have no shifts on this day.", weekday=weekday
+        )
+    return _("A fixed day off. You have no shifts on this day.")
 
 
 def _me(request: Request, actor: Actor) -> int:
@@ -332,7 +377,12 @@ def _calendar(
     picks = services.list_self_picks(period_id, session=session, actor=actor, staff_id=staff_id)
     slots = services.open_slots(period_id, session=session, actor=actor)
     rules = services.get_rules(period.team_id, session=session, actor=actor)
-    days = staff_view.calendar_days(period, shifts, wishes, picks, slots, only=only)
+    person = _person(staff_id, session, actor)
+    serves = {
+        r.code for r in staff_view.routes_served(person, _routes(period.team_id, session, actor), shifts)
+    }
+    off = staff_view.days_off(person, period)
+    days = staff_view.calendar_days(period, shifts, wishes, picks, slots, only=only, off=off, serves=serves)
     used = staff_view.vetoes_used(wishes)
     limit = rules.max_vetoes
     editable = staff_view.wishes_open(period)
@@ -351,8 +401,11 @@ def _calendar(
         "shift_names": {s.code: s.name or s.code for s in shifts},
         "route_names": {r["route"]: r.get("name") or r["route"] for s in slots for r in s["routes"]},
         "errors": {},
+        "error_kinds": {},
         "said": "",
         "base": f"{HOME}/periods/{period_id}",
+        "off_label": lambda o: off_label(o, lang),
+        "off_text": lambda o: off_text(o, lang),
         **_common(lang),
     }
 
@@ -444,31 +497,25 @@ def _act(
     raise InputError("do", f"unknown action {do!r}")
 
 
-def _refusal(
-    exc: Exception, do: str, view: DayView | None, limit: int | None, period: Period, lang: str
-) -> str:
+def _refusal(exc: Exception, do: str, view: DayView | None, period: Period, lang: str) -> str:
     """A refused action in words for the person (the services' reasons are technical English)."""
     _ = i18n.translator(lang)
     verb = do.partition(":")[0]
     if isinstance(exc, PeriodClosed):
         return _closed_reason(period, lang)
+    if isinstance(exc, RuleRefusal):  # a planning rule: said from its code and values
+        return refusal_text(exc, lang)
     if isinstance(exc, Conflict):
-        if verb == "veto" and limit is not None:
-            return _("You have used all {limit} veto days. Remove another veto day first.", limit=limit)
+        # A race the database caught (a unique constraint): what the day shows now says which.
         if verb == "claim" and view is not None:
-            if view.veto is not None:
-                return _("That day is one of your veto days.")
             if view.pick is not None:
                 return _("You already have a shift that day. Release it first.")
             return _("Someone else has just taken that slot.")
-        if verb in ("want", "avoid", "clear", "unveto"):
-            return _("This was changed in another window. The day now shows what is saved; try again.")
-        return str(exc)
+        # A stale wish version, a wish stored meanwhile: the card now shows what is saved.
+        return _("This was changed in another window. The day now shows what is saved; try again.")
     if isinstance(exc, InputError):
         if exc.field == "do":
             return _("Unknown action.")
-        if verb == "claim" and exc.field == "route" and "needs one of" in exc.message:
-            return _("You do not have the skills this route needs.")
         return f"{exc.field}: {exc.message}"
     if isinstance(exc, ValidationError):
         return "; ".join(f"{k}: {v}" for k, v in field_errors(exc, lang).items())
@@ -496,9 +543,11 @@ def day_action(
         session.rollback()
         context = _calendar(request, period_id, session, actor, only=day if is_htmx(request) else None)
         view = next((d for d in context["days"] if d.date == day), None)
-        text = _refusal(exc, do, view, context["veto_limit"], period, lang)
+        text = _refusal(exc, do, view, period, lang)
         status = 422 if isinstance(exc, InputError | ValidationError) else 409
         context["errors"] = {day: text}
+        if isinstance(exc, RuleRefusal) and exc.code == "veto_limit":
+            context["error_kinds"] = {day: "veto-limit"}
         if is_htmx(request):
             context.update(days=[view] if view else [], said=text, said_bad=True)
             return render(request, "staff/day_swap.html", context, status_code=status)
@@ -530,12 +579,15 @@ def _favourites_page(
 ) -> HTMLResponse:
     staff_id = _me(request, actor)
     _read(session)
-    person = services.get_setup("staff", staff_id, session=session, actor=actor)
-    assert isinstance(person, Staff)
-    routes = _routes(person.team_id, session, actor)
+    person = _person(staff_id, session, actor)
+    # Only the routes the person has the skills for are offered (the service refuses the others).
+    routes = staff_view.routes_served(
+        person, _routes(person.team_id, session, actor), _shift_types(person.team_id, session, actor)
+    )
     by_code = {r.code: r for r in routes}
     if ranked is None:
-        ranked = [c for c in person.favourite_routes if c in by_code]  # a deleted route drops out
+        # a deleted route, or one the person lacks the skills for now, drops out
+        ranked = [c for c in person.favourite_routes if c in by_code]
     context = {
         "ranked": ranked,
         "by_code": by_code,
@@ -576,6 +628,11 @@ def save_favourites(
             else _("The route {route} is on the list twice.", route=exc.value)
         )
         return _favourites_page(request, session, actor, ranked=ranked, error=text, status_code=422)
+    except RuleRefusal as exc:  # a route the person lacks the skills for (posted by hand)
+        session.rollback()
+        kept = [c for c in ranked if c != exc.params.get("route")]
+        text = refusal_text(exc, lang_of(request))
+        return _favourites_page(request, session, actor, ranked=kept, error=text, status_code=409)
     if not is_htmx(request):
         return redirect(request, f"{HOME}/routes")
     _read(session)

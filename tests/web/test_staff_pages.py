@@ -18,6 +18,7 @@ from web.helpers import Web, text_of
 TUESDAY = (START + dt.timedelta(days=1)).isoformat()
 WEDNESDAY = (START + dt.timedelta(days=2)).isoformat()
 THURSDAY = (START + dt.timedelta(days=3)).isoformat()
+FRIDAY = (START + dt.timedelta(days=4)).isoformat()
 DAY_NAMES = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 DAYS = {(START + dt.timedelta(days=i)).isoformat(): f"{DAY_NAMES[i]} {i + 1}. marts" for i in range(7)}
 
@@ -374,3 +375,137 @@ def test_published_rota_lists_her_shifts_the_calendar_file_and_why_a_wish_was_no
     assert all("-mette-" in str(e["UID"]) for e in events)
     # the home page links the published rota
     assert f"{page_url(web)}/rota" in web.get("mette", "/web/me").text
+
+
+# ---- days off, the person's rules and refusals in words (issue 10: 1, 2, 3, 14, 15) ------------------
+
+
+def change_staff(web: Web, who: str, **changes: Any) -> None:
+    url = f"/staff/{web.world.staff[who]}"
+    body = {k: v for k, v in ok(web.world.get("planner", url)).items() if k not in ("id", "team_id")}
+    ok(web.world.put("planner", url, json={**body, **changes}))
+
+
+SATURDAY = (START + dt.timedelta(days=5)).isoformat()
+SUNDAY = (START + dt.timedelta(days=6)).isoformat()
+
+
+def test_absences_and_fixed_days_off_show_with_their_reason_and_offer_nothing_to_take(web: Web) -> None:
+    change_staff(
+        web,
+        "mette",
+        absences=[
+            {"start": WEDNESDAY, "end": WEDNESDAY, "reason": "Kursus: sårpleje"},
+            {"start": SATURDAY, "end": SUNDAY, "reason": "Ferie (påske)"},
+        ],
+        weekdays_off=[3],  # Thursday
+    )
+    html = web.get("mette", page_url(web)).text
+    wednesday = card_html(html, WEDNESDAY)
+    assert "Fravær" in day_card(html, WEDNESDAY)
+    assert "Kursus: sårpleje. Du har ingen vagter denne dag." in day_card(html, WEDNESDAY)
+    assert 'name="do"' not in wednesday  # no claim, want, avoid or veto buttons
+    assert "Ferie (påske), 6. marts – 7. marts. Du har ingen vagter denne dag." in day_card(html, SUNDAY)
+    assert "Hver torsdag er en fast fridag for dig." in day_card(html, THURSDAY)
+    assert 'name="do"' not in card_html(html, THURSDAY)
+    assert 'value="claim:dag:uldum-1"' in card_html(html, TUESDAY)  # a working day is as before
+
+    # a page from before the absence was entered: the taps are refused with the reason
+    refused = web.htmx("mette", "POST", day_url(web, WEDNESDAY), data={"do": "claim:dag:uldum-1"})
+    assert refused.status_code == 409
+    assert "Fravær ons. 3. mar. (Kursus: sårpleje): ingen vagt den dag." in text_of(refused.text)
+    want = web.post("mette", day_url(web, SATURDAY), {"do": "want:dag:"})
+    assert want.status_code == 409
+    assert "Fravær lør. 6. mar. – søn. 7. mar. (Ferie (påske)): ingen vagter i den tid." in day_card(
+        want.text, SATURDAY
+    )
+    weekday = web.htmx("mette", "POST", day_url(web, THURSDAY), data={"do": "claim:aften:"})
+    assert "Hver torsdag er en fast fridag: ingen vagt den dag." in text_of(weekday.text)
+    assert picks_of(web, "mette") == [] and wishes_of(web, "mette") == []
+
+    web.get("mette", "/web/language/en?back=/web/me")
+    english = web.get("mette", page_url(web)).text
+    assert "Kursus: sårpleje. You have no shifts on this day." in day_card(english, WEDNESDAY)
+    assert "Absence" in day_card(english, WEDNESDAY)
+
+
+def test_a_veto_made_before_an_absence_can_still_be_taken_back(web: Web) -> None:
+    assert web.post("mette", day_url(web, WEDNESDAY), {"do": "veto::"}).status_code == 303
+    change_staff(web, "mette", absences=[{"start": WEDNESDAY, "end": WEDNESDAY, "reason": "Ferie"}])
+    html = web.get("mette", page_url(web)).text
+    (veto,) = wishes_of(web, "mette")
+    assert button_value(html, f"b-{WEDNESDAY}-veto") == f"unveto::{veto['id']}.1"
+    web.post("mette", day_url(web, WEDNESDAY), {"do": f"unveto::{veto['id']}.1"})
+    assert wishes_of(web, "mette") == []
+    assert f'id="b-{WEDNESDAY}-veto"' not in web.get("mette", page_url(web)).text
+
+
+def test_a_claim_that_breaks_the_daily_rest_is_refused_in_danish(web: Web) -> None:
+    assert web.htmx("mette", "POST", day_url(web, WEDNESDAY), data={"do": "claim:dag:"}).status_code == 200
+    late = web.htmx("mette", "POST", day_url(web, TUESDAY), data={"do": "claim:aften:"})
+    assert late.status_code == 409
+    card = day_card(late.text, TUESDAY)
+    rest = "Kun 8 timer hvile mellem Aftenvagt tirs. 2. mar. og Dagvagt ons. 3. mar.: der skal være mindst"
+    assert f"{rest} 11 timer." in card
+    assert "du har taget" not in text_of(late.text)
+    assert [(p["date"], p["shift"]) for p in picks_of(web, "mette")] == [(WEDNESDAY, "dag")]
+    web.get("mette", "/web/language/en?back=/web/me")
+    english = web.htmx("mette", "POST", day_url(web, TUESDAY), data={"do": "claim:aften:"})
+    assert "Only 8 hours rest between Aftenvagt Tue, Mar 2 and Dagvagt Wed, Mar 3" in text_of(english.text)
+
+
+def test_a_veto_on_a_claimed_day_is_refused_and_the_card_stays_true(web: Web) -> None:
+    web.htmx("mette", "POST", day_url(web, WEDNESDAY), data={"do": "claim:dag:uldum-1"})
+    refused = web.htmx("mette", "POST", day_url(web, WEDNESDAY), data={"do": "veto::"})
+    assert refused.status_code == 409
+    card = day_card(refused.text, WEDNESDAY)
+    assert "Du har taget Dagvagt (Uldum 1) den dag: giv vagten fri, før dagen kan blive en vetodag." in card
+    assert "Vetodag: du har fri" not in card and "Du har taget denne vagt (Uldum 1)" in card
+    assert wishes_of(web, "mette") == []
+
+
+def test_the_veto_limit_warning_leaves_every_card_once_a_veto_day_is_free(web: Web) -> None:
+    for day in (TUESDAY, WEDNESDAY):
+        web.htmx("mette", "POST", day_url(web, day), data={"do": "veto::"})
+    refused = web.htmx("mette", "POST", day_url(web, THURSDAY), data={"do": "veto::"})
+    assert refused.status_code == 409
+    warning = re.search(
+        r'<div class="veto-note"><p class="day-error"[^>]*>.*?</p></div>',
+        card_html(refused.text, THURSDAY),
+        re.S,
+    )
+    assert warning and "Du har brugt alle 2 vetodage" in warning.group(0)
+    clear_all = '<div class="veto-note" hx-swap-oob="innerHTML:.veto-note"></div>'
+    assert clear_all not in refused.text  # the warning is true: no veto day left
+    # a change that leaves no veto day free keeps the warnings (they are still true) …
+    want = web.htmx("mette", "POST", day_url(web, FRIDAY), data={"do": "want:dag:"})
+    assert want.status_code == 200 and clear_all not in want.text
+    # … taking a veto back empties every card's warning, not just the card tapped
+    (veto,) = [w for w in wishes_of(web, "mette") if w["date"] == TUESDAY]
+    back = web.htmx("mette", "POST", day_url(web, TUESDAY), data={"do": f"unveto::{veto['id']}.1"})
+    assert back.status_code == 200 and clear_all in back.text
+    # a full page never shows a warning of a tap it did not answer
+    assert "Du har brugt alle" not in web.get("mette", page_url(web)).text
+
+
+def test_routes_without_the_skills_are_not_offered_to_rank_or_to_take(web: Web) -> None:
+    world = web.world
+    route = {"code": "sygepleje", "name": "Sygepleje", "shifts": ["dag"], "skills": ["sygeplejerske"]}
+    ok(world.post("planner", f"/teams/{world.team}/routes", json=route), 201)
+    page = web.get("mette", "/web/me/routes")
+    assert "Uldum 1" in text_of(page.text) and "Sygepleje" not in text_of(page.text)
+    assert 'value="add:sygepleje"' not in page.text
+    refused = web.post("mette", "/web/me/routes", {"routes": ["uldum-1"], "action": "add:sygepleje"})
+    assert refused.status_code == 409
+    assert "Ruten Sygepleje kræver kompetencen sygeplejerske." in text_of(refused.text)
+    assert ok(world.get("planner", f"/staff/{world.staff['mette']}"))["favourite_routes"] == []
+
+    calendar = web.get("mette", page_url(web)).text
+    card = card_html(calendar, TUESDAY)
+    assert 'value="claim:dag:sygepleje"' not in card and 'value="claim:dag:uldum-1"' in card
+    assert "kræver kompetencer, du ikke har" in day_card(calendar, TUESDAY)
+    tapped = web.htmx("mette", "POST", day_url(web, TUESDAY), data={"do": "claim:dag:sygepleje"})
+    assert tapped.status_code == 409 and "Ruten Sygepleje kræver kompetencen sygeplejerske." in text_of(
+        tapped.text
+    )
+    assert picks_of(web, "mette") == []
