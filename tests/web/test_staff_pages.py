@@ -6,14 +6,27 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
+from fastapi.testclient import TestClient
 from icalendar import Calendar
-from service.helpers import START, checked, ok, solve_period
+from service.helpers import PASSWORD, START, checked, ok, solve_period
+from sqlalchemy import Engine
 from sqlmodel import Session
 
+from api.main import create_app
+from api.web.common import SESSION_COOKIE
+from planner.auth import csrf_token
+from planner.demo import load_demo
+from planner.jobs import InlineQueue
 from planner.models import Period
+from solver.problem import Problem
 from web.helpers import Web, text_of
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 TUESDAY = (START + dt.timedelta(days=1)).isoformat()
 WEDNESDAY = (START + dt.timedelta(days=2)).isoformat()
@@ -509,3 +522,52 @@ def test_routes_without_the_skills_are_not_offered_to_rank_or_to_take(web: Web) 
         tapped.text
     )
     assert picks_of(web, "mette") == []
+
+
+# ---- the demo team, as the issue found it (`pusleplan init-demo`, examples/uldum.json) -----------------
+
+
+@pytest.fixture
+def demo(engine: Engine) -> Iterator[tuple[TestClient, int]]:
+    """The example team as `init-demo` loads it (period open), every account with the test password."""
+    problem = Problem.model_validate_json((EXAMPLES / "uldum.json").read_text())
+    with Session(engine, expire_on_commit=False) as session:
+        made = load_demo(session, problem, name="Uldum", planner_password=PASSWORD, staff_password=PASSWORD)
+        session.commit()
+    assert made.period.id is not None
+    with TestClient(create_app(engine, InlineQueue(engine)), follow_redirects=False) as client:
+        yield client, made.period.id
+
+
+def _signed_in(client: TestClient, who: str) -> str:
+    client.cookies.clear()
+    assert client.post("/web/sign-in", data={"username": who, "password": PASSWORD}).status_code == 303
+    return csrf_token(client.cookies[SESSION_COOKIE])
+
+
+def test_the_demo_team_shows_karens_course_and_mettes_easter_and_refuses_claims_on_them(
+    demo: tuple[TestClient, int],
+) -> None:
+    client, period = demo
+    url = f"/web/me/periods/{period}"
+    csrf = _signed_in(client, "karen.m")
+    html = client.get(url).text
+    course = "2027-03-10"
+    assert "Kursus: sårpleje. Du har ingen vagter denne dag." in day_card(html, course)
+    assert "Tag Uldum 1" not in day_card(html, course) and "Tag Uldum 1" in day_card(html, "2027-03-11")
+    taken = client.post(f"{url}/days/{course}", data={"csrf": csrf, "do": "claim:dag:uldum-1"})
+    assert taken.status_code == 409
+    assert "Fravær ons. 10. mar. (Kursus: sårpleje): ingen vagt den dag." in day_card(taken.text, course)
+
+    csrf = _signed_in(client, "mette.k")
+    html = client.get(url).text
+    for n in range(20, 29):
+        card = day_card(html, f"2027-03-{n}")
+        assert "Ferie (påske), 20. marts – 28. marts. Du har ingen vagter denne dag." in card
+    # Dagvagt on 10 March, then Aftenvagt 9 March (15–23): 8 h of rest
+    assert client.post(f"{url}/days/2027-03-10", data={"csrf": csrf, "do": "claim:dag:"}).status_code == 303
+    late = client.post(f"{url}/days/2027-03-09", data={"csrf": csrf, "do": "claim:aften:"})
+    assert late.status_code == 409
+    assert "Kun 8 timer hvile mellem Aftenvagt tirs. 9. mar. og Dagvagt ons. 10. mar." in day_card(
+        late.text, "2027-03-09"
+    )
