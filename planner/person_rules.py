@@ -28,6 +28,7 @@ from sqlmodel import Session, select
 from planner import mapping
 from planner.errors import RuleRefusal
 from planner.models import Lock, Period, Route, SelfPick, ShiftType, Staff
+from planner.people import person_label
 from solver import check
 from solver.clock import Clock
 from solver.problem import Absence, Contract, Problem
@@ -169,8 +170,8 @@ def check_veto(session: Session, period: Period, staff_id: int, day: dt.date) ->
     if pick is not None:
         raise RuleRefusal(
             "claimed",
-            f"{day} cannot be a veto day: staff {staff_id} has claimed {pick.shift} that day; "
-            "release it first",
+            f"{day} cannot be a veto day: {person_label(session, staff_id)} has claimed {pick.shift} "
+            "that day; release it first",
             date=day,
             **_cell(names, pick.shift, pick.route),
         )
@@ -233,9 +234,7 @@ def check_lock(
     names = _names(session, period.team_id)
     if route is not None:
         other = session.exec(
-            select(Lock, Staff)
-            .join(Staff, Staff.id == Lock.staff_id)  # type: ignore[arg-type]
-            .where(
+            select(Lock).where(
                 Lock.period_id == period.id,
                 Lock.date == day,
                 Lock.shift == shift,
@@ -244,13 +243,13 @@ def check_lock(
             )
         ).first()
         if other is not None:
-            holder = other[1]
+            holder = person_label(session, other.staff_id)
             raise RuleRefusal(
                 "route_locked",
-                f"route {route!r} on {day} ({shift}) is locked to {holder.name or holder.code}",
+                f"route {route!r} on {day} ({shift}) is locked to {holder}",
                 date=day,
                 **_cell(names, shift, route),
-                name=holder.name or holder.code,
+                name=holder,
             )
     _check_cells(
         session,
@@ -332,8 +331,9 @@ def _check_cells(session: Session, period: Period, person: Staff, new: Assignmen
     picks = {p.date: p for p in problem.self_picks if p.staff == code} if claims else {}
     before = _fixed(code, locks, picks)
     if claims:
+        # A claim on a day the planner locked to the same shift: the claim's route is what is checked.
         after_locks = locks
-        after = [*before, new] if new.date not in locks else before
+        after = sorted([*(a for a in before if a.date != new.date), new], key=lambda a: a.date)
     else:
         after_locks = {
             **locks,

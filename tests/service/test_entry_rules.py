@@ -275,6 +275,12 @@ def test_locks_count_with_the_claims(world: World) -> None:
     add_lock(world, "ali", 3, None)  # locked off
     exc = refused_claim(world, "ali", 3, "aften")
     assert exc.code == "lock" and exc.params["shift"] is None
+    # a claim that fits a lock without a route is still checked with its route
+    route = {"code": "sygepleje", "name": "Sygepleje", "shifts": ["dag"], "skills": ["sygeplejerske"]}
+    ok(world.post("planner", f"/teams/{world.team}/routes", json=route), 201)
+    add_lock(world, "sara", 2, "dag")
+    assert refused_claim(world, "sara", 2, "dag", "sygepleje").code == "route"
+    claimed(world, "sara", 2, "dag", "uldum-1")
     # a route slot the planner locked for someone else is taken
     add_lock(world, "sara", 4, "dag", "uldum-1")
     exc = refused_claim(world, "ali", 4, "dag", "uldum-1")

@@ -10,11 +10,13 @@ import re
 from typing import Any
 
 import pytest
+from service.helpers import ok, solve_period
 
 from api.web import i18n
 from api.web.refusals import CODES, RULE_NAMES, duration, refusal_text
 from planner.errors import RuleRefusal
 from solver import check
+from web.helpers import Web, text_of
 
 D = dt.date(2027, 3, 10)  # a Wednesday
 CELL = {"shift": "dag", "shift_name": "Dagvagt", "route": "uldum-1", "route_name": "Uldum 1"}
@@ -201,3 +203,34 @@ def test_durations_are_said_as_people_say_them() -> None:
         "30 minutter",
     ]
     assert [duration(m, "en") for m in (60, 480, 630)] == ["1 hour", "8 hours", "10 hours 30 minutes"]
+
+
+def test_the_cell_editor_says_a_real_refused_lock_in_danish(web: Web) -> None:
+    """Two locks 8 h apart, made in the planner's cell editor: the second is refused in words and not
+    stored (the editor is the review page's; the refusal and its words come from here)."""
+    world = web.world
+    ali = world.staff["ali"]
+    veto = {"staff_id": world.staff["mette"], "date": "2027-03-04", "kind": "veto"}
+    ok(world.post("mette", f"/periods/{world.period}/wishes", json=veto), 201)
+    rota = solve_period(world)["id"]
+    url = f"/web/rotas/{rota}/cells"
+    first = web.htmx(
+        "planner", "POST", f"{url}/{ali}/2027-03-02", data={"action": "change", "shift": "aften"}
+    )
+    assert first.status_code == 200
+    second = web.htmx("planner", "POST", f"{url}/{ali}/2027-03-03", data={"action": "change", "shift": "dag"})
+    assert second.headers.get("HX-Retarget") == "#cell-editor"  # the editor shows why; the cell stays
+    said = text_of(second.text)
+    rest = "Kun 8 timer hvile mellem Aftenvagt tirs. 2. mar. og Dagvagt ons. 3. mar.: der skal være mindst"
+    assert f"{rest} 11 timer." in said
+    assert "required" not in said  # no English on a Danish page
+    on_veto = web.htmx(
+        "planner",
+        "POST",
+        f"{url}/{world.staff['mette']}/2027-03-04",
+        data={"action": "change", "shift": "dag"},
+    )
+    assert on_veto.headers.get("HX-Retarget") == "#cell-editor"
+    assert "tors. 4. mar. er en vetodag: ingen vagt den dag." in text_of(on_veto.text)
+    locks = ok(world.get("planner", f"/periods/{world.period}/locks"))
+    assert [(lk["staff_id"], lk["date"], lk["shift"]) for lk in locks] == [(ali, "2027-03-02", "aften")]
