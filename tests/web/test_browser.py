@@ -3,7 +3,10 @@
 
 Mette, on a phone, marks wishes and a veto day and takes an open route; the planner, on a PC, closes the
 period, solves and watches the progress bar finish, changes and locks a cell, re-solves, publishes and
-downloads the CSV; Mette then sees her published rota. Skipped without a `chromium` command, except
+downloads the CSV; Mette then sees her published rota. On the way, as issue 10 met them: a changed
+cell is not offered for publishing before a re-solve (item 5), and the re-solve's kept draft cells
+never count as Mette's wishes (item 4). A solve with no possible rota says so and leaves no draft
+(item 6). Items 1, 2 and 15 are in test_staff_browser.py, 8 and 10 in test_review_browser.py. Skipped without a `chromium` command, except
 under `PUSLEPLAN_REQUIRE_BROWSER=1` (CI), where that is a failure.
 """
 
@@ -133,6 +136,12 @@ def test_staff_wishes_then_planner_solves_locks_resolves_publishes(world: World,
         editor.get_by_role("button", name="Change and lock").click()
         planner.wait_for_function(f"() => document.querySelector('#c{mette}-6').innerText.includes('🔒')")
 
+        # Item 5: the changed cell is not in this draft yet, so it is not offered for publishing.
+        planner.get_by_text("Publish this rota…").click()
+        confirm = planner.locator("details.confirm")
+        assert "Mette" in confirm.inner_text()
+        assert planner.get_by_role("button", name="Yes, publish it").count() == 0
+
         planner.locator("#solve-time").fill("2")
         planner.get_by_role("button", name="Re-solve from this draft").click()
         planner.wait_for_url(re.compile(r"/web/jobs/\d+$"))
@@ -143,6 +152,10 @@ def test_staff_wishes_then_planner_solves_locks_resolves_publishes(world: World,
         assert mine.get(day(6)) == ("aften", None), "the re-solve kept the locked cell"
         assert day(2) not in mine, "Mette is off on her veto day"
         assert mine.get(day(3)) == ("dag", "uldum-1"), "the slot Mette took is hers in the rota"
+        # Item 4: the draft's cells kept by the re-solve are not Mette's wishes: her figure counts
+        # what she asked for (want, avoid, the slot she took), on the grid and on her page alike.
+        mette_row = planner.locator("table.rota-grid tbody tr", has_text="Mette")
+        assert re.search(r"\b\d/3\b", mette_row.locator("td.fig").first.inner_text())
 
         planner.get_by_text("Publish this rota…").click()
         planner.get_by_role("button", name="Yes, publish it").click()
@@ -164,6 +177,39 @@ def test_staff_wishes_then_planner_solves_locks_resolves_publishes(world: World,
         staff.wait_for_url(re.compile(r"/web/me/periods/\d+/rota$"))
         shown = staff.locator("main").inner_text()
         assert "Aftenvagt" in shown and "Dagvagt" in shown
+        assert re.search(r"\d af dine 3 ønsker og selvvalgte vagter blev opfyldt", shown), shown
+        assert "selvvalgte vagt" not in shown.replace("ønsker og selvvalgte vagter", ""), shown
         assert staff.locator("a[href$='calendar.ics']").count() >= 1
         phone.close()
         desk.close()
+
+
+def test_a_solve_with_no_possible_rota_says_so_and_offers_no_draft(world: World, browser: Any) -> None:
+    """Item 6: Mette must work more hours than the week has room for. The job ends with no rota, says
+    which rules cannot all hold (in Danish, naming her) and offers no draft to review or publish."""
+    url = f"/staff/{world.staff['mette']}"
+    body = {k: v for k, v in world.get("planner", url).json().items() if k not in ("id", "team_id")}
+    body["contract"] = {**(body.get("contract") or {}), "min_minutes": 8 * 480}
+    assert world.put("planner", url, json=body).status_code == 200
+    with live_server(world.engine) as base:
+        desk = browser.new_context(**DESKTOP)
+        planner = desk.new_page()
+        sign_in(planner, base, "planner", PASSWORD)
+        planner.goto(f"{base}/web/periods/{world.period}")
+        planner.get_by_role("button", name="Luk for ønsker").click()
+        planner.wait_for_url(re.compile(rf"/web/periods/{world.period}$"))
+        planner.locator("#solve-time").fill("2")
+        planner.get_by_role("button", name="Start beregning").click()
+        planner.wait_for_url(re.compile(r"/web/jobs/\d+$"))
+        conflicts = planner.locator(".job-progress ul.conflicts")
+        conflicts.wait_for(timeout=SOLVE_WAIT_MS)
+        text = planner.locator("main").inner_text()
+        assert "Ingen vagtplan mulig" in text or "ingen mulig vagtplan" in text, text
+        assert "Mette" in conflicts.inner_text()
+        assert "udkastet er klar" not in text
+        assert planner.locator(".job-progress a[href^='/web/rotas/']").count() == 0
+        planner.goto(f"{base}/web/periods/{world.period}")
+        assert "Ingen udkast endnu" in planner.locator("main").inner_text()
+        desk.close()
+    with Session(world.engine) as session:
+        assert session.exec(select(Rota).where(Rota.period_id == world.period)).all() == []
