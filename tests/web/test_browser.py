@@ -6,8 +6,9 @@ period, solves and watches the progress bar finish, changes and locks a cell, re
 downloads the CSV; Mette then sees her published rota. On the way, as issue 10 met them: a changed
 cell is not offered for publishing before a re-solve (item 5), and the re-solve's kept draft cells
 never count as Mette's wishes (item 4). A solve with no possible rota says so and leaves no draft
-(item 6). Items 1, 2 and 15 are in test_staff_browser.py, 8 and 10 in test_review_browser.py. Skipped without a `chromium` command, except
-under `PUSLEPLAN_REQUIRE_BROWSER=1` (CI), where that is a failure.
+(item 6). Items 1, 2 and 15 are in test_staff_browser.py, 8 and 10 in test_review_browser.py.
+Skipped without a `chromium` command, except under `PUSLEPLAN_REQUIRE_BROWSER=1` (CI), where that is a
+failure.
 """
 
 from __future__ import annotations
