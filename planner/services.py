@@ -68,7 +68,7 @@ from planner.models import (
     WishUpdate,
     utcnow,
 )
-from planner.people import person_label
+from planner.people import person_label, person_labels
 from solver import check
 from solver.problem import Problem
 from solver.solution import Assignment, Solution
@@ -1103,6 +1103,7 @@ def pending_changes(rota_id: int, *, session: Session, actor: Actor) -> list[Pen
 def _pending_cells(session: Session, rota: Rota, period: Period) -> list[PendingCell]:
     cells = {(a["staff"], a["date"]): (a["shift"], a.get("route")) for a in rota.assignments}
     people = {p.id: p for p in session.exec(select(Staff).where(Staff.team_id == period.team_id)).all()}
+    labels = person_labels(people.values())
     order = {p["id"]: i for i, p in enumerate(rota.problem.get("staff", []))}
     locks = session.exec(select(Lock).where(Lock.period_id == period.id)).all()
     pending = []
@@ -1116,7 +1117,7 @@ def _pending_cells(session: Session, rota: Rota, period: Period) -> list[Pending
                 PendingCell(
                     lock.staff_id,
                     person.code,
-                    person.name or person.code,
+                    labels[lock.staff_id],
                     lock.date,
                     has,
                     (lock.shift, lock.route),

@@ -83,3 +83,25 @@ def test_labels_follow_the_solver_rule() -> None:
         3: "Ali",
         4: "bo",
     }
+
+
+def test_a_pending_cell_change_names_which_grethe(two_grethes: World) -> None:
+    """Publishing with a pending change names the person of the cell as the team shows them."""
+    world = two_grethes
+    ok(world.post("planner", f"/periods/{world.period}/close"))
+    solve = {"time_limit": 2, "workers": 1}
+    job = ok(world.post("planner", f"/periods/{world.period}/solve", json=solve), 202)
+    rota_id = ok(world.get("planner", f"/solve-jobs/{job['id']}"))["rota_id"]
+    rota = ok(world.get("planner", f"/rotas/{rota_id}"))
+    worked = {a["date"] for a in rota["assignments"] if a["staff"] == "grethe.k"}
+    days = [START + dt.timedelta(days=i) for i in range(7)]
+    day = next(d for d in days if d.isoformat() not in worked).isoformat()
+    grethe = world.staff["grethe.k"]
+    ok(
+        world.put(
+            "planner", f"/rotas/{rota_id}/cells/{grethe}/{day}", json={"action": "change", "shift": "aften"}
+        )
+    )
+    response = world.post("planner", f"/rotas/{rota_id}/publish")
+    assert response.status_code == 409, response.text
+    assert f"Grethe Olsen (grethe.k) {day}: off → aften" in response.json()["detail"]
