@@ -60,6 +60,7 @@ class _Roster:
     crowded: dict[tuple[str, int], list[Assignment]]
     malformed: list[Violation]
     clock: Clock
+    past: dict[str, dict[int, str | None]] = field(default_factory=dict)
     flags: dict[str, list[bool]] = field(default_factory=dict)
     serving: list[tuple[str, int, str, str]] = field(default_factory=list)
 
@@ -97,6 +98,27 @@ class _Roster:
     def name(self, p: str) -> str:
         return self.people[p].label
 
+    def date(self, i: int) -> dt.date:
+        """The date of day `i`, also before the horizon (i < 0)."""
+        return self.problem.horizon.start + dt.timedelta(days=i)
+
+    def shifts_on(self, p: str, i: int) -> list[str]:
+        """The shifts `p` worked on day `i`: from the rota inside the horizon, from the history before it."""
+        if i >= 0:
+            return list(self.day(p, i))
+        s = self.past[p].get(i)
+        return [] if s is None else [s]
+
+    def state(self, p: str, i: int) -> bool | None:
+        """Whether `p` worked on day `i` < H; None before the horizon when the history has no entry."""
+        if i >= 0:
+            return self.works(p, i)
+        return None if i not in self.past[p] else self.past[p][i] is not None
+
+    def first_known(self, p: str) -> int:
+        """The first day index the rules read for `p`: day 0, or the earliest day of their history."""
+        return min([0, *self.past[p]])
+
 
 def _roster(problem: Problem, assignments: Iterable[Assignment]) -> _Roster:
     """Index the assignments per person and day, setting malformed ones aside as violations."""
@@ -126,6 +148,10 @@ def _roster(problem: Problem, assignments: Iterable[Assignment]) -> _Roster:
         day = roster.work[a.staff].setdefault(i, {})
         routes = day.get(a.shift, _NO_ROUTES)
         day[a.shift] = routes if route is None else routes | {route}
+    roster.past = {p.id: {} for p in problem.staff}
+    for past in problem.history:
+        if past.staff in roster.past:
+            roster.past[past.staff][h.index(past.date)] = past.shift
     for p, days in roster.work.items():
         roster.work[p] = dict(sorted(days.items()))
         roster.flags[p] = [i in days for i in range(h.days)]
@@ -181,8 +207,8 @@ def _plural(n: int, noun: str) -> str:
 
 
 def _span(r: _Roster, first: int, last: int) -> str:
-    """'2025-03-04' or '2025-03-04 … 2025-03-06'."""
-    return f"{r.dates[first]}" if first == last else f"{r.dates[first]} … {r.dates[last]}"
+    """'2025-03-04' or '2025-03-04 … 2025-03-06' (days before the horizon too)."""
+    return f"{r.date(first)}" if first == last else f"{r.date(first)} … {r.date(last)}"
 
 
 def _exact(value: float) -> Fraction:
@@ -411,6 +437,18 @@ def _successions(r: _Roster) -> list[Violation]:
                                     r.dates[i],
                                 )
                             )
+        for i, last in r.past[p].items():
+            for later in (1, 2):
+                if last is None or not 0 <= i + later < r.horizon:
+                    continue
+                for t in days.get(i + later, ()):
+                    reasons = _succession_reasons(r, last, i, t, later)
+                    if reasons:
+                        message = (
+                            f"{r.name(p)}: {r.date(i)} {last} (before the horizon) then "
+                            f"{r.dates[i + later]} {t} {reasons}"
+                        )
+                        out.append(Violation("succession", message, p, r.date(i)))
     return out
 
 
@@ -461,21 +499,25 @@ def _minutes(r: _Roster) -> list[Violation]:
 
 
 def _max_consecutive_work(r: _Roster) -> list[Violation]:
-    """No run of more than `contract.max_consecutive_work` worked days inside the horizon."""
+    """No run of more than `contract.max_consecutive_work` worked days that ends inside the horizon; the
+    days before it are read from the history."""
     out = []
     for p in r.work:
         k = r.people[p].contract.max_consecutive_work
         if k is None:
             continue
-        for a, b in _runs(r.worked(p), True):
-            if b - a + 1 > k:
+        lo = r.first_known(p)
+        flags = [bool(r.state(p, i)) for i in range(lo, r.horizon)]
+        for a, b in _runs(flags, True):
+            a, b = a + lo, b + lo
+            if b >= 0 and b - a + 1 > k:
                 out.append(
                     Violation(
                         "max_consecutive_work",
                         f"{r.name(p)}: works {_plural(b - a + 1, 'day')} in a row, "
-                        f"{r.dates[a]} … {r.dates[b]}, at most {k}",
+                        f"{r.date(a)} … {r.dates[b]}, at most {k}",
                         p,
-                        r.dates[a],
+                        r.date(a),
                     )
                 )
     return out
@@ -484,21 +526,26 @@ def _max_consecutive_work(r: _Roster) -> list[Violation]:
 def _short_runs(
     r: _Roster, rule: str, value: bool, what: str, k_of: Callable[[Staff], int | None]
 ) -> list[Violation]:
-    """Runs of `value` days shorter than k that touch neither day 0 nor day H-1 (those are exempt)."""
+    """Runs of `value` days shorter than k between two known days of the other kind, the later one inside
+    the horizon: a run touching day H-1, or a day before the horizon without history, is exempt."""
     out = []
     for p in r.work:
         k = k_of(r.people[p])
         if k is None:
             continue
-        for a, b in _runs(r.worked(p), value):
-            if a > 0 and b < r.horizon - 1 and b - a + 1 < k:
+        lo = r.first_known(p) - 1  # a day without history: the edge of what is known
+        states = [r.state(p, i) for i in range(lo, r.horizon)]
+        for a, b in _runs([state is value for state in states], True):
+            a, b = a + lo, b + lo
+            bounded = r.state(p, a - 1) is (not value) if a > lo else False
+            if -1 <= b < r.horizon - 1 and bounded and b - a + 1 < k:
                 out.append(
                     Violation(
                         rule,
                         f"{r.name(p)}: {what} {_plural(b - a + 1, 'day')} in a row, {_span(r, a, b)}, "
                         f"at least {k} required",
                         p,
-                        r.dates[a],
+                        r.date(a),
                     )
                 )
     return out
@@ -524,21 +571,27 @@ def _weekends(r: _Roster) -> list[Violation]:
     out = []
     for p in r.work:
         c = r.people[p].contract
-        worked = [any(r.works(p, i) for i in days) for days in weekends.values()]
+        inside = [any(r.works(p, i) for i in days) for days in weekends.values()]
         firsts = [r.dates[days[0]] for days in weekends.values()]
-        if c.max_weekends is not None and sum(worked) > c.max_weekends:
+        if c.max_weekends is not None and sum(inside) > c.max_weekends:
             out.append(
                 Violation(
                     "weekends",
-                    f"{r.name(p)}: works {_plural(sum(worked), 'weekend')}, at most {c.max_weekends}",
+                    f"{r.name(p)}: works {_plural(sum(inside), 'weekend')}, at most {c.max_weekends}",
                     p,
                 )
             )
         n = c.weekend_off_every
         if n is None:
             continue
+        # Weekends before the horizon (from the history) continue the row; a row is broken only when it
+        # holds a weekend worked inside the horizon.
+        past, past_firsts, cut = _past_weekends(r, p, firsts)
+        worked = past + [w or (k == 0 and cut) for k, w in enumerate(inside)]
+        inside = [False] * len(past) + inside
+        firsts = past_firsts + firsts
         for a, b in _runs(worked, True):
-            if b - a + 1 >= n:
+            if b - a + 1 >= n and any(inside[a : b + 1]):
                 out.append(
                     Violation(
                         "weekends",
@@ -551,6 +604,28 @@ def _weekends(r: _Roster) -> list[Violation]:
     return out
 
 
+def _past_weekends(r: _Roster, p: str, firsts: list[dt.date]) -> tuple[list[bool], list[dt.date], bool]:
+    """The weekends before the horizon's first one, back to the person's history (oldest first): worked
+    or not, and their Saturdays; and whether the first weekend, when the horizon starts on its Sunday,
+    has a shift on that Saturday in the history."""
+    if not firsts:
+        return [], [], False
+
+    def worked(day: dt.date) -> bool:
+        i = (day - r.problem.horizon.start).days
+        return i < 0 and r.past[p].get(i) is not None
+
+    saturday = firsts[0] - dt.timedelta(days=firsts[0].weekday() - 5)
+    earliest = r.date(r.first_known(p))
+    past, saturdays = [], []
+    week = saturday - dt.timedelta(days=7)
+    while week + dt.timedelta(days=1) >= earliest:
+        past.append(worked(week) or worked(week + dt.timedelta(days=1)))
+        saturdays.append(week)
+        week -= dt.timedelta(days=7)
+    return past[::-1], saturdays[::-1], worked(saturday)
+
+
 def _weekly_rest(r: _Roster) -> list[Violation]:
     """Every 7 consecutive days of the horizon hold a rest day (a day off with enough rest around it)."""
     need = r.problem.rules.weekly_rest_minutes
@@ -558,33 +633,38 @@ def _weekly_rest(r: _Roster) -> list[Violation]:
         return []
     out = []
     for p in r.work:
-        rest = [_is_rest_day(r, p, i, need) for i in range(r.horizon)]
+        lo = min(-7, r.first_known(p))
+        rest = [_is_rest_day(r, p, i, need) for i in range(lo, r.horizon)]
         for a, b in _runs(rest, False):
-            if b - a + 1 >= 7:
+            a, b = a + lo, b + lo
+            # A row that ends on day -1 is the horizon's matter only when day -1 is off and day 0's shift
+            # takes its rest away.
+            if (b >= 0 or (b == -1 and r.state(p, -1) is not True)) and b - a + 1 >= 7:
                 out.append(
                     Violation(
                         "weekly_rest",
                         f"{r.name(p)}: no rest day of {_hm(need)} in "
-                        f"{r.dates[a]} … {r.dates[b]} ({b - a + 1} days), one in every 7 required",
+                        f"{r.date(a)} … {r.date(b)} ({b - a + 1} days), one in every 7 required",
                         p,
-                        r.dates[a],
+                        r.date(a),
                     )
                 )
     return out
 
 
 def _is_rest_day(r: _Roster, p: str, i: int, need: int) -> bool:
-    """Day `i` is off, and not squeezed between two shifts whose gap is shorter than `need`.
+    """Day `i` is off, and not squeezed between two shifts whose gap is shorter than `need`; days before
+    the horizon are read from the history (a day without an entry as off).
 
     With several shifts on a neighbouring day (itself a violation) every pair must leave the rest.
     """
-    worked = r.flags[p]
-    if worked[i]:
+    before, shifts, after = r.shifts_on(p, i - 1), r.shifts_on(p, i), r.shifts_on(p, i + 1)
+    if shifts:
         return False
-    if i in (0, r.horizon - 1) or not worked[i - 1] or not worked[i + 1]:
+    if i == r.horizon - 1 or not before or not after:
         return True
-    for s in r.day(p, i - 1):
-        for t in r.day(p, i + 1):
+    for s in before:
+        for t in after:
             gap = _gap(r, s, i - 1, t, i + 1)
             if gap is not None and gap < need:
                 return False

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from itertools import count
 
 from solver.clock import Clock
 from solver.problem import Cover, KeepCell, Problem, SelfPick, Staff, WishKind
@@ -58,6 +59,10 @@ class _State:
         for lock in problem.locks:
             if lock.shift is None:
                 self.blocked[lock.staff].add(problem.horizon.index(lock.date))
+        # The shifts before the horizon (negative days) count for rest and runs, not for hours or counts.
+        for past in problem.history:
+            if past.shift is not None:
+                self.worked[past.staff][problem.horizon.index(past.date)] = (past.shift, None)
 
     def _gap_ok(self, person: Staff, d: int, code: str) -> bool:
         rules = self.problem.rules
@@ -83,7 +88,7 @@ class _State:
     def _is_rest_day(self, person: Staff, d: int, worked: dict[int, tuple[str, str | None]]) -> bool:
         if d in worked:
             return False
-        if d == 0 or d == len(self.dates) - 1 or d - 1 not in worked or d + 1 not in worked:
+        if d == len(self.dates) - 1 or d - 1 not in worked or d + 1 not in worked:
             return True
         need = self.problem.rules.weekly_rest_minutes or 0
         gap = self._gap(worked[d - 1][0], d - 1, worked[d + 1][0], d + 1)
@@ -106,11 +111,11 @@ class _State:
         if not self._gap_ok(person, d, code):
             return False
         if c.max_consecutive_work is not None:
-            run = 1 + next((k for k in range(1, d + 1) if d - k not in mine), d)
+            run = next(k for k in count(1) if d - k not in mine)
             if run > c.max_consecutive_work:
                 return False
         if c.min_consecutive_off is not None and c.min_consecutive_off > 1 and d - 1 not in mine:
-            off = next((k for k in range(1, d + 1) if d - k in mine), None)
+            off = next((k for k in range(1, d - min(mine, default=0) + 1) if d - k in mine), None)
             if off is not None and off - 1 < c.min_consecutive_off:
                 return False
         if d in self.weekend_of:
@@ -124,7 +129,7 @@ class _State:
             ):
                 return False
         need = self.problem.rules.weekly_rest_minutes
-        if need is not None and d >= 6:
+        if need is not None:  # the windows that end on day d (reaching back into the history, if any)
             trial = dict(mine)
             trial[d] = (code, None)
             if not any(self._is_rest_day(person, e, trial) for e in range(d - 6, d + 1)):
@@ -200,6 +205,7 @@ def greedy_rota(problem: Problem) -> list[Assignment]:
         Assignment(staff=pid, date=state.dates[d], shift=code, route=route)
         for pid, days in state.worked.items()
         for d, (code, route) in sorted(days.items())
+        if d >= 0
     ]
 
 

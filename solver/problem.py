@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -269,6 +270,16 @@ class KeepCell(_Strict):
     weight: Weight = 5
 
 
+class HistoryDay(_Strict):
+    """One person's day before the horizon (the previous period's rota): a fixed fact that the rules at
+    the horizon's start read (docs/rules.md, "Before the horizon"). `shift` is the shift worked; null:
+    known to be off. A day without an entry is not known."""
+
+    staff: Id
+    date: dt.date
+    shift: Id | None = None
+
+
 class Lock(_Strict):
     """A planner's decision (hard): the person works exactly this shift (and route) on this date, or,
     with `shift` null, is off that date."""
@@ -334,6 +345,11 @@ class Problem(_Strict):
         default_factory=list, description="Cells of the draft a re-solve starts from (kept when cheap)."
     )
     locks: list[Lock] = Field(default_factory=list)
+    history: list[HistoryDay] = Field(
+        default_factory=list,
+        description="Each person's last days before the horizon (shift, or null: off), read by the rules "
+        "at the horizon's start.",
+    )
 
     # ---- lookups -----------------------------------------------------------------------------------
 
@@ -345,6 +361,10 @@ class Problem(_Strict):
 
     def route(self, route_id: str) -> Route:
         return next(r for r in self.routes if r.id == route_id)
+
+    def history_days(self) -> int:
+        """How many days before the horizon the rules read (entries older than that change nothing)."""
+        return history_days(self.rules, [p.contract for p in self.staff])
 
     @model_validator(mode="after")
     def _labels(self) -> Problem:
@@ -434,6 +454,16 @@ class Problem(_Strict):
             if count > 1:
                 where = f"date {day}" if day else f"weekday {weekday}" if weekday is not None else "every day"
                 errors.append(f"cover: {count} rules for shift {shift!r}, skill {skill!r} on {where}")
+        seen_history: set[tuple[str, dt.date]] = set()
+        for i, past in enumerate(self.history):
+            path = f"history[{i}]"
+            known(f"{path}.staff", past.staff, people, "staff id")
+            known(f"{path}.shift", past.shift, shifts, "shift")
+            if past.date >= h.start:
+                errors.append(f"{path}.date: date {past.date} is not before the horizon start {h.start}")
+            if (past.staff, past.date) in seen_history:
+                errors.append(f"{path}: staff {past.staff!r} already has a history day on {past.date}")
+            seen_history.add((past.staff, past.date))
         seen_locks: set[tuple[str, dt.date]] = set()
         for i, lock in enumerate(self.locks):
             key = (lock.staff, lock.date)
@@ -443,6 +473,21 @@ class Problem(_Strict):
         if errors:
             raise ValueError("; ".join(errors))
         return self
+
+
+def history_days(rules: Rules, contracts: Iterable[Contract]) -> int:
+    """How many days before the horizon the rules read (docs/rules.md, "Before the horizon"): 2 for the
+    daily rest and successions, 8 for the weekly rest, `k` for a consecutive-days limit `k`, and
+    `7·(n−1) + 1` for a weekend off in every `n`."""
+    reach = 2
+    if rules.weekly_rest_minutes is not None:
+        reach = 8
+    for c in contracts:
+        for k in (c.max_consecutive_work, c.min_consecutive_work, c.min_consecutive_off):
+            reach = max(reach, k or 0)
+        if c.weekend_off_every is not None and c.weekend_off_every > 1:
+            reach = max(reach, 7 * (c.weekend_off_every - 1) + 1)
+    return reach
 
 
 def _unique(errors: list[str], field: str, values: list[str], key: str) -> None:

@@ -79,6 +79,15 @@ class Vars:
         self.y_by_pds: dict[tuple[int, int, int], list[cp_model.IntVar]] = defaultdict(list)
         self.y_by_slot: dict[tuple[int, int, int], list[cp_model.IntVar]] = defaultdict(list)
         self.x_by_person: dict[int, list[tuple[int, int, cp_model.IntVar]]] = defaultdict(list)
+        # history[pi][d] for a day d < 0 (docs/rules.md, "Before the horizon"): the shift position person
+        # pi worked, or None when known to be off; a day without an entry is not known. Fixed facts, not
+        # variables. People not in the problem are skipped (a one-person copy keeps the whole history).
+        self.history: dict[int, dict[int, int | None]] = defaultdict(dict)
+        for past in p.history:
+            pi = self.person_pos.get(past.staff)
+            if pi is not None:
+                si = None if past.shift is None else self.shift_pos[past.shift]
+                self.history[pi][p.horizon.index(past.date)] = si
         self._create()
 
     # ---- creation ---------------------------------------------------------------------------------
@@ -141,6 +150,20 @@ class Vars:
 
     def day_index(self, day: dt.date) -> int:
         return self.problem.horizon.index(day)
+
+    def past_shift(self, pi: int, d: int) -> int | None:
+        """The shift position person `pi` worked on day `d` < 0 (history), or None: off or not known."""
+        return self.history.get(pi, {}).get(d)
+
+    def past_known(self, pi: int, d: int, worked: bool) -> bool:
+        """Whether the history says person `pi` worked (`worked`) or was off (not `worked`) on day `d` < 0."""
+        days = self.history.get(pi, {})
+        return d in days and (days[d] is not None) == worked
+
+    def with_history(self, rule: str) -> str:
+        """The name of a hard rule where it reads the days before the horizon: a conflict it takes part in
+        then says so."""
+        return f"{rule}, counting the days before {self.dates[0]}"
 
     # ---- rule registration -------------------------------------------------------------------------
 

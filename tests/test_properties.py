@@ -1,5 +1,6 @@
 """Random small problems: every rota passes the checker, no veto, absence or lock is broken, and the
-checker's objective equals the solver's."""
+checker's objective equals the solver's. Each person may carry a history of the days before the horizon
+(a shift, a known day off, or nothing known), which the rules at the horizon's start read."""
 
 from __future__ import annotations
 
@@ -48,6 +49,12 @@ def problems(draw: st.DrawFn) -> Problem:
         )
     ids = [s["id"] for s in staff]
     date = st.sampled_from(dates).map(dt.date.isoformat)
+    history = [
+        {"staff": p, "date": (start - dt.timedelta(days=back)).isoformat(), "shift": shift}
+        for p in ids
+        for back in range(1, 9)
+        if (shift := draw(st.sampled_from(["unknown", None, "dag", "aften", "nat"]))) != "unknown"
+    ]
     wishes = draw(
         st.lists(
             st.fixed_dictionaries(
@@ -87,6 +94,7 @@ def problems(draw: st.DrawFn) -> Problem:
             "cover": cover,
             "wishes": wishes,
             "locks": locks,
+            "history": history,
             "rules": {"max_vetoes": None},
         }
     )

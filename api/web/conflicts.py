@@ -57,6 +57,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"^at least (?P<h>{_NUMBER}) hours in the period$"), "mindst {h} timer i perioden"),
     (re.compile(rf"^at most (?P<h>{_NUMBER}) hours in the period$"), "højst {h} timer i perioden"),
 ]
+# A rule where it reads the days before the period (solver `Vars.with_history`): the rule, then this.
+_HISTORY = re.compile(rf"^(?P<rule>.+), counting the days before (?P<date>{_DATE})$")
 _SENTENCES: list[tuple[str, str]] = [
     (
         "these rules of several people cannot all hold together: ",
@@ -90,6 +92,10 @@ def rule_text(rule: str, lang: str) -> str:
     """One rule name of a conflict in `lang`; unchanged for English or an unknown rule."""
     if lang == "en":
         return rule
+    history = _HISTORY.match(rule)
+    if history is not None:
+        before = _part("date", history["date"], lang)
+        return f"{rule_text(history['rule'], lang)}, medregnet dagene før {before}"
     for pattern, template in _RULES:
         match = pattern.match(rule)
         if match is not None:
@@ -111,4 +117,7 @@ def conflict_text(conflict: Mapping[str, Any], lang: str) -> str:
 
 def known(rule: str) -> bool:
     """Whether a pattern here knows the rule name (for the tests)."""
+    history = _HISTORY.match(rule)
+    if history is not None:
+        rule = history["rule"]
     return any(pattern.match(rule) for pattern, _ in _RULES)

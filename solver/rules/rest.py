@@ -99,12 +99,38 @@ def add_successions(v: Vars) -> None:
                         hard(ct, person.id, "daily rest and shift successions")
                     else:
                         amo(now + nxt)
+    _add_successions_after_history(v)
+
+
+def _add_successions_after_history(v: Vars) -> None:
+    """The same rule for a shift of the history (day -1 or -2) and a shift of the horizon: the history is a
+    fact, so its forbidden followers are simply not worked."""
+    forbidden: dict[tuple[int, int], dict[int, set[int]]] = {}
+    for pi, person in enumerate(v.people):
+        for d in (-2, -1):
+            si = v.past_shift(pi, d)
+            if si is None:
+                continue
+            for days_apart in (1, 2):
+                later = d + days_apart
+                if not 0 <= later < v.days:
+                    continue
+                if (d, days_apart) not in forbidden:
+                    forbidden[d, days_apart] = forbidden_successors(v, d, days_apart)
+                nxt = [
+                    var
+                    for ti in sorted(forbidden[d, days_apart][si])
+                    if (var := v.x.get((pi, later, ti))) is not None
+                ]
+                if nxt:
+                    ct = v.cp.add_bool_and([~var for var in nxt])
+                    v.hard(ct, person.id, v.with_history("daily rest and shift successions"))
 
 
 def add_weekly_rest(v: Vars) -> None:
     """Every 7 consecutive days hold a day off with at least the weekly rest (default 35 h) around it."""
     need = v.problem.rules.weekly_rest_minutes
-    if need is None or v.days < 7:
+    if need is None or (v.days < 7 and not any(v.history.values())):
         return
     n_shifts = len(v.shifts)
     memo: dict[Shape, list[tuple[int, int]]] = {}
@@ -131,3 +157,54 @@ def add_weekly_rest(v: Vars) -> None:
         for start in range(v.days - 6):
             ct = v.cp.add(cp_model.LinearExpr.sum(rest[start : start + 7]) >= 1)
             v.hard(ct, person.id, f"weekly rest of {need // 60} h in every 7 days")
+        if v.history.get(pi):
+            _weekly_rest_after_history(v, pi, need, rest)
+
+
+def _weekly_rest_after_history(v: Vars, pi: int, need: int, rest: list[cp_model.IntVar]) -> None:
+    """The 7-day windows that reach back into the history (starting on day -7 … -1). A day before the
+    horizon is a rest day or not by the history alone, except day -1 when it is off after a shift on day
+    -2: then the shift on day 0 decides (so the window -7 … -1 is the horizon's matter only then). Day 0
+    is no longer exempt: its rest is measured from day -1."""
+    person, n_shifts = v.people[pi], len(v.shifts)
+
+    def short(si: int, d: int, ti: int, later: int) -> bool:
+        gap = _gap(v, si, d, ti, later)
+        return gap is not None and gap < need
+
+    last = v.past_shift(pi, -1)
+    if last is not None and v.days > 1:  # with one day, day 0 is the horizon's last day (exempt)
+        for ti in range(n_shifts):
+            after = v.x.get((pi, 1, ti))
+            if after is not None and short(last, -1, ti, 1):
+                v.cp.add_bool_or([~rest[0], ~after])
+    before: dict[int, cp_model.IntVar | bool] = {}
+    for d in range(-7, 0):
+        prev, nxt = v.past_shift(pi, d - 1), v.past_shift(pi, d + 1)
+        if v.past_shift(pi, d) is not None:
+            before[d] = False
+        elif prev is None:
+            before[d] = True
+        elif d < -1:
+            before[d] = nxt is None or not short(prev, d - 1, nxt, d + 1)
+        else:
+            squeezed = [
+                var
+                for ti in range(n_shifts)
+                if (var := v.x.get((pi, 0, ti))) is not None and short(prev, -2, ti, 0)
+            ]
+            if squeezed:
+                maybe = v.cp.new_bool_var(f"rest[{person.id},-1]")
+                for var in squeezed:
+                    v.cp.add_bool_or([~maybe, ~var])
+                before[d] = maybe
+            else:
+                before[d] = True
+    rule = v.with_history(f"weekly rest of {need // 60} h in every 7 days")
+    for start in range(-7, min(0, v.days - 6)):
+        window = [before[d] for d in range(start, 0)] + rest[: start + 7]
+        decided = [day for day in window if not isinstance(day, bool)]
+        if any(day is True for day in window) or not decided:
+            continue  # a rest day in the history, or broken by the history alone
+        ct = v.cp.add_bool_or(decided)
+        v.hard(ct, person.id, rule)

@@ -13,16 +13,33 @@ def add_max_consecutive_work(v: Vars) -> None:
     """No run of worked days longer than the contract's maximum."""
     for pi, person in enumerate(v.people):
         k = person.contract.max_consecutive_work
-        if k is None or k >= v.days:
+        if k is None:
             continue
         works = [v.work[pi, d] for d in range(v.days)]
         for start in range(v.days - k):
             ct = v.cp.add(cp_model.LinearExpr.sum(works[start : start + k + 1]) <= k)
             v.hard(ct, person.id, f"at most {k} working days in a row")
+        # The run the history ends with (m days up to day -1) goes on from day 0: days 0 … k-m are not all
+        # worked (day 0 is off when the history alone has k or more).
+        m = _past_run(v, pi, True)
+        first = max(0, k - m) + 1
+        if m > 0 and first <= v.days:
+            ct = v.cp.add(cp_model.LinearExpr.sum(works[:first]) <= first - 1)
+            v.hard(ct, person.id, v.with_history(f"at most {k} working days in a row"))
+
+
+def _past_run(v: Vars, pi: int, worked: bool) -> int:
+    """How many days before the horizon, up to day -1, the history says `pi` worked (or was off)."""
+    m = 0
+    while v.past_known(pi, -1 - m, worked):
+        m += 1
+    return m
 
 
 def _forbid_short_runs(v: Vars, pi: int, k: int, worked: bool, rule: str) -> None:
-    """Forbid off/on, 1..k-1 days of the other kind, off/on strictly inside the horizon."""
+    """Forbid off/on, 1..k-1 days of the other kind, off/on strictly inside the horizon; and a run that
+    the history starts (m known days up to day -1, after a known day of the other kind) ending before it
+    is k days long, on day 0 (m >= 1) or later inside the horizon."""
     staff = v.people[pi].id
     lits = [v.work[pi, d] if worked else ~v.work[pi, d] for d in range(v.days)]
     for length in range(1, k):
@@ -30,6 +47,12 @@ def _forbid_short_runs(v: Vars, pi: int, k: int, worked: bool, rule: str) -> Non
             b = a + length + 1
             clause = [lits[a]] + [~lits[d] for d in range(a + 1, b)] + [lits[b]]
             v.hard(v.cp.add_bool_or(clause), staff, rule)
+    m = _past_run(v, pi, worked)
+    if not v.past_known(pi, -1 - m, not worked):
+        return  # the run's start is not known (a run touching the edge of what is known is exempt)
+    for b in range(0 if m else 1, min(k - m, v.days)):
+        clause = [~lits[d] for d in range(b)] + [lits[b]]
+        v.hard(v.cp.add_bool_or(clause), staff, v.with_history(rule))
 
 
 def add_min_consecutive_work(v: Vars) -> None:
@@ -80,3 +103,38 @@ def add_weekends(v: Vars) -> None:
             for start in range(len(groups) - every + 1):
                 ct = v.cp.add(cp_model.LinearExpr.sum(worked[start : start + every]) <= every - 1)
                 v.hard(ct, person.id, f"a weekend off in every {every}")
+            if v.history.get(pi):
+                _weekends_after_history(v, pi, every, worked)
+
+
+def _weekends_after_history(v: Vars, pi: int, every: int, worked: list[cp_model.IntVar]) -> None:
+    """The windows of `every` consecutive weekends that reach back into the history. A weekend before
+    the horizon is worked when the history has a shift on its Saturday or Sunday; the first weekend of the
+    horizon, when it starts on a Sunday, also when the history has a shift on that Saturday. A window is
+    broken only when it also holds a weekend worked inside the horizon: the history alone breaks nothing
+    here (that was the previous period's rule)."""
+    first = v.dates[0]
+    saturday = v.dates[weekends(v.dates)[0][0]]
+    saturday -= dt.timedelta(days=saturday.weekday() - 5)  # of the first weekend touching the horizon
+
+    def past_worked(day: dt.date) -> bool:
+        return day < first and v.past_shift(pi, (day - first).days) is not None
+
+    # past[j]: weekend j before the first one of the horizon worked (j = 1 … every-1)
+    past = [False] + [
+        any(past_worked(saturday - dt.timedelta(days=7 * j - extra)) for extra in (0, 1))
+        for j in range(1, every)
+    ]
+    cut_saturday = past_worked(saturday)
+    rule = v.with_history(f"a weekend off in every {every}")
+    for back in range(every):  # the window: `back` weekends before the horizon, then every-back in it
+        inside = worked[: every - back]
+        if len(inside) < every - back:
+            continue  # the horizon has too few weekends for this window
+        known = sum(past[1 : back + 1])
+        terms: list[cp_model.IntVar] = list(inside)
+        if cut_saturday and len(inside) > 1:  # a full weekend of the horizon is in the window too
+            known, terms = known + 1, terms[1:]
+        if known + len(terms) > every - 1 and known > 0:
+            ct = v.cp.add(cp_model.LinearExpr.sum(terms) <= every - 1 - known)
+            v.hard(ct, v.people[pi].id, rule)
