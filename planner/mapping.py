@@ -30,7 +30,8 @@ from planner.models import (
     Team,
     Wish,
 )
-from solver.problem import Problem
+from solver.problem import Contract, Problem, history_days
+from solver.problem import Rules as SolverRules
 from solver.solution import Assignment, Solution
 
 
@@ -59,7 +60,8 @@ def build_problem(
     """The period as the solver sees it. `keep` (a draft's assignments) become the problem's `keep`
     cells of weight `keep_weight` ("changed from the draft", never a wish or self-pick), so a re-solve
     changes as few cells as it can (minimal change); a person's own self-pick or a planner's lock on the
-    same day wins over a kept cell."""
+    same day wins over a kept cell. The team's published rotas of earlier periods give each person's
+    `history` for the days the rules read before the period (`previous_days`)."""
     assert period.id is not None
     team = session.get(Team, period.team_id)
     if team is None:
@@ -183,9 +185,54 @@ def build_problem(
         ],
     }
     try:
+        reach = history_days(
+            SolverRules.model_validate(data["rules"]),
+            [Contract.model_validate(s["contract"]) for s in data["staff"]],
+        )
+    except ValidationError:
+        reach = 0  # the problem's own validation below says what is wrong
+    data["history"] = previous_days(session, period, reach, {s.code for s in staff}, {s.code for s in shifts})
+    try:
         return Problem.model_validate(data)
     except ValidationError as exc:
         raise input_error(exc, source="team") from None
+
+
+def previous_days(
+    session: Session, period: Period, days: int, people: set[str], shifts: set[str]
+) -> list[dict[str, Any]]:
+    """The history of `period` (docs/rules.md, "Before the horizon"): for the `days` days before it, each
+    person's shift in the published rota of the team's period that covers the day and ends before
+    `period` starts, or null (off) where that rota planned the person without a shift. A day no such
+    rota covers, a person it did not plan, or a shift type that no longer exists is left unknown."""
+    first = period.start - dt.timedelta(days=days)
+    earlier = session.exec(
+        select(Period)
+        .where(Period.team_id == period.team_id, Period.start < period.start, Period.id != period.id)
+        .order_by(Period.start, Period.id)  # type: ignore[arg-type]
+    ).all()
+    known: dict[tuple[str, dt.date], str | None] = {}
+    for before in earlier:  # a later period wins where two overlap
+        last = before.start + dt.timedelta(days=before.days - 1)
+        if last >= period.start or last < first:
+            continue
+        rota = session.exec(
+            select(Rota).where(Rota.period_id == before.id, Rota.state == "published")
+        ).first()
+        if rota is None:
+            continue
+        planned = people & {p["id"] for p in rota.problem.get("staff", [])}
+        worked = {(a["staff"], a["date"]): a["shift"] for a in rota.assignments}
+        for i in range(before.days):
+            day = before.start + dt.timedelta(days=i)
+            if first <= day:
+                for code in planned:
+                    known[code, day] = worked.get((code, day.isoformat()))
+    return [
+        {"staff": code, "date": day, "shift": shift}
+        for (code, day), shift in sorted(known.items(), key=lambda item: (item[0][1], item[0][0]))
+        if shift is None or shift in shifts
+    ]
 
 
 def rota_from_solution(
@@ -335,4 +382,4 @@ def import_problem(
     return team, period
 
 
-__all__ = ["build_problem", "import_problem", "rota_from_solution", "team_rows"]
+__all__ = ["build_problem", "import_problem", "previous_days", "rota_from_solution", "team_rows"]

@@ -398,7 +398,13 @@ def _refusal(v: check.Violation, problem: Problem, cells: list[Assignment], new:
     the English message."""
     person: ProblemStaff = problem.staff[0]
     contract = person.contract
-    by_day = {a.date: a for a in cells}
+    # The history (the last shifts of the previous period) is where a rest or a run may begin.
+    by_day = {
+        h.date: Assignment(staff=person.id, date=h.date, shift=h.shift)
+        for h in problem.history
+        if h.staff == person.id and h.shift is not None
+    }
+    by_day.update({a.date: a for a in cells})
     shifts = {s.code: s for s in problem.shift_types}
     routes = {r.id: r for r in problem.routes}
 
