@@ -8,7 +8,8 @@ the rules must be made in the document, the model and here.
 Malformed assignments (unknown staff, shift or route, a date outside the horizon, several assignments of
 one person on one day) are reported as violations, never raised. For everything else a person's day is
 read as the set of shifts worked and, per shift, the set of routes served: `x(p,i,s)` and `on(p,i,s,r)`
-of the document, so an exact duplicate assignment counts once.
+of the document, so an exact duplicate assignment counts once. Days before the horizon are read from
+`problem.history` (a shift, a known day off, or not known), as the document's "Before the horizon" says.
 """
 
 from __future__ import annotations

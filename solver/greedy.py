@@ -3,7 +3,8 @@
 Day by day it fills locks, then self-picks and kept draft cells, then route slots and cover needs,
 choosing for each slot the person whose wishes, favourites, route history and remaining contract hours
 fit best, and skipping anyone for whom the slot would break a rule that can be checked looking backwards
-(days off, skills, rest, consecutive days, weekends, weekly rest, hour limits). It is only a hint:
+(days off, skills, rest, consecutive days, weekends, weekly rest, hour limits; the rests and the longest
+run also against the history before the horizon, not the weekend rhythm). It is only a hint:
 CP-SAT repairs what a greedy cannot see (minimum hours, minimum runs) and improves the rest.
 """
 

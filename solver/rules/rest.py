@@ -1,4 +1,5 @@
-"""Hard rest rules: forbidden successions (explicit and from the daily rest) and the weekly rest."""
+"""Hard rest rules: forbidden successions (explicit and from the daily rest) and the weekly rest, both
+also against the history before the horizon (fixed facts, docs/rules.md "Before the horizon")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Hard sequence rules: consecutive working days, consecutive days off, weekends."""
+"""Hard sequence rules: consecutive working days, consecutive days off, weekends; the runs and the
+weekend rhythm go on from the history before the horizon (docs/rules.md "Before the horizon")."""
 
 from __future__ import annotations
 
