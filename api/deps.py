@@ -14,7 +14,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
 from planner.auth import Actor, actor_for_token
-from planner.db import READ_ONLY
+from planner.db import READ_ONLY, request_session
 from planner.errors import Forbidden
 from planner.jobs import JobQueue
 
@@ -22,10 +22,12 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token")
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """One session per request; whatever a failing request wrote is rolled back when it closes.
-    `async`: making a session does no I/O, so it needs no trip to the thread pool (the routes, which
-    do the I/O, are sync and run there)."""
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+    """One session per request; whatever a failing request wrote is rolled back when it closes. A GET
+    only reads, and a write request reads without the write lock after its commit
+    (`planner.db.request_session`). `async`: making a session does no I/O, so it needs no trip to the
+    thread pool (the routes, which do the I/O, are sync and run there)."""
+    writes = request.method not in ("GET", "HEAD", "OPTIONS")
+    with request_session(request.app.state.engine, writes=writes) as session:
         yield session
 
 

@@ -39,6 +39,7 @@ POOL_SIZE = 40
 # Execution options of a read-only transaction (e.g. the token check of every request): on SQLite it
 # begins deferred and takes no write lock, so it never queues behind writers (WAL lets readers run).
 READ_ONLY = {"pusleplan_read_only": True}
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
 
 
 def database_url() -> str:
@@ -157,6 +158,23 @@ def _sqlite_pragmas(engine: Engine, *, wal: bool) -> None:
             raise
         connection.info["pusleplan_lock"] = True
 
+    # A write in a transaction that began as a read (a GET that records something, a change after the
+    # request's commit) takes the same locks before its first write statement: SQLite then upgrades the
+    # deferred transaction itself.
+    @event.listens_for(engine, "before_cursor_execute")
+    def _write_in_read(connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if connection.info.get("pusleplan_lock") or not connection.get_execution_options().get(
+            "pusleplan_read_only"
+        ):
+            return
+        if statement.lstrip()[:7].upper().startswith(_WRITES):
+            if not lock.acquire(timeout=_SQLITE_BUSY_SECONDS):
+                raise TimeoutError(f"no database transaction within {_SQLITE_BUSY_SECONDS} s")
+            if file_lock is not None and not file_lock.acquire(timeout=_SQLITE_BUSY_SECONDS):
+                lock.release()
+                raise TimeoutError(f"no database transaction within {_SQLITE_BUSY_SECONDS} s")
+            connection.info["pusleplan_lock"] = True
+
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
     def _end(connection: Any) -> None:
@@ -178,6 +196,31 @@ def get_engine() -> Engine:
     if _engine is None:
         _engine = make_engine()
     return _engine
+
+
+def reader(engine: Engine) -> Engine:
+    """`engine` for reading: its transactions take no write lock (see `READ_ONLY`); one per engine."""
+    made: Engine | None = getattr(engine, "pusleplan_reader", None)
+    if made is None:
+        made = engine.execution_options(**READ_ONLY)
+        engine.pusleplan_reader = made  # type: ignore[attr-defined]
+    return made
+
+
+def request_session(engine: Engine, *, writes: bool) -> Session:
+    """The session of one request. A request that only reads (`writes=False`: GET) never takes the
+    write lock; one that writes holds it in its first transaction, and once that is committed, what
+    it reads afterwards (the answer's rows) is read without it. So no request keeps the lock while its
+    answer is written, which on SQLite, where writers queue on one lock, would make every waiting request
+    wait for a thread the waiting requests hold (a stall of 30 s, then errors, beyond 40 at once)."""
+    session = Session(engine if writes else reader(engine), expire_on_commit=False)
+    if writes:
+
+        @event.listens_for(session, "after_commit")
+        def _read_on(committed: Session) -> None:
+            committed.bind = reader(engine)
+
+    return session
 
 
 @contextmanager
