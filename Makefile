@@ -22,9 +22,12 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pytest -q -m bench tests/benchmarks -p no:cacheprovider -s
 
+# The checks that keep the house standing: style, types, and the layers (api → planner → solver).
 lint: $(STAMP)
 	$(BIN)/ruff check solver planner api tests
 	$(BIN)/ruff format --check solver planner api tests
+	$(BIN)/mypy solver planner api
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

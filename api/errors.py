@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.web.common import CsrfFailed, SignInRequired, error_page, is_page, lang_of, sign_in_redirect
 from api.web.i18n import translator
-from planner.errors import Conflict, Forbidden, InputError, NotFound, Unauthorized
+from planner.errors import Conflict, Forbidden, InputError, NotFound, TooManyAttempts, Unauthorized
 
 
 def install(app: FastAPI) -> None:
@@ -60,6 +60,11 @@ def install(app: FastAPI) -> None:
         if is_page(request):
             return sign_in_redirect(request)
         return JSONResponse({"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(TooManyAttempts)
+    async def _too_many(request: Request, exc: TooManyAttempts) -> Response:
+        headers = {"Retry-After": str(exc.retry_after)}
+        return JSONResponse({"detail": str(exc)}, status_code=429, headers=headers)
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:

@@ -20,8 +20,10 @@ from sqlalchemy import Engine, text
 from api import errors, web
 from api.routes import auth, periods, rotas, solving, teams
 from api.web.common import STATIC_DIR
+from planner.auth import SignInThrottle
 from planner.db import get_engine
 from planner.jobs import JobQueue, ProcessQueue
+from planner.settings import settings
 
 
 def app_version() -> str:
@@ -55,6 +57,7 @@ def create_app(engine: Engine | None = None, queue: JobQueue | None = None) -> F
     )
     app.state.engine = engine or get_engine()
     app.state.queue = queue
+    app.state.throttle = SignInThrottle(settings().throttle_storage)
     errors.install(app)
     for module in (auth, teams, periods, solving, rotas):
         app.include_router(module.router)

@@ -11,15 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import math
 import secrets
+import time
 from dataclasses import dataclass
 
+from limits import RateLimitItem, parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 from pwdlib import PasswordHash
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from planner.errors import Forbidden, InputError, Unauthorized
-from planner.models import ApiToken, User, utcnow
+from planner.errors import Forbidden, InputError, TooManyAttempts, Unauthorized
+from planner.models import ApiToken, AuditEntry, User, utcnow
 
 TOKEN_LIFETIME = dt.timedelta(hours=12)
 _hasher = PasswordHash.recommended()
@@ -85,19 +90,86 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def sign_in(username: str, password: str, *, session: Session) -> str:
-    """A new bearer token for the user, or `Unauthorized`."""
+# Failed sign-ins allowed in a moving window before sign-in waits: per user name (a guesser of one
+# account), and per address, higher, since a care office's phones and PCs share one.
+ACCOUNT_LIMIT = parse("5 per 5 minutes")
+ADDRESS_LIMIT = parse("50 per 5 minutes")
+
+
+class SignInThrottle:
+    """Counts failed sign-ins (the `limits` library, moving windows) per user name and per client
+    address; while either is over its limit every attempt waits, the right password too. The counts
+    live in `storage` (`memory://`: this process; `redis://…` shares them between processes)."""
+
+    def __init__(
+        self,
+        storage: str = "memory://",
+        account: RateLimitItem = ACCOUNT_LIMIT,
+        address: RateLimitItem = ADDRESS_LIMIT,
+    ) -> None:
+        self._limiter = MovingWindowRateLimiter(storage_from_string(storage))
+        self._limits = ((account, "user"), (address, "address"))
+
+    def _keys(self, username: str, address: str | None) -> list[tuple[RateLimitItem, str]]:
+        values = (username.strip().casefold(), address)
+        return [
+            (limit, f"{kind}:{value}")
+            for (limit, kind), value in zip(self._limits, values, strict=True)
+            if value
+        ]
+
+    def retry_after(self, username: str, address: str | None) -> int:
+        """Seconds until an attempt may be tried (0: now)."""
+        wait = 0.0
+        for limit, key in self._keys(username, address):
+            if not self._limiter.test(limit, key):
+                reset = self._limiter.get_window_stats(limit, key).reset_time
+                wait = max(wait, reset - time.time(), 1)
+        return math.ceil(wait)
+
+    def failed(self, username: str, address: str | None) -> None:
+        for limit, key in self._keys(username, address):
+            self._limiter.hit(limit, key)
+
+
+def sign_in(
+    username: str,
+    password: str,
+    *,
+    session: Session,
+    address: str | None = None,
+    throttle: SignInThrottle | None = None,
+) -> str:
+    """A new bearer token for the user; `Unauthorized` for a wrong name or password, `TooManyAttempts`
+    while `throttle` holds this name or `address` back. Every failure is in the audit log (with the
+    team of the account it was meant for, where the name is known)."""
     user = session.exec(select(User).where(User.username == username)).first()
+    wait = throttle.retry_after(username, address) if throttle else 0
+    if wait:
+        _audit_failure(session, username, user, address, "sign-in refused: too many failures")
+        raise TooManyAttempts(wait)
     if user is None:
         _hasher.verify(password, _DUMMY_HASH)
-        raise Unauthorized("wrong username or password")
-    if not verify_password(password, user.password_hash):
+    if user is None or not verify_password(password, user.password_hash):
+        if throttle:
+            throttle.failed(username, address)
+        _audit_failure(session, username, user, address, "sign-in failed")
         raise Unauthorized("wrong username or password")
     token = secrets.token_urlsafe(32)
     assert user.id is not None
     session.add(ApiToken(token_hash=_digest(token), user_id=user.id, expires_at=utcnow() + TOKEN_LIFETIME))
     session.commit()
     return token
+
+
+def _audit_failure(
+    session: Session, username: str, user: User | None, address: str | None, what: str
+) -> None:
+    """Record a failed sign-in at once (the request then fails): who was tried, from where."""
+    session.rollback()
+    team = user.team_id if user else None
+    session.add(AuditEntry(who=username[:100], team_id=team, action=what, detail={"address": address}))
+    session.commit()
 
 
 def actor_for_token(token: str, *, session: Session) -> Actor:

@@ -27,12 +27,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
+from planner.settings import DEFAULT_DATABASE_URL, settings
+
 try:
     import fcntl
 except ImportError:  # Windows: no flock; processes then meet SQLite's busy timeout
     fcntl = None  # type: ignore[assignment]
 
-DEFAULT_URL = "sqlite:///pusleplan.db"
+DEFAULT_URL = DEFAULT_DATABASE_URL
 _SQLITE_BUSY_SECONDS = 30
 # Connections kept open: AnyIO runs sync routes in up to 40 threads, each may hold one.
 POOL_SIZE = 40
@@ -43,7 +45,7 @@ _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
 
 
 def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or DEFAULT_URL
+    return settings().database_url
 
 
 def make_engine(url: str | None = None) -> Engine:

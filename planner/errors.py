@@ -44,6 +44,15 @@ class Unauthorized(PermissionError):
     """Wrong username or password, or a token that is unknown or expired."""
 
 
+class TooManyAttempts(PermissionError):
+    """Sign-in refused for now: too many failed attempts for this user name or from this address, right
+    password or not; `retry_after` whole seconds until the oldest failure leaves the window."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed sign-ins; try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
 class RuleRefusal(Conflict):
     """A change refused because a planning rule would break (a claim on an absence day, a lock that
     leaves less than 11 h rest). `code` names the rule (`absence`, `day_off`, `veto`, `claimed`,

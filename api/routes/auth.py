@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
@@ -26,10 +26,17 @@ class Me(BaseModel):
     staff_id: int | None
 
 
-@router.post("/token")
-def login(session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
-    """Sign in with username and password; returns a bearer token."""
-    return Token(access_token=sign_in(form.username, form.password, session=session))
+@router.post("/token", responses={429: {"description": "Too many failed sign-ins: wait `Retry-After` s"}})
+def login(
+    request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
+) -> Token:
+    """Sign in with username and password; returns a bearer token. After a handful of failures for a
+    user name (or many from one address) every attempt answers 429 for a while, the right one too."""
+    address = request.client.host if request.client else None
+    token = sign_in(
+        form.username, form.password, session=session, address=address, throttle=request.app.state.throttle
+    )
+    return Token(access_token=token)
 
 
 @router.get("/me")

@@ -20,7 +20,7 @@ from api.web.common import (
     session_token,
 )
 from planner import auth
-from planner.errors import Unauthorized
+from planner.errors import TooManyAttempts, Unauthorized
 
 router = APIRouter()
 
@@ -56,12 +56,22 @@ def sign_in(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "",
 ) -> Response:
+    address = request.client.host if request.client else None
+    _ = i18n.translator(lang_of(request))
     try:
-        token = auth.sign_in(username.strip(), password, session=session)
+        token = auth.sign_in(
+            username.strip(), password, session=session, address=address, throttle=request.app.state.throttle
+        )
     except Unauthorized:
-        _ = i18n.translator(lang_of(request))
         context = {"next": next, "error": _("Wrong username or password."), "username": username}
         return render(request, "sign_in.html", context, status_code=401)
+    except TooManyAttempts as exc:
+        minutes = max(1, round(exc.retry_after / 60))
+        error = _("Too many wrong attempts. Try again in {minutes} minutes.", minutes=minutes)
+        context = {"next": next, "error": error, "username": username}
+        response = render(request, "sign_in.html", context, status_code=429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     actor = auth.actor_for_token(token, session=session)
     fallback = PLANNER_HOME if actor.is_planner else STAFF_HOME
     response = RedirectResponse(_safe_next(next, fallback), status_code=303)

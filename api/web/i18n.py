@@ -82,6 +82,9 @@ register(
         "Username": "Brugernavn",
         "Password": "Adgangskode",
         "Wrong username or password.": "Forkert brugernavn eller adgangskode.",
+        "Too many wrong attempts. Try again in {minutes} minutes.": (
+            "For mange forkerte forsøg. Prøv igen om {minutes} minutter."
+        ),
         "Language": "Sprog",
         "Page not found": "Siden findes ikke",
         "Not allowed": "Ikke tilladt",
