@@ -26,7 +26,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("outcome", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True))
         batch_op.add_column(sa.Column("conflicts", sa.JSON(), nullable=False, server_default="[]"))
     with op.batch_alter_table("rota", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("stopped_early", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.add_column(
+            sa.Column("stopped_early", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     op.execute(
         """
         UPDATE solve_job SET outcome = CASE
