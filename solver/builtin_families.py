@@ -1,10 +1,10 @@
 """The built-in rule families of `docs/rules.md`, as `solver.families` registers them on first use.
 
-Hard families first, in the order the model adds them, then the soft ones in the review page's order.
-Labels are the planner's English names of the families; the weights' defaults and bounds are those of
-`docs/problem-format.md`. Imports the model's rule modules, the checker and the greedy start, so only
-`solver.families` imports this module (lazily: the rule modules import the problem types, whose
-`Weights` read the registry).
+Hard families first, in the order the checker lists them and the model adds them, then the soft ones
+in the review page's order. Labels are the planner's English names of the families; the weights'
+defaults and bounds are those of `docs/problem-format.md`. Imports the model's rule modules, the
+checker and the greedy start, so only `solver.families` imports this module (lazily: the rule modules
+import the problem types, whose `Weights` read the registry).
 """
 
 from __future__ import annotations
@@ -65,18 +65,6 @@ HARD: tuple[FamilySpec, ...] = (
         check=check.hard_successions,
     ),
     FamilySpec(
-        Family.WEEKLY_REST,
-        True,
-        "Weekly rest",
-        (
-            MessageSpec(
-                Msg.WEEKLY_REST_NEEDED, "weekly rest of {hours} h in every 7 days", ("staff", "hours")
-            ),
-        ),
-        model=rest.add_weekly_rest,
-        check=check.hard_weekly_rest,
-    ),
-    FamilySpec(
         Family.MAX_SHIFTS,
         True,
         "Shifts per type",
@@ -129,6 +117,18 @@ HARD: tuple[FamilySpec, ...] = (
         ),
         model=sequences.add_weekends,
         check=check.hard_weekends,
+    ),
+    FamilySpec(
+        Family.WEEKLY_REST,
+        True,
+        "Weekly rest",
+        (
+            MessageSpec(
+                Msg.WEEKLY_REST_NEEDED, "weekly rest of {hours} h in every 7 days", ("staff", "hours")
+            ),
+        ),
+        model=rest.add_weekly_rest,
+        check=check.hard_weekly_rest,
     ),
 )
 

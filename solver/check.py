@@ -34,6 +34,10 @@ __all__ = ["Roster", "Violation", "coverage", "fulfilment", "objective", "penalt
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
+# The `rule` of a broken route rule (family `routes`): the planner's refusals read this name, which it
+# keeps until the planner reads the registry.
+ROUTE_RULE = "route"
+
 # A person's day: shift code -> ids of the routes served in that shift.
 Day = dict[str, frozenset[str]]
 _NO_ROUTES: frozenset[str] = frozenset()
@@ -323,13 +327,13 @@ def hard_routes(r: Roster) -> list[Violation]:
             message = (
                 f"{r.name(p)}: serves {len(served)} routes on {r.dates[i]} ({', '.join(served)}), at most 1"
             )
-            out.append(Violation(Family.ROUTES, message, p, r.dates[i]))
+            out.append(Violation(ROUTE_RULE, message, p, r.dates[i]))
     for (rid, i, s), people in sorted(slots.items()):
         if len(people) > 1:
             names = ", ".join(r.name(p) for p in people)
             label = _route_label(r.routes[rid])
             message = f"{label}, {s} {r.dates[i]}: served by {len(people)} people ({names}), at most 1"
-            out.append(Violation(Family.ROUTES, message, None, r.dates[i]))
+            out.append(Violation(ROUTE_RULE, message, None, r.dates[i]))
     return out
 
 
@@ -345,18 +349,18 @@ def _route_fit(r: Roster, p: str, i: int, s: str, route: Route) -> list[Violatio
     if not on_weekday:
         out.append(
             Violation(
-                Family.ROUTES,
+                ROUTE_RULE,
                 f"{who}: {label} does not run on {day} ({WEEKDAY_NAMES[day.weekday()]})",
                 p,
                 day,
             )
         )
     if not in_shift:
-        out.append(Violation(Family.ROUTES, f"{who}: {label} does not run in shift {s} ({day})", p, day))
+        out.append(Violation(ROUTE_RULE, f"{who}: {label} does not run in shift {s} ({day})", p, day))
     if unskilled:
         out.append(
             Violation(
-                Family.ROUTES,
+                ROUTE_RULE,
                 f"{who}: serves {label} on {day} without any of its skills ({', '.join(route.skills)})",
                 p,
                 day,

@@ -74,20 +74,20 @@ Params = dict[str, str | int | float]
 class Family(StrEnum):
     """The names of the built-in rule families (a family registered later has a plain string name)."""
 
-    # hard, in the model's order
+    # hard, in the checker's order
     ONE_SHIFT_A_DAY = "one_shift_a_day"
     SKILLS = "skills"
     ROUTES = "routes"
     DAYS_OFF = "days_off"
     LOCK = "lock"
     SUCCESSION = "succession"
-    WEEKLY_REST = "weekly_rest"
     MAX_SHIFTS = "max_shifts"
     MINUTES = "minutes"
     MAX_CONSECUTIVE_WORK = "max_consecutive_work"
     MIN_CONSECUTIVE_WORK = "min_consecutive_work"
     MIN_CONSECUTIVE_OFF = "min_consecutive_off"
     WEEKENDS = "weekends"
+    WEEKLY_REST = "weekly_rest"
     # soft, in the review page's order
     COVER = "cover"
     ROUTE = "route"
@@ -210,16 +210,16 @@ def register(spec: FamilySpec) -> None:
     """Add a family after those registered so far; its name, weight field and message ids must be new."""
     specs = _registry()
     if spec.name in specs:
-        raise ValueError(f"family {spec.name!r} is already registered")
+        raise ValueError(f"family '{spec.name}' is already registered")
     if spec.weight is not None:
         if spec.hard:
-            raise ValueError(f"family {spec.name!r}: a hard family has no weight")
+            raise ValueError(f"family '{spec.name}': a hard family has no weight")
         taken = {w.field for _, w in weighted()}
         if spec.weight.field in taken:
-            raise ValueError(f"family {spec.name!r}: weight field {spec.weight.field!r} is taken")
+            raise ValueError(f"family '{spec.name}': weight field {spec.weight.field!r} is taken")
     for message in spec.messages:
         if message.id in _messages:
-            raise ValueError(f"family {spec.name!r}: message id {message.id!r} is taken")
+            raise ValueError(f"family '{spec.name}': message id '{message.id}' is taken")
     specs[spec.name] = spec
     for message in spec.messages:
         _messages[message.id] = message
@@ -269,7 +269,7 @@ def get(name: str) -> FamilySpec:
     try:
         return _registry()[name]
     except KeyError:
-        raise KeyError(f"unknown rule family {name!r}") from None
+        raise KeyError(f"unknown rule family '{name}'") from None
 
 
 def message(message_id: str) -> MessageSpec:
@@ -278,7 +278,7 @@ def message(message_id: str) -> MessageSpec:
     try:
         return _messages[message_id]
     except KeyError:
-        raise KeyError(f"unknown message id {message_id!r}") from None
+        raise KeyError(f"unknown message id '{message_id}'") from None
 
 
 def family_of(message_id: str) -> str | None:

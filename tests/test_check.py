@@ -202,14 +202,14 @@ FREE_ROUTE: dict[str, Any] = {"id": "R2", "shifts": ["day", "evening"]}
 )
 def test_route_rules_are_enforced(roster: list[Assignment], needle: str) -> None:
     found = check.violations(make(routes=[NURSE_ROUTE, FREE_ROUTE]), roster)
-    assert [v.rule for v in found] == ["routes"]
+    assert [v.rule for v in found] == ["route"]
     assert needle in found[0].message
 
 
 def test_two_routes_on_one_day_break_the_route_rule_too() -> None:
     problem = make(routes=[NURSE_ROUTE, FREE_ROUTE])
     roster = [a("mette", 0, "day", "R1"), a("mette", 0, "day", "R2")]
-    assert sorted(rules_of(problem, roster)) == ["one_shift_a_day", "routes"]
+    assert sorted(rules_of(problem, roster)) == ["one_shift_a_day", "route"]
 
 
 def test_routes_served_as_they_run_are_fine() -> None:
