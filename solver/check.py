@@ -3,7 +3,10 @@
 This is the second implementation of `docs/rules.md`, written from the document alone and read literally.
 It works on a `Problem` and a list of `Assignment`s and must not import ortools, `solver.model` or
 `solver.rules`: tests require `objective()` here to equal the CP-SAT model's objective, so a change to
-the rules must be made in the document, the model and here.
+the rules must be made in the document, the model and here. The functions `hard_<family>` and
+`soft_<family>` are the built-in families' checkers; `violations()` and `penalties()` run those of the
+registry (`solver/families.py`), so a family registered later is checked too. Penalties carry the same
+message ids and params as the model's.
 
 Malformed assignments (unknown staff, shift or route, a date outside the horizon, several assignments of
 one person on one day) are reported as violations, never raised. For everything else a person's day is
@@ -21,13 +24,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from solver import families
 from solver.clock import Clock
+from solver.families import Family, Msg, Params
 from solver.problem import Cover, Problem, Route, SelfPick, ShiftType, Staff, Wish, WishKind
 from solver.solution import Assignment, Fulfilment, Penalty, SlotCoverage
 
-__all__ = ["Violation", "coverage", "fulfilment", "objective", "penalties", "violations"]
+__all__ = ["Roster", "Violation", "coverage", "fulfilment", "objective", "penalties", "violations"]
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+# The `rule` of a broken route rule (family `routes`): the planner's refusals read this name, which it
+# keeps until the planner reads the registry.
+ROUTE_RULE = "route"
 
 # A person's day: shift code -> ids of the routes served in that shift.
 Day = dict[str, frozenset[str]]
@@ -48,8 +57,9 @@ class Violation:
 
 
 @dataclass
-class _Roster:
-    """The problem's lookups and the usable assignments, indexed per person and per day."""
+class Roster:
+    """The problem's lookups and the usable assignments, indexed per person and per day: what a family's
+    checker function (`solver.families.FamilySpec.check`) reads."""
 
     problem: Problem
     dates: list[dt.date]
@@ -121,10 +131,10 @@ class _Roster:
         return min([0, *self.past[p]])
 
 
-def _roster(problem: Problem, assignments: Iterable[Assignment]) -> _Roster:
+def _roster(problem: Problem, assignments: Iterable[Assignment]) -> Roster:
     """Index the assignments per person and day, setting malformed ones aside as violations."""
     h = problem.horizon
-    roster = _Roster(
+    roster = Roster(
         problem=problem,
         dates=h.dates(),
         shifts={s.code: s for s in problem.shift_types},
@@ -165,7 +175,7 @@ def _roster(problem: Problem, assignments: Iterable[Assignment]) -> _Roster:
     return roster
 
 
-def _place(roster: _Roster, a: Assignment) -> tuple[int, str | None] | None:
+def _place(roster: Roster, a: Assignment) -> tuple[int, str | None] | None:
     """The day index and route of `a`, or None when it cannot be placed; problems go to `roster.malformed`.
 
     An unknown route is reported and dropped; the shift itself still counts.
@@ -207,7 +217,7 @@ def _plural(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _span(r: _Roster, first: int, last: int) -> str:
+def _span(r: Roster, first: int, last: int) -> str:
     """'2025-03-04' or '2025-03-04 … 2025-03-06' (days before the horizon too)."""
     return f"{r.date(first)}" if first == last else f"{r.date(first)} … {r.date(last)}"
 
@@ -217,7 +227,7 @@ def _exact(value: float) -> Fraction:
     return Fraction(str(value))
 
 
-def _gap(r: _Roster, s: str, i: int, t: str, j: int) -> int | None:
+def _gap(r: Roster, s: str, i: int, t: str, j: int) -> int | None:
     """Real minutes from the end of `s` worked on day `i` to the start of `t` on day `j`; None when a
     start is unknown."""
     end, start = r.clock.end(s, i), r.clock.start(t, j)
@@ -267,14 +277,14 @@ def _targets(problem: Problem) -> dict[str, int | None]:
 # ---- hard rules -------------------------------------------------------------------------------------
 
 
-def _one_shift_a_day(r: _Roster) -> list[Violation]:
+def hard_one_shift_a_day(r: Roster) -> list[Violation]:
     """A person has at most one assignment, hence at most one shift, a day."""
     out = []
     for (p, i), found in sorted(r.crowded.items()):
         what = ", ".join(a.shift + (f" on route {a.route}" if a.route else "") for a in found)
         out.append(
             Violation(
-                "one_shift_a_day",
+                Family.ONE_SHIFT_A_DAY,
                 f"{r.name(p)}: {len(found)} assignments on {r.dates[i]} ({what}), at most 1",
                 p,
                 r.dates[i],
@@ -283,7 +293,7 @@ def _one_shift_a_day(r: _Roster) -> list[Violation]:
     return out
 
 
-def _skills(r: _Roster) -> list[Violation]:
+def hard_skills(r: Roster) -> list[Violation]:
     """A shift type that lists skills is worked only by people with at least one of them."""
     out = []
     for p, days in r.work.items():
@@ -293,7 +303,7 @@ def _skills(r: _Roster) -> list[Violation]:
                 if needed and r.skills[p].isdisjoint(needed):
                     out.append(
                         Violation(
-                            "skills",
+                            Family.SKILLS,
                             f"{r.name(p)}: works {s} on {r.dates[i]} without any of its "
                             f"skills ({', '.join(needed)})",
                             p,
@@ -303,7 +313,7 @@ def _skills(r: _Roster) -> list[Violation]:
     return out
 
 
-def _routes(r: _Roster) -> list[Violation]:
+def hard_routes(r: Roster) -> list[Violation]:
     """Routes are served on their weekdays and shifts, by skilled people, one a day, one person a slot."""
     out = []
     per_day: dict[tuple[str, int], list[str]] = defaultdict(list)
@@ -317,17 +327,17 @@ def _routes(r: _Roster) -> list[Violation]:
             message = (
                 f"{r.name(p)}: serves {len(served)} routes on {r.dates[i]} ({', '.join(served)}), at most 1"
             )
-            out.append(Violation("route", message, p, r.dates[i]))
+            out.append(Violation(ROUTE_RULE, message, p, r.dates[i]))
     for (rid, i, s), people in sorted(slots.items()):
         if len(people) > 1:
             names = ", ".join(r.name(p) for p in people)
             label = _route_label(r.routes[rid])
             message = f"{label}, {s} {r.dates[i]}: served by {len(people)} people ({names}), at most 1"
-            out.append(Violation("route", message, None, r.dates[i]))
+            out.append(Violation(ROUTE_RULE, message, None, r.dates[i]))
     return out
 
 
-def _route_fit(r: _Roster, p: str, i: int, s: str, route: Route) -> list[Violation]:
+def _route_fit(r: Roster, p: str, i: int, s: str, route: Route) -> list[Violation]:
     """Whether one person may serve `route` in shift `s` on day `i` (weekday, shift, skills)."""
     day = r.dates[i]
     on_weekday, in_shift = day.weekday() in route.weekdays, s in route.shifts
@@ -339,15 +349,18 @@ def _route_fit(r: _Roster, p: str, i: int, s: str, route: Route) -> list[Violati
     if not on_weekday:
         out.append(
             Violation(
-                "route", f"{who}: {label} does not run on {day} ({WEEKDAY_NAMES[day.weekday()]})", p, day
+                ROUTE_RULE,
+                f"{who}: {label} does not run on {day} ({WEEKDAY_NAMES[day.weekday()]})",
+                p,
+                day,
             )
         )
     if not in_shift:
-        out.append(Violation("route", f"{who}: {label} does not run in shift {s} ({day})", p, day))
+        out.append(Violation(ROUTE_RULE, f"{who}: {label} does not run in shift {s} ({day})", p, day))
     if unskilled:
         out.append(
             Violation(
-                "route",
+                ROUTE_RULE,
                 f"{who}: serves {label} on {day} without any of its skills ({', '.join(route.skills)})",
                 p,
                 day,
@@ -356,7 +369,7 @@ def _route_fit(r: _Roster, p: str, i: int, s: str, route: Route) -> list[Violati
     return out
 
 
-def _days_off(r: _Roster) -> list[Violation]:
+def hard_days_off(r: Roster) -> list[Violation]:
     """No shift on a fixed day off, a weekday off, inside an absence, or on a veto."""
     vetoes: dict[str, list[dt.date]] = defaultdict(list)
     for wish in r.problem.wishes:
@@ -367,11 +380,11 @@ def _days_off(r: _Roster) -> list[Violation]:
         off = _off_days(r, r.people[p], vetoes.get(p, []))
         for i in sorted(days.keys() & off.keys()):
             message = f"{r.name(p)}: works {', '.join(sorted(days[i]))} on {r.dates[i]}, {'; '.join(off[i])}"
-            out.append(Violation("days_off", message, p, r.dates[i]))
+            out.append(Violation(Family.DAYS_OFF, message, p, r.dates[i]))
     return out
 
 
-def _off_days(r: _Roster, person: Staff, vetoes: list[dt.date]) -> dict[int, list[str]]:
+def _off_days(r: Roster, person: Staff, vetoes: list[dt.date]) -> dict[int, list[str]]:
     """The person's hard days off, by day index, with the reasons."""
     h = r.problem.horizon
     off: dict[int, list[str]] = defaultdict(list)
@@ -390,7 +403,7 @@ def _off_days(r: _Roster, person: Staff, vetoes: list[dt.date]) -> dict[int, lis
     return off
 
 
-def _locks(r: _Roster) -> list[Violation]:
+def hard_locks(r: Roster) -> list[Violation]:
     """A lock fixes a person's day: off, or that shift (and that route, when given)."""
     out = []
     for lock in r.problem.locks:
@@ -405,12 +418,14 @@ def _locks(r: _Roster) -> list[Violation]:
             wanted = f"to {lock.shift} on route {lock.route}"
         if broken:
             out.append(
-                Violation("lock", f"{r.name(p)}: locked {wanted} on {date}, {_describe(r, p, i)}", p, date)
+                Violation(
+                    Family.LOCK, f"{r.name(p)}: locked {wanted} on {date}, {_describe(r, p, i)}", p, date
+                )
             )
     return out
 
 
-def _describe(r: _Roster, p: str, i: int) -> str:
+def _describe(r: Roster, p: str, i: int) -> str:
     """'is off' or 'works day on route R1' for a person's day."""
     day = r.day(p, i)
     if not day:
@@ -420,7 +435,7 @@ def _describe(r: _Roster, p: str, i: int) -> str:
     )
 
 
-def _successions(r: _Roster) -> list[Violation]:
+def hard_successions(r: Roster) -> list[Violation]:
     """No forbidden succession, and enough rest (in real time) between shifts one or two days apart."""
     out = []
     for p, days in r.work.items():
@@ -432,7 +447,7 @@ def _successions(r: _Roster) -> list[Violation]:
                         if reasons:
                             out.append(
                                 Violation(
-                                    "succession",
+                                    Family.SUCCESSION,
                                     f"{r.name(p)}: {r.dates[i]} {s} then {r.dates[i + later]} {t} {reasons}",
                                     p,
                                     r.dates[i],
@@ -449,11 +464,11 @@ def _successions(r: _Roster) -> list[Violation]:
                             f"{r.name(p)}: {r.date(i)} {last} (before the horizon) then "
                             f"{r.dates[i + later]} {t} {reasons}"
                         )
-                        out.append(Violation("succession", message, p, r.date(i)))
+                        out.append(Violation(Family.SUCCESSION, message, p, r.date(i)))
     return out
 
 
-def _succession_reasons(r: _Roster, s: str, i: int, t: str, later: int) -> str:
+def _succession_reasons(r: Roster, s: str, i: int, t: str, later: int) -> str:
     """Why shift `t`, `later` (1 or 2) days after shift `s` worked on day `i`, is forbidden; '' if not."""
     rules = r.problem.rules
     reasons = []
@@ -469,7 +484,7 @@ def _succession_reasons(r: _Roster, s: str, i: int, t: str, later: int) -> str:
     return "; ".join(reasons)
 
 
-def _max_shifts(r: _Roster) -> list[Violation]:
+def hard_max_shifts(r: Roster) -> list[Violation]:
     """At most `contract.max_shifts[s]` shifts of type `s` over the horizon."""
     out = []
     for p, days in r.work.items():
@@ -477,11 +492,13 @@ def _max_shifts(r: _Roster) -> list[Violation]:
         for s, limit in limits.items():
             count = sum(1 for day in days.values() if s in day)
             if count > limit:
-                out.append(Violation("max_shifts", f"{r.name(p)}: {count} {s} shifts, at most {limit}", p))
+                out.append(
+                    Violation(Family.MAX_SHIFTS, f"{r.name(p)}: {count} {s} shifts, at most {limit}", p)
+                )
     return out
 
 
-def _minutes(r: _Roster) -> list[Violation]:
+def hard_minutes(r: Roster) -> list[Violation]:
     """Worked minutes lie between the contract minimum and the contract maximum or weekly-hours cap."""
     out = []
     for p in r.work:
@@ -490,16 +507,18 @@ def _minutes(r: _Roster) -> list[Violation]:
         low, high = person.contract.min_minutes, _max_minutes(r.problem, person)
         if low is not None and worked < low:
             out.append(
-                Violation("minutes", f"{r.name(p)}: works {_hm(worked)}, at least {_hm(low)} required", p)
+                Violation(
+                    Family.MINUTES, f"{r.name(p)}: works {_hm(worked)}, at least {_hm(low)} required", p
+                )
             )
         if high is not None and worked > high:
             out.append(
-                Violation("minutes", f"{r.name(p)}: works {_hm(worked)}, at most {_hm(high)} allowed", p)
+                Violation(Family.MINUTES, f"{r.name(p)}: works {_hm(worked)}, at most {_hm(high)} allowed", p)
             )
     return out
 
 
-def _max_consecutive_work(r: _Roster) -> list[Violation]:
+def hard_max_consecutive_work(r: Roster) -> list[Violation]:
     """No run of more than `contract.max_consecutive_work` worked days that ends inside the horizon; the
     days before it are read from the history."""
     out = []
@@ -514,7 +533,7 @@ def _max_consecutive_work(r: _Roster) -> list[Violation]:
             if b >= 0 and b - a + 1 > k:
                 out.append(
                     Violation(
-                        "max_consecutive_work",
+                        Family.MAX_CONSECUTIVE_WORK,
                         f"{r.name(p)}: works {_plural(b - a + 1, 'day')} in a row, "
                         f"{r.date(a)} … {r.dates[b]}, at most {k}",
                         p,
@@ -525,7 +544,7 @@ def _max_consecutive_work(r: _Roster) -> list[Violation]:
 
 
 def _short_runs(
-    r: _Roster, rule: str, value: bool, what: str, k_of: Callable[[Staff], int | None]
+    r: Roster, rule: str, value: bool, what: str, k_of: Callable[[Staff], int | None]
 ) -> list[Violation]:
     """Runs of `value` days shorter than k between two known days of the other kind, the later one inside
     the horizon: a run touching day H-1, or a day before the horizon without history, is exempt."""
@@ -552,17 +571,19 @@ def _short_runs(
     return out
 
 
-def _min_consecutive_work(r: _Roster) -> list[Violation]:
+def hard_min_consecutive_work(r: Roster) -> list[Violation]:
     """A run of worked days between two days off is at least `contract.min_consecutive_work` long."""
-    return _short_runs(r, "min_consecutive_work", True, "works", lambda s: s.contract.min_consecutive_work)
+    return _short_runs(
+        r, Family.MIN_CONSECUTIVE_WORK, True, "works", lambda s: s.contract.min_consecutive_work
+    )
 
 
-def _min_consecutive_off(r: _Roster) -> list[Violation]:
+def hard_min_consecutive_off(r: Roster) -> list[Violation]:
     """A run of days off between two worked days is at least `contract.min_consecutive_off` long."""
-    return _short_runs(r, "min_consecutive_off", False, "off", lambda s: s.contract.min_consecutive_off)
+    return _short_runs(r, Family.MIN_CONSECUTIVE_OFF, False, "off", lambda s: s.contract.min_consecutive_off)
 
 
-def _weekends(r: _Roster) -> list[Violation]:
+def hard_weekends(r: Roster) -> list[Violation]:
     """At most `max_weekends` worked weekends, and one off in any `weekend_off_every` consecutive ones."""
     weekends: dict[tuple[int, int], list[int]] = {}
     for i, day in enumerate(r.dates):
@@ -577,7 +598,7 @@ def _weekends(r: _Roster) -> list[Violation]:
         if c.max_weekends is not None and sum(inside) > c.max_weekends:
             out.append(
                 Violation(
-                    "weekends",
+                    Family.WEEKENDS,
                     f"{r.name(p)}: works {_plural(sum(inside), 'weekend')}, at most {c.max_weekends}",
                     p,
                 )
@@ -595,7 +616,7 @@ def _weekends(r: _Roster) -> list[Violation]:
             if b - a + 1 >= n and any(inside[a : b + 1]):
                 out.append(
                     Violation(
-                        "weekends",
+                        Family.WEEKENDS,
                         f"{r.name(p)}: works {_plural(b - a + 1, 'weekend')} in a row from "
                         f"{firsts[a]}, one off in every {n} required",
                         p,
@@ -605,7 +626,7 @@ def _weekends(r: _Roster) -> list[Violation]:
     return out
 
 
-def _past_weekends(r: _Roster, p: str, firsts: list[dt.date]) -> tuple[list[bool], list[dt.date], bool]:
+def _past_weekends(r: Roster, p: str, firsts: list[dt.date]) -> tuple[list[bool], list[dt.date], bool]:
     """The weekends before the horizon's first one, back to the person's history (oldest first): worked
     or not, and their Saturdays; and whether the first weekend, when the horizon starts on its Sunday,
     has a shift on that Saturday in the history."""
@@ -627,7 +648,7 @@ def _past_weekends(r: _Roster, p: str, firsts: list[dt.date]) -> tuple[list[bool
     return past[::-1], saturdays[::-1], worked(saturday)
 
 
-def _weekly_rest(r: _Roster) -> list[Violation]:
+def hard_weekly_rest(r: Roster) -> list[Violation]:
     """Every 7 consecutive days of the horizon hold a rest day (a day off with enough rest around it)."""
     need = r.problem.rules.weekly_rest_minutes
     if need is None:
@@ -643,7 +664,7 @@ def _weekly_rest(r: _Roster) -> list[Violation]:
             if (b >= 0 or (b == -1 and r.state(p, -1) is not True)) and b - a + 1 >= 7:
                 out.append(
                     Violation(
-                        "weekly_rest",
+                        Family.WEEKLY_REST,
                         f"{r.name(p)}: no rest day of {_hm(need)} in "
                         f"{r.date(a)} … {r.date(b)} ({b - a + 1} days), one in every 7 required",
                         p,
@@ -653,7 +674,7 @@ def _weekly_rest(r: _Roster) -> list[Violation]:
     return out
 
 
-def _is_rest_day(r: _Roster, p: str, i: int, need: int) -> bool:
+def _is_rest_day(r: Roster, p: str, i: int, need: int) -> bool:
     """Day `i` is off, and not squeezed between two shifts whose gap is shorter than `need`; days before
     the horizon are read from the history (a day without an entry as off).
 
@@ -670,23 +691,6 @@ def _is_rest_day(r: _Roster, p: str, i: int, need: int) -> bool:
             if gap is not None and gap < need:
                 return False
     return True
-
-
-HARD_RULES: tuple[Callable[[_Roster], list[Violation]], ...] = (
-    _one_shift_a_day,
-    _skills,
-    _routes,
-    _days_off,
-    _locks,
-    _successions,
-    _max_shifts,
-    _minutes,
-    _max_consecutive_work,
-    _min_consecutive_work,
-    _min_consecutive_off,
-    _weekends,
-    _weekly_rest,
-)
 
 
 # ---- soft rules -------------------------------------------------------------------------------------
@@ -708,12 +712,12 @@ def _applicable_covers(problem: Problem) -> Iterator[tuple[int, Cover]]:
                     break
 
 
-def _assigned(r: _Roster, staffed: dict[tuple[int, str], list[str]], i: int, rule: Cover) -> int:
+def _assigned(r: Roster, staffed: dict[tuple[int, str], list[str]], i: int, rule: Cover) -> int:
     """n: the people working the rule's shift on day `i`, having its skill when given."""
     return sum(1 for p in staffed.get((i, rule.shift), ()) if rule.skill is None or rule.skill in r.skills[p])
 
 
-def _cover(r: _Roster) -> list[Penalty]:
+def soft_cover(r: Roster) -> list[Penalty]:
     """Each shift needs its cover: weight_under per person short, weight_over per person too many."""
     out = []
     staffed = _staffed(r)
@@ -721,21 +725,28 @@ def _cover(r: _Roster) -> list[Penalty]:
         n = _assigned(r, staffed, i, rule)
         cost = rule.weight_under * max(0, rule.need - n) + rule.weight_over * max(0, n - rule.need)
         if cost > 0:
-            gap = f"{rule.need - n} short of" if n < rule.need else f"{n - rule.need} over"
-            skill = f" ({rule.skill})" if rule.skill else ""
+            message = Msg.COVER_UNDER if n < rule.need else Msg.COVER_OVER
+            params: Params = {
+                "date": r.dates[i].isoformat(),
+                "shift": rule.shift,
+                "skill": rule.skill or "",
+                "n": abs(rule.need - n),
+                "need": rule.need,
+            }
             out.append(
                 Penalty(
-                    family="cover",
+                    family=Family.COVER,
                     cost=cost,
                     date=r.dates[i],
                     shift=rule.shift,
-                    explanation=f"{r.dates[i]} {rule.shift}: {gap} {rule.need} needed{skill}",
+                    message=message,
+                    params=params,
                 )
             )
     return out
 
 
-def _staffed(r: _Roster) -> dict[tuple[int, str], list[str]]:
+def _staffed(r: Roster) -> dict[tuple[int, str], list[str]]:
     """The people working each (day, shift)."""
     out: dict[tuple[int, str], list[str]] = defaultdict(list)
     for p, days in r.work.items():
@@ -745,7 +756,7 @@ def _staffed(r: _Roster) -> dict[tuple[int, str], list[str]]:
     return out
 
 
-def _route_slots(r: _Roster) -> Iterator[tuple[Route, int, str]]:
+def _route_slots(r: Roster) -> Iterator[tuple[Route, int, str]]:
     """Every route slot: (route, day on one of its weekdays, one of its shifts)."""
     for route in r.problem.routes:
         for i, day in enumerate(r.dates):
@@ -754,7 +765,7 @@ def _route_slots(r: _Roster) -> Iterator[tuple[Route, int, str]]:
                     yield route, i, s
 
 
-def _occupants(r: _Roster) -> dict[tuple[str, int, str], set[str]]:
+def _occupants(r: Roster) -> dict[tuple[str, int, str], set[str]]:
     """The people serving each (route, day, shift)."""
     out: dict[tuple[str, int, str], set[str]] = defaultdict(set)
     for p, i, s, rid in r.served():
@@ -762,29 +773,41 @@ def _occupants(r: _Roster) -> dict[tuple[str, int, str], set[str]]:
     return out
 
 
-def _route_unfilled(r: _Roster) -> list[Penalty]:
+def soft_route(r: Roster) -> list[Penalty]:
     """A route slot with nobody on it costs the route's `weight_unfilled`."""
     occupants = _occupants(r)
     return [
         Penalty(
-            family="route",
+            family=Family.ROUTE,
             cost=route.weight_unfilled,
             date=r.dates[i],
             shift=s,
             route=route.id,
-            explanation=f"{r.dates[i]} {s}: {_route_label(route)} unfilled",
+            message=Msg.ROUTE_UNFILLED,
+            params={
+                "date": r.dates[i].isoformat(),
+                "shift": s,
+                "route": route.id,
+                "route_name": route.name or route.id,
+            },
         )
         for route, i, s in _route_slots(r)
         if route.weight_unfilled > 0 and not occupants.get((route.id, i, s))
     ]
 
 
-def _what(date: dt.date, shift: str | None, route: str | None) -> str:
-    """'evening 2025-03-04', '2025-03-04 on route R1', … for wish and self-pick texts."""
-    return (f"{shift} " if shift else "") + f"{date}" + (f" on route {route}" if route else "")
+def _cell(r: Roster, staff: str, date: dt.date, shift: str | None, route: str | None) -> Params:
+    """The params of a message about one person's day: who, staff, date, shift and route ("" if none)."""
+    return {
+        "who": r.name(staff),
+        "staff": staff,
+        "date": date.isoformat(),
+        "shift": shift or "",
+        "route": route or "",
+    }
 
 
-def _wish_granted(r: _Roster, wish: Wish) -> bool:
+def _wish_granted(r: Roster, wish: Wish) -> bool:
     """Whether a want/avoid wish is granted: its condition holds in the rota."""
     p, i, s, route = wish.staff, r.problem.horizon.index(wish.date), wish.shift, wish.route
     if s is not None and route is not None:
@@ -802,11 +825,11 @@ def _soft_wishes(problem: Problem) -> list[Wish]:
     return [w for w in problem.wishes if w.kind is not WishKind.veto]
 
 
-def _wish_cost(r: _Roster, wish: Wish) -> int:
+def _wish_cost(r: Roster, wish: Wish) -> int:
     return 0 if _wish_granted(r, wish) else wish.weight
 
 
-def _pick_cost(r: _Roster, pick: SelfPick) -> int:
+def _pick_cost(r: Roster, pick: SelfPick) -> int:
     i = r.problem.horizon.index(pick.date)
     kept = r.x(pick.staff, i, pick.shift) and (
         pick.route is None or r.on(pick.staff, i, pick.shift, pick.route)
@@ -814,49 +837,49 @@ def _pick_cost(r: _Roster, pick: SelfPick) -> int:
     return 0 if kept else pick.weight
 
 
-def _wishes(r: _Roster) -> list[Penalty]:
+def soft_wish(r: Roster) -> list[Penalty]:
     """A `want` or `avoid` wish that is not granted costs its weight."""
     out = []
     for w in _soft_wishes(r.problem):
         cost = _wish_cost(r, w)
         if cost > 0:
-            verdict = "wanted, not granted" if w.kind is WishKind.want else "asked to avoid"
             out.append(
                 Penalty(
-                    family="wish",
+                    family=Family.WISH,
                     cost=cost,
                     staff=w.staff,
                     date=w.date,
                     shift=w.shift,
                     route=w.route,
-                    explanation=f"{r.name(w.staff)}, {_what(w.date, w.shift, w.route)}: {verdict}",
+                    message=Msg.WISH_WANT if w.kind is WishKind.want else Msg.WISH_AVOID,
+                    params=_cell(r, w.staff, w.date, w.shift, w.route),
                 )
             )
     return out
 
 
-def _self_picks(r: _Roster) -> list[Penalty]:
+def soft_self_pick(r: Roster) -> list[Penalty]:
     """A self-picked shift (and route) that the rota does not keep costs its weight."""
     out = []
     for pick in r.problem.self_picks:
         cost = _pick_cost(r, pick)
         if cost > 0:
-            what = _what(pick.date, pick.shift, pick.route)
             out.append(
                 Penalty(
-                    family="self_pick",
+                    family=Family.SELF_PICK,
                     cost=cost,
                     staff=pick.staff,
                     date=pick.date,
                     shift=pick.shift,
                     route=pick.route,
-                    explanation=f"{r.name(pick.staff)}, {what}: self-picked, not kept",
+                    message=Msg.SELF_PICK_CHANGED,
+                    params=_cell(r, pick.staff, pick.date, pick.shift, pick.route),
                 )
             )
     return out
 
 
-def _keep(r: _Roster) -> list[Penalty]:
+def soft_keep(r: Roster) -> list[Penalty]:
     """A draft cell (shift, and route when given) that the rota does not keep costs its weight."""
     out = []
     for cell in r.problem.keep:
@@ -868,20 +891,20 @@ def _keep(r: _Roster) -> list[Penalty]:
         if not kept and cell.weight > 0:
             out.append(
                 Penalty(
-                    family="keep",
+                    family=Family.KEEP,
                     cost=cell.weight,
                     staff=cell.staff,
                     date=cell.date,
                     shift=cell.shift,
                     route=cell.route,
-                    explanation=f"{r.name(cell.staff)}, {_what(cell.date, cell.shift, cell.route)}: "
-                    f"changed from the draft ({_describe(r, cell.staff, i)} instead)",
+                    message=Msg.KEEP_CHANGED,
+                    params=_cell(r, cell.staff, cell.date, cell.shift, cell.route),
                 )
             )
     return out
 
 
-def _contract(r: _Roster) -> list[Penalty]:
+def soft_contract(r: Roster) -> list[Penalty]:
     """Worked minutes outside the contract target ± tolerance cost `contract_hour` per started hour."""
     out = []
     targets = _targets(r.problem)
@@ -897,17 +920,17 @@ def _contract(r: _Roster) -> list[Penalty]:
         if cost > 0:
             out.append(
                 Penalty(
-                    family="contract",
+                    family=Family.CONTRACT,
                     cost=cost,
                     staff=p,
-                    explanation=f"{r.name(p)}: works {_hm(worked)}, target {_hm(target)} ± "
-                    f"{_hm(tolerance)}: {_hm(dev)} outside, {hours} started hours",
+                    message=Msg.CONTRACT_OFF_TARGET,
+                    params={"who": r.name(p), "staff": p, "hours": hours, "target": target / 60},
                 )
             )
     return out
 
 
-def _continuity(r: _Roster) -> list[Penalty]:
+def soft_continuity(r: Roster) -> list[Penalty]:
     """Each route costs `continuity` per different person serving it beyond the first."""
     people: dict[str, set[str]] = defaultdict(set)
     for p, _, _, rid in r.served():
@@ -918,19 +941,19 @@ def _continuity(r: _Roster) -> list[Penalty]:
         k = len(people.get(route.id, ()))
         cost = weight * max(0, k - 1)
         if cost > 0:
-            names = ", ".join(sorted(r.name(p) for p in people[route.id]))
             out.append(
                 Penalty(
-                    family="continuity",
+                    family=Family.CONTINUITY,
                     cost=cost,
                     route=route.id,
-                    explanation=f"{_route_label(route)}: served by {k} people ({names})",
+                    message=Msg.CONTINUITY_CARERS,
+                    params={"route": route.id, "route_name": route.name or route.id, "carers": k},
                 )
             )
     return out
 
 
-def _favourites(r: _Roster) -> list[Penalty]:
+def soft_favourite(r: Roster) -> list[Penalty]:
     """A route slot served by someone with favourites, outside all of them, costs `route_not_favourite`."""
     weight = r.problem.weights.route_not_favourite
     out: list[Penalty] = []
@@ -943,20 +966,20 @@ def _favourites(r: _Roster) -> list[Penalty]:
         if rid not in person.favourite_routes and route.district not in person.favourite_districts:
             out.append(
                 Penalty(
-                    family="favourite",
+                    family=Family.FAVOURITE,
                     cost=weight,
                     staff=p,
                     date=r.dates[i],
                     shift=s,
                     route=rid,
-                    explanation=f"{r.name(p)}, {_what(r.dates[i], s, rid)}: not a favourite route "
-                    "or district",
+                    message=Msg.FAVOURITE_OUTSIDE,
+                    params={**_cell(r, p, r.dates[i], s, rid), "route_name": route.name or route.id},
                 )
             )
     return out
 
 
-def _unmet(r: _Roster) -> dict[str, int]:
+def _unmet(r: Roster) -> dict[str, int]:
     """unmet(p): the sum of p's wish and self-pick costs."""
     unmet = {p.id: 0 for p in r.problem.staff}
     for w in _soft_wishes(r.problem):
@@ -966,36 +989,23 @@ def _unmet(r: _Roster) -> dict[str, int]:
     return unmet
 
 
-def _fairness(r: _Roster) -> list[Penalty]:
+def soft_fairness(r: Roster) -> list[Penalty]:
     """The largest unmet wish weight of anyone costs `fairness` per unit."""
     unmet = _unmet(r)
     worst = max(unmet.values(), default=0)
     cost = r.problem.weights.fairness * worst
     if cost <= 0:
         return []
-    who = [p for p, value in unmet.items() if value == worst]
-    names = ", ".join(r.name(p) for p in who)
+    who = next(p for p, value in unmet.items() if value == worst)
     return [
         Penalty(
-            family="fairness",
+            family=Family.FAIRNESS,
             cost=cost,
-            staff=who[0],
-            explanation=f"largest unmet wish weight is {worst} ({names})",
+            staff=who,
+            message=Msg.FAIRNESS_WORST,
+            params={"unmet": worst},
         )
     ]
-
-
-SOFT_RULES: tuple[Callable[[_Roster], list[Penalty]], ...] = (
-    _cover,
-    _route_unfilled,
-    _wishes,
-    _self_picks,
-    _keep,
-    _contract,
-    _continuity,
-    _favourites,
-    _fairness,
-)
 
 
 # ---- public API -------------------------------------------------------------------------------------
@@ -1005,15 +1015,16 @@ def violations(problem: Problem, assignments: Iterable[Assignment]) -> list[Viol
     """Every broken hard rule of docs/rules.md, malformed assignments first; empty for a feasible rota."""
     r = _roster(problem, assignments)
     out = list(r.malformed)
-    for rule in HARD_RULES:
-        out.extend(rule(r))
+    for family in families.hard_families():
+        if family.check is not None:
+            out.extend(family.check(r))
     return out
 
 
 def penalties(problem: Problem, assignments: Iterable[Assignment]) -> list[Penalty]:
-    """One record per soft cost that fired (cost > 0), in the order of docs/rules.md."""
+    """One record per soft cost that fired (cost > 0), family by family in registration order."""
     r = _roster(problem, assignments)
-    return [penalty for rule in SOFT_RULES for penalty in rule(r)]
+    return [penalty for family in families.soft_families() if family.check for penalty in family.check(r)]
 
 
 def objective(problem: Problem, assignments: Iterable[Assignment]) -> int:

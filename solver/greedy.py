@@ -11,9 +11,11 @@ CP-SAT repairs what a greedy cannot see (minimum hours, minimum runs) and improv
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from itertools import count
 
+from solver import families
 from solver.clock import Clock
 from solver.problem import Cover, KeepCell, Problem, SelfPick, Staff, WishKind
 from solver.rules.cover import resolve_cover
@@ -22,8 +24,9 @@ from solver.rules.workload import max_minutes, target_minutes
 from solver.solution import Assignment
 
 
-class _State:
-    """What has been decided so far, per person."""
+class State:
+    """What has been decided so far, per person: what a family's greedy cost function
+    (`solver.families.FamilySpec.greedy`) reads."""
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
@@ -147,36 +150,56 @@ class _State:
             self.weekends_worked[person.id].add(self.weekend_of[d])
 
     def score(self, person: Staff, d: int, code: str, route: str | None) -> float:
-        """Lower is better: wishes broken, hours already above target, a new face on the route."""
-        w = self.problem.weights
-        cost = 0.0
-        for shift, rte, weight in self.avoid.get((person.id, d), []):
-            if (shift in (None, code)) and (rte in (None, route)):
-                cost += weight
-        for shift, rte, weight in self.want.get((person.id, d), []):
-            if not ((shift in (None, code)) and (rte in (None, route))):
-                cost += weight
-        if route is not None:
-            the_route = next(r for r in self.problem.routes if r.id == route)
-            carers = self.route_carers[route]
-            if carers and person.id not in carers:
-                cost += w.continuity
-            if (person.favourite_routes or person.favourite_districts) and not (
-                route in person.favourite_routes or the_route.district in person.favourite_districts
-            ):
-                cost += w.route_not_favourite
-        target = self.target[person.id]
-        if target is not None:
-            # Hours still owed, relative to the days left: people behind their target go first.
-            left = len(self.dates) - d
-            owed = (target - self.minutes[person.id]) / max(1, left)
-            cost -= owed / 60.0 * max(1, w.contract_hour)
-        return cost
+        """Lower is better: the sum of every family's greedy cost of the slot (exactly rounded, so the
+        order of the families does not change a tie)."""
+        return math.fsum(
+            f.greedy(self, person, d, code, route) for f in families.soft_families() if f.greedy is not None
+        )
+
+
+def wish_cost(state: State, person: Staff, d: int, code: str, route: str | None) -> float:
+    """The wishes the slot breaks: avoided and not what was wanted."""
+    cost = 0.0
+    for shift, rte, weight in state.avoid.get((person.id, d), []):
+        if (shift in (None, code)) and (rte in (None, route)):
+            cost += weight
+    for shift, rte, weight in state.want.get((person.id, d), []):
+        if not ((shift in (None, code)) and (rte in (None, route))):
+            cost += weight
+    return cost
+
+
+def continuity_cost(state: State, person: Staff, d: int, code: str, route: str | None) -> float:
+    """A new face on a route that has carers already."""
+    if route is None:
+        return 0.0
+    carers = state.route_carers[route]
+    return float(state.problem.weights.continuity) if carers and person.id not in carers else 0.0
+
+
+def favourite_cost(state: State, person: Staff, d: int, code: str, route: str | None) -> float:
+    """A route outside the person's favourite routes and districts, when they have any."""
+    if route is None or not (person.favourite_routes or person.favourite_districts):
+        return 0.0
+    the_route = next(r for r in state.problem.routes if r.id == route)
+    if route in person.favourite_routes or the_route.district in person.favourite_districts:
+        return 0.0
+    return float(state.problem.weights.route_not_favourite)
+
+
+def contract_cost(state: State, person: Staff, d: int, code: str, route: str | None) -> float:
+    """Minus the hours still owed, relative to the days left: people behind their target go first."""
+    target = state.target[person.id]
+    if target is None:
+        return 0.0
+    left = len(state.dates) - d
+    owed = (target - state.minutes[person.id]) / max(1, left)
+    return -owed / 60.0 * max(1, state.problem.weights.contract_hour)
 
 
 def greedy_rota(problem: Problem) -> list[Assignment]:
     """A quick rota that keeps the backward-checkable hard rules; a starting point, not an answer."""
-    state = _State(problem)
+    state = State(problem)
     people = {p.id: p for p in problem.staff}
     cover = resolve_cover(problem)
     locks = defaultdict(list)
@@ -210,7 +233,7 @@ def greedy_rota(problem: Problem) -> list[Assignment]:
     ]
 
 
-def _fill(problem: Problem, state: _State, d: int, slots: list[tuple[str, str | None, list[str]]]) -> None:
+def _fill(problem: Problem, state: State, d: int, slots: list[tuple[str, str | None, list[str]]]) -> None:
     """Give each slot to the best-fitting person who may still take it."""
     for code, route, skills in slots:
         candidates = [
@@ -224,7 +247,7 @@ def _fill(problem: Problem, state: _State, d: int, slots: list[tuple[str, str | 
 
 
 def _route_slots(
-    problem: Problem, day: dt.date, state: _State, taken_routes: set[tuple[str, str]]
+    problem: Problem, day: dt.date, state: State, taken_routes: set[tuple[str, str]]
 ) -> list[tuple[str, str | None, list[str]]]:
     """The open route slots of the day, those needing the scarcest skills first."""
     slots: list[tuple[str, str | None, list[str]]] = []
@@ -239,7 +262,7 @@ def _route_slots(
 
 
 def _cover_slots(
-    problem: Problem, day: dt.date, d: int, state: _State, cover: dict[tuple[dt.date, str, str | None], Cover]
+    problem: Problem, day: dt.date, d: int, state: State, cover: dict[tuple[dt.date, str, str | None], Cover]
 ) -> list[tuple[str, str | None, list[str]]]:
     """One slot per person still missing from a cover rule, skill rules first."""
     people = {p.id: p for p in problem.staff}

@@ -1,8 +1,8 @@
 """Build, solve and read back the CP-SAT rota model.
 
-The rule families are listed here, once: a new rule is one function in `solver/rules/`, one line in
-`HARD_RULES` or `SOFT_RULES`, and one test file. Everything is read from the `Problem`; weights never
-appear as literals in rule code.
+The rule families are listed once, in the registry (`solver/families.py`): the model adds each hard
+family's constraints, then each soft family's terms, in registration order. Everything is read from the
+`Problem`; weights never appear as literals in rule code.
 """
 
 from __future__ import annotations
@@ -13,43 +13,13 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from solver import check, search, stop
+from solver import check, families, search, stop
+from solver.families import Msg
 from solver.greedy import greedy_rota
 from solver.params import SolveParams
 from solver.problem import Problem
-from solver.rules import assignment, cover, keep, rest, sequences, wishes, workload
-from solver.solution import Assignment, Conflict, Penalty, Progress, Solution
-from solver.variables import Vars
-
-Rule = Callable[[Vars], None]
-
-# One shift a day needs no rule of its own: work[p, d] = Σ_s x[p, d, s] is Boolean (Vars._create).
-HARD_RULES: list[Rule] = [
-    assignment.add_routes,
-    assignment.add_days_off,
-    assignment.add_locks,
-    rest.add_successions,
-    rest.add_weekly_rest,
-    workload.add_max_shifts,
-    workload.add_minutes,
-    sequences.add_max_consecutive_work,
-    sequences.add_min_consecutive_work,
-    sequences.add_min_consecutive_off,
-    sequences.add_weekends,
-]
-
-# Fairness reads the wish and self-pick terms, so it comes after them.
-SOFT_RULES: list[Rule] = [
-    cover.penalize_cover,
-    cover.penalize_unfilled_routes,
-    wishes.penalize_wishes,
-    wishes.penalize_self_picks,
-    keep.penalize_keep,
-    workload.penalize_contract_target,
-    wishes.penalize_continuity,
-    wishes.penalize_route_favourites,
-    wishes.penalize_unfairness,
-]
+from solver.solution import Assignment, BrokenRule, Conflict, Penalty, Progress, Solution
+from solver.variables import Guard, Vars
 
 _STATUS = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -61,11 +31,14 @@ _STATUS = {
 def build(problem: Problem, *, explain_mode: bool = False) -> Vars:
     """The full model; in explain mode hard rules are guarded and there is no objective."""
     v = Vars(problem, cp_model.CpModel(), explain_mode=explain_mode)
-    for rule in HARD_RULES:
-        rule(v)
+    for family in families.hard_families():
+        if family.model is not None:
+            family.model(v)
     if not explain_mode:
-        for rule in SOFT_RULES:
-            rule(v)
+        # Families that read other families' terms come after them (a stable sort keeps the order else).
+        for family in sorted(families.soft_families(), key=lambda f: f.reads_terms):
+            if family.model is not None:
+                family.model(v)
         v.cp.minimize(cp_model.LinearExpr.sum([t.weight * t.expr for t in v.terms]))
     return v
 
@@ -230,7 +203,8 @@ def _read_rota(problem: Problem, v: Vars, solver: cp_model.CpSolver, status: str
                 Penalty(
                     family=term.family,
                     cost=value * term.weight,
-                    explanation=term.explain(value),
+                    message=term.message,
+                    params=term.params(value),
                     staff=term.staff,
                     date=term.date,
                     shift=term.shift,
@@ -260,32 +234,30 @@ def explain_infeasibility(problem: Problem, params: SolveParams, time_limit: flo
     guards = list(v.guards.values())
     core = _core(v, [g.literal for g in guards], params, time_limit)
     if core is None:
-        return [
-            Conflict(
-                staff=None, rules=[], explanation="the hard rules cannot all hold (no smaller cause found)"
-            )
-        ]
+        return [Conflict(staff=None, rules=[], message=Msg.CONFLICT_UNKNOWN)]
     chosen = [g for g in guards if g.literal.index in core]
-    by_staff: dict[str | None, list[str]] = defaultdict(list)
+    by_staff: dict[str | None, list[Guard]] = defaultdict(list)
     for guard in chosen:
-        by_staff[guard.staff].append(guard.rule)
+        by_staff[guard.staff].append(guard)
+    causes = [
+        BrokenRule(family=families.family_of(g.message), staff=g.staff, message=g.message, params=g.params)
+        for gs in by_staff.values()
+        for g in gs
+    ]
     names = {p.id: p.label for p in problem.staff}
     if len(by_staff) == 1:
-        staff, rules = next(iter(by_staff.items()))
-        who = names.get(staff or "", "the team")
-        return [
-            Conflict(
-                staff=staff,
-                rules=rules,
-                explanation=f"{who}: these rules cannot all hold: " + "; ".join(rules),
-            )
-        ]
-    parts = [f"{names.get(s or '', 'team')}: {', '.join(r)}" for s, r in by_staff.items()]
+        staff, chosen = next(iter(by_staff.items()))
+        rules = [g.rule for g in chosen]
+        params = {"who": names.get(staff or "", "the team"), "staff": staff or "", "rules": "; ".join(rules)}
+        return [Conflict(staff=staff, rules=rules, causes=causes, message=Msg.CONFLICT_PERSON, params=params)]
+    parts = [f"{names.get(s or '', 'team')}: {', '.join(g.rule for g in gs)}" for s, gs in by_staff.items()]
     return [
         Conflict(
             staff=None,
-            rules=[r for rs in by_staff.values() for r in rs],
-            explanation="these rules of several people cannot all hold together: " + "; ".join(parts),
+            rules=[g.rule for gs in by_staff.values() for g in gs],
+            causes=causes,
+            message=Msg.CONFLICT_PEOPLE,
+            params={"rules": "; ".join(parts)},
         )
     ]
 

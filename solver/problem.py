@@ -14,13 +14,29 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    PrivateAttr,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+from solver import families
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-æøåÆØÅ]+$")]
 Weight = Annotated[int, Field(ge=0, le=1_000_000)]
+
+_WHOLE = TypeAdapter(int)
 
 MINUTES_PER_DAY = 1440
 MAX_SHIFT_MINUTES = 16 * 60
@@ -317,15 +333,63 @@ class Rules(_Strict):
         )
 
 
-class Weights(_Strict):
-    """Weights of the soft rules that are not carried on a record of their own."""
+class Weights(BaseModel):
+    """Weights of the soft rules that are not carried on a record of their own: one field per weighted
+    family of the registry (`solver/families.py`), e.g. `weights.continuity`, including families
+    registered after this module was imported. A missing field takes the family's default; an unknown
+    one, or a value outside the family's bounds, is an error naming the field."""
 
-    contract_hour: Weight = Field(default=5, description="Per started hour outside target ± tolerance.")
-    continuity: Weight = Field(default=3, description="Per carer on a route beyond the first.")
-    fairness: Weight = Field(default=2, description="Per unit of the largest unmet wish weight of anyone.")
-    route_not_favourite: Weight = Field(
-        default=1, description="Per route slot given to someone with favourites, outside them."
-    )
+    model_config = ConfigDict(extra="allow")
+
+    if TYPE_CHECKING:
+
+        def __getattr__(self, field: str) -> int: ...
+
+    @model_validator(mode="before")
+    @classmethod
+    def _registered(cls, data: Any) -> Any:
+        if isinstance(data, Weights):
+            data = data.model_dump()
+        if not isinstance(data, dict):
+            raise ValueError(f"weights must be an object of weight names and numbers, got {data!r}")
+        specs = {w.field: w for _, w in families.weighted()}
+        errors = [
+            f"unknown weight {name!r} (known: {', '.join(specs)})" for name in data if name not in specs
+        ]
+        values: dict[str, int] = {}
+        for name, spec in specs.items():
+            try:
+                value = _WHOLE.validate_python(data.get(name, spec.default))
+            except ValidationError:
+                errors.append(f"{name}: must be a whole number, got {data[name]!r}")
+                continue
+            if not spec.ge <= value <= spec.le:
+                errors.append(f"{name}: must be {spec.ge} … {spec.le}, got {value}")
+            values[name] = value
+        if errors:
+            raise ValueError("; ".join(errors))
+        return values
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """The registered weights as the object's properties (the class itself declares none)."""
+        schema = handler(core_schema)
+        schema = handler.resolve_ref_schema(schema)
+        schema["properties"] = {
+            w.field: {
+                "type": "integer",
+                "minimum": w.ge,
+                "maximum": w.le,
+                "default": w.default,
+                "title": w.label,
+                "description": w.description,
+            }
+            for _, w in families.weighted()
+        }
+        schema["additionalProperties"] = False
+        return schema
 
 
 class Problem(_Strict):

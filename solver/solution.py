@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from solver.families import Params, render
 
 Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN"]
 
@@ -27,12 +29,26 @@ class Assignment(_Out):
     route: str | None = None
 
 
-class Penalty(_Out):
+class _Explained(_Out):
+    """A record with a message id and its params (`solver/families.py`); `explanation`, when not given,
+    is the message rendered in English. Records stored before messages existed have only the text."""
+
+    message: str = ""
+    params: Params = Field(default_factory=dict)
+    explanation: str = ""
+
+    @model_validator(mode="after")
+    def _render(self) -> _Explained:
+        if self.message and not self.explanation:
+            self.explanation = render(self.message, self.params)
+        return self
+
+
+class Penalty(_Explained):
     """One soft rule that fired, with its cost (weight × size) and a sentence a person can read."""
 
     family: str
     cost: int
-    explanation: str
     staff: str | None = None
     date: dt.date | None = None
     shift: str | None = None
@@ -70,12 +86,21 @@ class SlotCoverage(_Out):
         return max(0, self.assigned - self.need)
 
 
-class Conflict(_Out):
-    """Hard rules that cannot all hold; `staff` is None when the clash is between people (e.g. locks)."""
+class BrokenRule(_Explained):
+    """One hard rule of one person (`staff`; None: of the team) taking part in a conflict."""
+
+    family: str | None
+    staff: str | None
+
+
+class Conflict(_Explained):
+    """Hard rules that cannot all hold; `staff` is None when the clash is between people (e.g. locks).
+
+    `rules` are the rules' English names, `causes` the same rules as message ids with params."""
 
     staff: str | None
     rules: list[str]
-    explanation: str
+    causes: list[BrokenRule] = Field(default_factory=list)
 
 
 class Progress(_Out):

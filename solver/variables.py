@@ -16,6 +16,7 @@ from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain
 
 from solver.clock import Clock
+from solver.families import Params, render
 from solver.problem import Problem, Route, ShiftType, Staff
 
 LinearExpr = cp_model.LinearExprT
@@ -24,12 +25,14 @@ _BOOL = Domain(0, 1)  # shared: `new_bool_var` builds a new Domain per variable 
 
 @dataclass
 class Term:
-    """One soft cost: `weight × value(expr)`, with what it is about and how to say it."""
+    """One soft cost: `weight × value(expr)`, with what it is about and how to say it: `message` (an id of
+    `solver/families.py`) and `params`, the message's params given the term's value in a rota."""
 
     family: str
     weight: int
     expr: LinearExpr
-    explain: Callable[[int], str]
+    message: str
+    params: Callable[[int], Params]
     staff: str | None = None
     date: dt.date | None = None
     shift: str | None = None
@@ -38,11 +41,17 @@ class Term:
 
 @dataclass
 class Guard:
-    """An enforcement literal for one hard rule of one person (used only to explain infeasibility)."""
+    """An enforcement literal for one hard rule of one person (used only to explain infeasibility); the
+    rule is `message` with `params`, in English `rule`."""
 
     literal: cp_model.IntVar
     staff: str | None
-    rule: str
+    message: str
+    params: Params
+
+    @property
+    def rule(self) -> str:
+        return render(self.message, self.params)
 
 
 def qualified(person: Staff, skills: list[str]) -> bool:
@@ -61,7 +70,9 @@ class Vars:
     work: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     y: dict[tuple[int, int, int, int], cp_model.IntVar] = field(default_factory=dict)
     terms: list[Term] = field(default_factory=list)
-    guards: dict[tuple[str | None, str], Guard] = field(default_factory=dict)
+    guards: dict[tuple[str | None, str, tuple[tuple[str, str | int | float], ...]], Guard] = field(
+        default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         p = self.problem
@@ -160,27 +171,43 @@ class Vars:
         days = self.history.get(pi, {})
         return d in days and (days[d] is not None) == worked
 
-    def with_history(self, rule: str) -> str:
-        """The name of a hard rule where it reads the days before the horizon: a conflict it takes part in
-        then says so."""
-        return f"{rule}, counting the days before {self.dates[0]}"
+    def cell_params(self, pi: int, day: dt.date, shift: str | None, route: str | None) -> Params:
+        """The params of a message about one person's day (`solver/families.py`): who, staff, date, shift
+        and route ("" when not given)."""
+        person = self.people[pi]
+        return {
+            "who": person.label,
+            "staff": person.id,
+            "date": day.isoformat(),
+            "shift": shift or "",
+            "route": route or "",
+        }
+
+    def with_history(self, params: Params) -> Params:
+        """The params of a hard rule where it reads the days before the horizon: a conflict it takes part
+        in then says so (`before`, the horizon's first date)."""
+        return {**params, "before": self.dates[0].isoformat()}
 
     # ---- rule registration -------------------------------------------------------------------------
 
-    def hard(self, constraint: cp_model.Constraint, staff: str | None, rule: str) -> None:
-        """Register a hard constraint; in explain mode it is enforced only under its guard literal."""
+    def hard(
+        self, constraint: cp_model.Constraint, staff: str | None, message: str, params: Params | None = None
+    ) -> None:
+        """Register a hard constraint, named by a message id and its params (`solver/families.py`); in
+        explain mode it is enforced only under its guard literal, one per person and rule."""
         if not self.explain_mode:
             return
-        key = (staff, rule)
+        params = {} if params is None else params
+        key = (staff, message, tuple(sorted(params.items())))
         guard = self.guards.get(key)
         if guard is None:
-            guard = Guard(self.cp.new_bool_var(f"guard[{staff}:{rule}]"), staff, rule)
+            guard = Guard(self.cp.new_bool_var(f"guard[{staff}:{message}]"), staff, message, params)
             self.guards[key] = guard
         constraint.only_enforce_if(guard.literal)
 
-    def impossible(self, staff: str | None, rule: str) -> None:
+    def impossible(self, staff: str | None, message: str, params: Params) -> None:
         """A hard rule that can never hold (e.g. a lock on a shift the person may not work)."""
-        self.hard(self.cp.add_bool_or([]), staff, rule)
+        self.hard(self.cp.add_bool_or([]), staff, message, params)
 
     def soft(self, term: Term) -> None:
         """Register a soft cost; terms that can never cost anything are dropped."""

@@ -6,6 +6,7 @@ import datetime as dt
 
 from ortools.sat.python import cp_model
 
+from solver.families import Msg, Params
 from solver.problem import WishKind
 from solver.variables import Vars
 
@@ -27,21 +28,25 @@ def add_days_off(v: Vars) -> None:
         if wish.kind is WishKind.veto:
             vetoes.setdefault(wish.staff, []).append(wish.date)
     for pi, person in enumerate(v.people):
-        off: dict[int, str] = {}
+        off: dict[int, tuple[str, Params]] = {}
         for day in person.days_off:
-            off[v.day_index(day)] = f"fixed day off {day}"
+            off[v.day_index(day)] = (Msg.DAYS_OFF_FIXED, {"date": day.isoformat()})
         for d, day in enumerate(v.dates):
             if day.weekday() in person.weekdays_off:
-                off.setdefault(d, f"fixed day off every {day.strftime('%A')}")
+                off.setdefault(d, (Msg.DAYS_OFF_WEEKDAY, {"weekday": day.weekday()}))
         for absence in person.absences:
             for d, day in enumerate(v.dates):
                 if absence.start <= day <= absence.end:
-                    reason = f" ({absence.reason})" if absence.reason else ""
-                    off.setdefault(d, f"absence {absence.start} … {absence.end}{reason}")
+                    params: Params = {
+                        "start": absence.start.isoformat(),
+                        "end": absence.end.isoformat(),
+                        "reason": absence.reason,
+                    }
+                    off.setdefault(d, (Msg.DAYS_OFF_ABSENCE, params))
         for day in vetoes.get(person.id, []):
-            off[v.day_index(day)] = f"veto day {day}"
-        for d, rule in sorted(off.items()):
-            v.hard(v.cp.add(v.work[pi, d] == 0), person.id, rule)
+            off[v.day_index(day)] = (Msg.DAYS_OFF_VETO, {"date": day.isoformat()})
+        for d, (message, params) in sorted(off.items(), key=lambda item: item[0]):
+            v.hard(v.cp.add(v.work[pi, d] == 0), person.id, message, params)
 
 
 def add_locks(v: Vars) -> None:
@@ -50,14 +55,14 @@ def add_locks(v: Vars) -> None:
         pi = v.person_pos[lock.staff]
         d = v.day_index(lock.date)
         if lock.shift is None:
-            v.hard(v.cp.add(v.work[pi, d] == 0), lock.staff, f"lock: off on {lock.date}")
+            v.hard(v.cp.add(v.work[pi, d] == 0), lock.staff, Msg.LOCK_OFF, {"date": lock.date.isoformat()})
             continue
         si = v.shift_pos[lock.shift]
-        rule = f"lock: {lock.shift} on {lock.date}" + (f" route {lock.route}" if lock.route else "")
+        params: Params = {"date": lock.date.isoformat(), "shift": lock.shift, "route": lock.route or ""}
         target = (
             v.shift_var(pi, d, si) if lock.route is None else v.route_var(pi, d, si, v.route_pos[lock.route])
         )
         if isinstance(target, int):
-            v.impossible(lock.staff, rule + " (not qualified or not allowed)")
+            v.impossible(lock.staff, Msg.LOCK_IMPOSSIBLE, params)
         else:
-            v.hard(v.cp.add(target == 1), lock.staff, rule)
+            v.hard(v.cp.add(target == 1), lock.staff, Msg.LOCK_SHIFT, params)

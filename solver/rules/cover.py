@@ -6,6 +6,7 @@ import datetime as dt
 
 from ortools.sat.python import cp_model
 
+from solver.families import Family, Msg
 from solver.problem import Cover, Problem
 from solver.variables import Term, Vars
 
@@ -30,10 +31,6 @@ def resolve_cover(problem: Problem) -> dict[tuple[dt.date, str, str | None], Cov
     return result
 
 
-def _label(shift: str, skill: str | None) -> str:
-    return f"{shift} ({skill})" if skill else shift
-
-
 def penalize_cover(v: Vars) -> None:
     """Each person missing costs `weight_under`, each extra person `weight_over`."""
     n_people = len(v.people)
@@ -44,17 +41,24 @@ def penalize_cover(v: Vars) -> None:
         d, si = v.day_index(day), v.shift_pos[code]
         xs = [var for pi, var in by_slot.get((d, si), ()) if skill is None or skill in v.people[pi].skills]
         count = cp_model.LinearExpr.sum(xs)
-        what = _label(code, skill)
+        what = f"{code} ({skill})" if skill else code
         if rule.weight_under and rule.need > 0:
             under = v.cp.new_int_var(0, rule.need, f"under[{day},{what}]")
             # Equalities, not just bounds: every rota the solver reports then costs exactly what it says.
             v.cp.add_max_equality(under, [rule.need - count, 0])
             v.soft(
                 Term(
-                    "cover",
+                    Family.COVER,
                     rule.weight_under,
                     under,
-                    lambda n, day=day, what=what, need=rule.need: f"{day} {what}: {n} short of {need} needed",
+                    Msg.COVER_UNDER,
+                    lambda n, day=day, code=code, skill=skill, need=rule.need: {
+                        "date": day.isoformat(),
+                        "shift": code,
+                        "skill": skill or "",
+                        "n": n,
+                        "need": need,
+                    },
                     date=day,
                     shift=code,
                 )
@@ -64,12 +68,17 @@ def penalize_cover(v: Vars) -> None:
             v.cp.add_max_equality(over, [count - rule.need, 0])
             v.soft(
                 Term(
-                    "cover",
+                    Family.COVER,
                     rule.weight_over,
                     over,
-                    lambda n, day=day, what=what, need=rule.need: (
-                        f"{day} {what}: {n} more than {need} needed"
-                    ),
+                    Msg.COVER_OVER,
+                    lambda n, day=day, code=code, skill=skill, need=rule.need: {
+                        "date": day.isoformat(),
+                        "shift": code,
+                        "skill": skill or "",
+                        "n": n,
+                        "need": need,
+                    },
                     date=day,
                     shift=code,
                 )
@@ -86,12 +95,16 @@ def penalize_unfilled_routes(v: Vars) -> None:
                 ys = v.y_by_slot.get((ri, d, v.shift_pos[code]), [])
                 v.soft(
                     Term(
-                        "route",
+                        Family.ROUTE,
                         route.weight_unfilled,
                         1 - cp_model.LinearExpr.sum(ys) if ys else 1,
-                        lambda n, r=route, day=day, code=code: (
-                            f"{day} {code}: route {r.name or r.id} has nobody"
-                        ),
+                        Msg.ROUTE_UNFILLED,
+                        lambda n, r=route, day=day, code=code: {
+                            "date": day.isoformat(),
+                            "shift": code,
+                            "route": r.id,
+                            "route_name": r.name or r.id,
+                        },
                         date=day,
                         shift=code,
                         route=route.id,

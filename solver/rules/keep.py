@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from solver.families import Family, Msg, Params
 from solver.variables import Term, Vars
 
 
-def _said(text: str) -> Callable[[int], str]:
-    return lambda n: text
+def _fixed(params: Params) -> Callable[[int], Params]:
+    return lambda n: params
 
 
 def penalize_keep(v: Vars) -> None:
@@ -21,17 +22,15 @@ def penalize_keep(v: Vars) -> None:
         pi, d, si = v.person_pos[cell.staff], v.day_index(cell.date), v.shift_pos[cell.shift]
         if cell.route is None:
             kept = v.shift_var(pi, d, si)
-            what = cell.shift
         else:
             kept = v.route_var(pi, d, si, v.route_pos[cell.route])
-            what = f"{cell.shift} route {cell.route}"
-        text = f"{v.people[pi].label}, {cell.date}: changed from the draft ({what})"
         v.soft(
             Term(
-                "keep",
+                Family.KEEP,
                 cell.weight,
                 1 - kept,
-                _said(text),
+                Msg.KEEP_CHANGED,
+                _fixed(v.cell_params(pi, cell.date, cell.shift, cell.route)),
                 staff=cell.staff,
                 date=cell.date,
                 shift=cell.shift,

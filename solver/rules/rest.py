@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from solver.families import Msg
 from solver.problem import MINUTES_PER_DAY
 from solver.variables import Vars
 
@@ -97,7 +98,7 @@ def add_successions(v: Vars) -> None:
                         continue
                     if explain:  # guarded: a linear row takes an enforcement literal
                         ct = add(cp_model.LinearExpr.sum(now + nxt) <= 1)
-                        hard(ct, person.id, "daily rest and shift successions")
+                        hard(ct, person.id, Msg.SUCCESSION_REST)
                     else:
                         amo(now + nxt)
     _add_successions_after_history(v)
@@ -125,7 +126,7 @@ def _add_successions_after_history(v: Vars) -> None:
                 ]
                 if nxt:
                     ct = v.cp.add_bool_and([~var for var in nxt])
-                    v.hard(ct, person.id, v.with_history("daily rest and shift successions"))
+                    v.hard(ct, person.id, Msg.SUCCESSION_REST, v.with_history({}))
 
 
 def add_weekly_rest(v: Vars) -> None:
@@ -157,7 +158,7 @@ def add_weekly_rest(v: Vars) -> None:
                         v.cp.add_bool_or([~rest[d], ~a, ~b])
         for start in range(v.days - 6):
             ct = v.cp.add(cp_model.LinearExpr.sum(rest[start : start + 7]) >= 1)
-            v.hard(ct, person.id, f"weekly rest of {need // 60} h in every 7 days")
+            v.hard(ct, person.id, Msg.WEEKLY_REST_NEEDED, {"hours": need // 60})
         if v.history.get(pi):
             _weekly_rest_after_history(v, pi, need, rest)
 
@@ -201,11 +202,11 @@ def _weekly_rest_after_history(v: Vars, pi: int, need: int, rest: list[cp_model.
                 before[d] = maybe
             else:
                 before[d] = True
-    rule = v.with_history(f"weekly rest of {need // 60} h in every 7 days")
+    params = v.with_history({"hours": need // 60})
     for start in range(-7, min(0, v.days - 6)):
         window = [before[d] for d in range(start, 0)] + rest[: start + 7]
         decided = [day for day in window if not isinstance(day, bool)]
         if any(day is True for day in window) or not decided:
             continue  # a rest day in the history, or broken by the history alone
         ct = v.cp.add_bool_or(decided)
-        v.hard(ct, person.id, rule)
+        v.hard(ct, person.id, Msg.WEEKLY_REST_NEEDED, params)

@@ -7,6 +7,7 @@ import datetime as dt
 
 from ortools.sat.python import cp_model
 
+from solver.families import Msg
 from solver.variables import Vars
 
 
@@ -19,14 +20,14 @@ def add_max_consecutive_work(v: Vars) -> None:
         works = [v.work[pi, d] for d in range(v.days)]
         for start in range(v.days - k):
             ct = v.cp.add(cp_model.LinearExpr.sum(works[start : start + k + 1]) <= k)
-            v.hard(ct, person.id, f"at most {k} working days in a row")
+            v.hard(ct, person.id, Msg.MAX_CONSECUTIVE_WORK_LIMIT, {"n": k})
         # The run the history ends with (m days up to day -1) goes on from day 0: days 0 … k-m are not all
         # worked (day 0 is off when the history alone has k or more).
         m = _past_run(v, pi, True)
         first = max(0, k - m) + 1
         if m > 0 and first <= v.days:
             ct = v.cp.add(cp_model.LinearExpr.sum(works[:first]) <= first - 1)
-            v.hard(ct, person.id, v.with_history(f"at most {k} working days in a row"))
+            v.hard(ct, person.id, Msg.MAX_CONSECUTIVE_WORK_LIMIT, v.with_history({"n": k}))
 
 
 def _past_run(v: Vars, pi: int, worked: bool) -> int:
@@ -37,7 +38,7 @@ def _past_run(v: Vars, pi: int, worked: bool) -> int:
     return m
 
 
-def _forbid_short_runs(v: Vars, pi: int, k: int, worked: bool, rule: str) -> None:
+def _forbid_short_runs(v: Vars, pi: int, k: int, worked: bool, message: str) -> None:
     """Forbid off/on, 1..k-1 days of the other kind, off/on strictly inside the horizon; and a run that
     the history starts (m known days up to day -1, after a known day of the other kind) ending before it
     is k days long, on day 0 (m >= 1) or later inside the horizon."""
@@ -47,13 +48,13 @@ def _forbid_short_runs(v: Vars, pi: int, k: int, worked: bool, rule: str) -> Non
         for a in range(0, v.days - length - 1):
             b = a + length + 1
             clause = [lits[a]] + [~lits[d] for d in range(a + 1, b)] + [lits[b]]
-            v.hard(v.cp.add_bool_or(clause), staff, rule)
+            v.hard(v.cp.add_bool_or(clause), staff, message, {"n": k})
     m = _past_run(v, pi, worked)
     if not v.past_known(pi, -1 - m, not worked):
         return  # the run's start is not known (a run touching the edge of what is known is exempt)
     for b in range(0 if m else 1, min(k - m, v.days)):
         clause = [~lits[d] for d in range(b)] + [lits[b]]
-        v.hard(v.cp.add_bool_or(clause), staff, v.with_history(rule))
+        v.hard(v.cp.add_bool_or(clause), staff, message, v.with_history({"n": k}))
 
 
 def add_min_consecutive_work(v: Vars) -> None:
@@ -61,7 +62,7 @@ def add_min_consecutive_work(v: Vars) -> None:
     for pi, person in enumerate(v.people):
         k = person.contract.min_consecutive_work
         if k is not None and k > 1:
-            _forbid_short_runs(v, pi, k, True, f"at least {k} working days in a row")
+            _forbid_short_runs(v, pi, k, True, Msg.MIN_CONSECUTIVE_WORK_LIMIT)
 
 
 def add_min_consecutive_off(v: Vars) -> None:
@@ -69,7 +70,7 @@ def add_min_consecutive_off(v: Vars) -> None:
     for pi, person in enumerate(v.people):
         k = person.contract.min_consecutive_off
         if k is not None and k > 1:
-            _forbid_short_runs(v, pi, k, False, f"at least {k} days off in a row")
+            _forbid_short_runs(v, pi, k, False, Msg.MIN_CONSECUTIVE_OFF_LIMIT)
 
 
 def weekends(dates: list[dt.date]) -> list[list[int]]:
@@ -99,11 +100,11 @@ def add_weekends(v: Vars) -> None:
             worked.append(ww)
         if most is not None and most < len(groups):
             ct = v.cp.add(cp_model.LinearExpr.sum(worked) <= most)
-            v.hard(ct, person.id, f"at most {most} working weekends")
+            v.hard(ct, person.id, Msg.WEEKENDS_AT_MOST, {"n": most})
         if every is not None:
             for start in range(len(groups) - every + 1):
                 ct = v.cp.add(cp_model.LinearExpr.sum(worked[start : start + every]) <= every - 1)
-                v.hard(ct, person.id, f"a weekend off in every {every}")
+                v.hard(ct, person.id, Msg.WEEKENDS_OFF_EVERY, {"n": every})
             if v.history.get(pi):
                 _weekends_after_history(v, pi, every, worked)
 
@@ -127,7 +128,7 @@ def _weekends_after_history(v: Vars, pi: int, every: int, worked: list[cp_model.
         for j in range(1, every)
     ]
     cut_saturday = past_worked(saturday)
-    rule = v.with_history(f"a weekend off in every {every}")
+    params = v.with_history({"n": every})
     for back in range(every):  # the window: `back` weekends before the horizon, then every-back in it
         inside = worked[: every - back]
         if len(inside) < every - back:
@@ -138,4 +139,4 @@ def _weekends_after_history(v: Vars, pi: int, every: int, worked: list[cp_model.
             known, terms = known + 1, terms[1:]
         if known + len(terms) > every - 1 and known > 0:
             ct = v.cp.add(cp_model.LinearExpr.sum(terms) <= every - 1 - known)
-            v.hard(ct, v.people[pi].id, rule)
+            v.hard(ct, v.people[pi].id, Msg.WEEKENDS_OFF_EVERY, params)

@@ -6,10 +6,18 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
+from solver.families import WISH_FAMILIES, Family, Msg
 from solver.problem import SelfPick, Wish, WishKind
 from solver.variables import Term, Vars
 
-WISH_FAMILIES = ("wish", "self_pick")
+__all__ = [
+    "WISH_FAMILIES",
+    "penalize_continuity",
+    "penalize_route_favourites",
+    "penalize_self_picks",
+    "penalize_unfairness",
+    "penalize_wishes",
+]
 
 
 def _wish_target(v: Vars, wish: Wish | SelfPick) -> cp_model.LinearExprT:
@@ -25,28 +33,24 @@ def _wish_target(v: Vars, wish: Wish | SelfPick) -> cp_model.LinearExprT:
     return v.work[pi, d]
 
 
-def _what(wish: Wish | SelfPick) -> str:
-    parts = [p for p in (wish.shift, f"route {wish.route}" if wish.route else None) if p]
-    return " ".join(parts) if parts else "a shift"
-
-
 def penalize_wishes(v: Vars) -> None:
     """A `want` not granted, or an `avoid` not respected, costs the wish's weight."""
     for wish in v.problem.wishes:
         if wish.kind is WishKind.veto:
             continue
         target = _wish_target(v, wish)
-        label = v.people[v.person_pos[wish.staff]].label
+        params = v.cell_params(v.person_pos[wish.staff], wish.date, wish.shift, wish.route)
         if wish.kind is WishKind.want:
-            expr, text = 1 - target, f"{label}, {wish.date}: wanted {_what(wish)}, not given"
+            expr, message = 1 - target, Msg.WISH_WANT
         else:
-            expr, text = target, f"{label}, {wish.date}: asked to avoid {_what(wish)}"
+            expr, message = target, Msg.WISH_AVOID
         v.soft(
             Term(
-                "wish",
+                Family.WISH,
                 wish.weight,
                 expr,
-                lambda n, text=text: text,
+                message,
+                lambda n, params=params: params,
                 staff=wish.staff,
                 date=wish.date,
                 shift=wish.shift,
@@ -58,14 +62,14 @@ def penalize_wishes(v: Vars) -> None:
 def penalize_self_picks(v: Vars) -> None:
     """A slot the person claimed in the puzzle phase, and did not get, costs the pick's weight."""
     for pick in v.problem.self_picks:
-        label = v.people[v.person_pos[pick.staff]].label
-        text = f"{label}, {pick.date}: own pick {_what(pick)} was changed"
+        params = v.cell_params(v.person_pos[pick.staff], pick.date, pick.shift, pick.route)
         v.soft(
             Term(
-                "self_pick",
+                Family.SELF_PICK,
                 pick.weight,
                 1 - _wish_target(v, pick),
-                lambda n, text=text: text,
+                Msg.SELF_PICK_CHANGED,
+                lambda n, params=params: params,
                 staff=pick.staff,
                 date=pick.date,
                 shift=pick.shift,
@@ -85,14 +89,17 @@ def penalize_route_favourites(v: Vars) -> None:
             continue
         if route.id in person.favourite_routes or route.district in person.favourite_districts:
             continue
+        params = {
+            **v.cell_params(pi, v.dates[d], v.shifts[si].code, route.id),
+            "route_name": route.name or route.id,
+        }
         v.soft(
             Term(
-                "favourite",
+                Family.FAVOURITE,
                 weight,
                 var,
-                lambda n, p=person, r=route, day=v.dates[d]: (
-                    f"{p.label}, {day}: route {r.name or r.id} is not a favourite"
-                ),
+                Msg.FAVOURITE_OUTSIDE,
+                lambda n, params=params: params,
                 staff=person.id,
                 date=v.dates[d],
                 shift=v.shifts[si].code,
@@ -122,10 +129,11 @@ def penalize_continuity(v: Vars) -> None:
         v.cp.add_max_equality(extra, [cp_model.LinearExpr.sum(serves) - 1, 0])
         v.soft(
             Term(
-                "continuity",
+                Family.CONTINUITY,
                 weight,
                 extra,
-                lambda n, r=route: f"route {r.name or r.id}: {n + 1} different carers",
+                Msg.CONTINUITY_CARERS,
+                lambda n, r=route: {"route": r.id, "route_name": r.name or r.id, "carers": n + 1},
                 route=route.id,
             )
         )
@@ -145,4 +153,4 @@ def penalize_unfairness(v: Vars) -> None:
     bound = max(sum(t.weight for t in terms) for terms in per_person.values())
     worst = v.cp.new_int_var(0, bound, "worst_unmet")
     v.cp.add_max_equality(worst, [sum(t.weight * t.expr for t in terms) for terms in per_person.values()])
-    v.soft(Term("fairness", weight, worst, lambda n: f"the least-served person has {n} unmet wish weight"))
+    v.soft(Term(Family.FAIRNESS, weight, worst, Msg.FAIRNESS_WORST, lambda n: {"unmet": n}))

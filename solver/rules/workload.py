@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
+from solver.families import Family, Msg
 from solver.problem import Problem, Staff
 from solver.variables import Term, Vars
 
@@ -49,7 +50,7 @@ def add_max_shifts(v: Vars) -> None:
             xs = by_shift.get(v.shift_pos[code], [])
             if xs and limit < len(xs):
                 ct = v.cp.add(cp_model.LinearExpr.sum(xs) <= limit)
-                v.hard(ct, person.id, f"at most {limit} {code} shifts")
+                v.hard(ct, person.id, Msg.MAX_SHIFTS_LIMIT, {"n": limit, "shift": code})
 
 
 def add_minutes(v: Vars) -> None:
@@ -58,9 +59,9 @@ def add_minutes(v: Vars) -> None:
         total = v.minutes(pi)
         low, high = person.contract.min_minutes, max_minutes(v.problem, person)
         if low:
-            v.hard(v.cp.add(total >= low), person.id, f"at least {low / 60:g} hours in the period")
+            v.hard(v.cp.add(total >= low), person.id, Msg.MINUTES_AT_LEAST, {"hours": low / 60})
         if high is not None:
-            v.hard(v.cp.add(total <= high), person.id, f"at most {high / 60:g} hours in the period")
+            v.hard(v.cp.add(total <= high), person.id, Msg.MINUTES_AT_MOST, {"hours": high / 60})
 
 
 def penalize_contract_target(v: Vars) -> None:
@@ -82,10 +83,11 @@ def penalize_contract_target(v: Vars) -> None:
         v.cp.add(60 * hours <= dev + 59)
         v.soft(
             Term(
-                "contract",
+                Family.CONTRACT,
                 weight,
                 hours,
-                lambda n, p=person, t=target: f"{p.label}: {n} h outside the contract target of {t / 60:g} h",
+                Msg.CONTRACT_OFF_TARGET,
+                lambda n, p=person, t=target: {"who": p.label, "staff": p.id, "hours": n, "target": t / 60},
                 staff=person.id,
             )
         )

@@ -579,7 +579,7 @@ def test_every_hard_rule_the_solver_can_name_in_a_conflict_has_danish_words() ->
         {"staff": person.id, "date": day + dt.timedelta(days=1), "shift": route.shifts[0], "route": route.id},
     ]
     problem = type(problem).model_validate({**problem.model_dump(), "locks": locks})
-    rules = {rule for _, rule in build(problem, explain_mode=True).guards}
+    rules = {g.rule for g in build(problem, explain_mode=True).guards.values()}
     assert len(rules) > 10
     english = re.compile(r"\b(day off|veto|absence|lock|rest|at most|at least|working|weekends|hours|every)\b")
     for rule in rules:

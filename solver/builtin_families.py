@@ -1,0 +1,275 @@
+"""The built-in rule families of `docs/rules.md`, as `solver.families` registers them on first use.
+
+Hard families first, in the order the checker lists them and the model adds them, then the soft ones
+in the review page's order. Labels are the planner's English names of the families; the weights'
+defaults and bounds are those of `docs/problem-format.md`. Imports the model's rule modules, the
+checker and the greedy start, so only `solver.families` imports this module (lazily: the rule modules
+import the problem types, whose `Weights` read the registry).
+"""
+
+from __future__ import annotations
+
+from solver import check, greedy
+from solver.families import Family, FamilySpec, MessageSpec, Msg, WeightSpec
+from solver.rules import assignment, cover, keep, rest, sequences, wishes, workload
+
+_WHO = ("who", "staff")
+_CELL = (*_WHO, "date", "shift", "route")
+
+HARD: tuple[FamilySpec, ...] = (
+    # One shift a day and shift skills need no constraint: the variables are built that way.
+    FamilySpec(Family.ONE_SHIFT_A_DAY, True, "One shift a day", check=check.hard_one_shift_a_day),
+    FamilySpec(Family.SKILLS, True, "Shift skills", check=check.hard_skills),
+    FamilySpec(Family.ROUTES, True, "Routes", model=assignment.add_routes, check=check.hard_routes),
+    FamilySpec(
+        Family.DAYS_OFF,
+        True,
+        "Days off",
+        (
+            MessageSpec(Msg.DAYS_OFF_FIXED, "fixed day off {date}", ("staff", "date")),
+            MessageSpec(Msg.DAYS_OFF_WEEKDAY, "fixed day off every {weekday_name}", ("staff", "weekday")),
+            MessageSpec(
+                Msg.DAYS_OFF_ABSENCE,
+                "absence {start} … {end}{reason_part}",
+                ("staff", "start", "end", "reason"),
+            ),
+            MessageSpec(Msg.DAYS_OFF_VETO, "veto day {date}", ("staff", "date")),
+        ),
+        model=assignment.add_days_off,
+        check=check.hard_days_off,
+    ),
+    FamilySpec(
+        Family.LOCK,
+        True,
+        "Locks",
+        (
+            MessageSpec(Msg.LOCK_OFF, "lock: off on {date}", ("staff", "date")),
+            MessageSpec(
+                Msg.LOCK_SHIFT, "lock: {shift} on {date}{route_part}", ("staff", "date", "shift", "route")
+            ),
+            MessageSpec(
+                Msg.LOCK_IMPOSSIBLE,
+                "lock: {shift} on {date}{route_part} (not qualified or not allowed)",
+                ("staff", "date", "shift", "route"),
+            ),
+        ),
+        model=assignment.add_locks,
+        check=check.hard_locks,
+    ),
+    FamilySpec(
+        Family.SUCCESSION,
+        True,
+        "Daily rest and shift successions",
+        (MessageSpec(Msg.SUCCESSION_REST, "daily rest and shift successions", ("staff",)),),
+        model=rest.add_successions,
+        check=check.hard_successions,
+    ),
+    FamilySpec(
+        Family.MAX_SHIFTS,
+        True,
+        "Shifts per type",
+        (MessageSpec(Msg.MAX_SHIFTS_LIMIT, "at most {n} {shift} shifts", ("staff", "n", "shift")),),
+        model=workload.add_max_shifts,
+        check=check.hard_max_shifts,
+    ),
+    FamilySpec(
+        Family.MINUTES,
+        True,
+        "Hours in the period",
+        (
+            MessageSpec(Msg.MINUTES_AT_LEAST, "at least {hours:g} hours in the period", ("staff", "hours")),
+            MessageSpec(Msg.MINUTES_AT_MOST, "at most {hours:g} hours in the period", ("staff", "hours")),
+        ),
+        model=workload.add_minutes,
+        check=check.hard_minutes,
+    ),
+    FamilySpec(
+        Family.MAX_CONSECUTIVE_WORK,
+        True,
+        "Most working days in a row",
+        (MessageSpec(Msg.MAX_CONSECUTIVE_WORK_LIMIT, "at most {n} working days in a row", ("staff", "n")),),
+        model=sequences.add_max_consecutive_work,
+        check=check.hard_max_consecutive_work,
+    ),
+    FamilySpec(
+        Family.MIN_CONSECUTIVE_WORK,
+        True,
+        "Fewest working days in a row",
+        (MessageSpec(Msg.MIN_CONSECUTIVE_WORK_LIMIT, "at least {n} working days in a row", ("staff", "n")),),
+        model=sequences.add_min_consecutive_work,
+        check=check.hard_min_consecutive_work,
+    ),
+    FamilySpec(
+        Family.MIN_CONSECUTIVE_OFF,
+        True,
+        "Fewest days off in a row",
+        (MessageSpec(Msg.MIN_CONSECUTIVE_OFF_LIMIT, "at least {n} days off in a row", ("staff", "n")),),
+        model=sequences.add_min_consecutive_off,
+        check=check.hard_min_consecutive_off,
+    ),
+    FamilySpec(
+        Family.WEEKENDS,
+        True,
+        "Weekends",
+        (
+            MessageSpec(Msg.WEEKENDS_AT_MOST, "at most {n} working weekends", ("staff", "n")),
+            MessageSpec(Msg.WEEKENDS_OFF_EVERY, "a weekend off in every {n}", ("staff", "n")),
+        ),
+        model=sequences.add_weekends,
+        check=check.hard_weekends,
+    ),
+    FamilySpec(
+        Family.WEEKLY_REST,
+        True,
+        "Weekly rest",
+        (
+            MessageSpec(
+                Msg.WEEKLY_REST_NEEDED, "weekly rest of {hours} h in every 7 days", ("staff", "hours")
+            ),
+        ),
+        model=rest.add_weekly_rest,
+        check=check.hard_weekly_rest,
+    ),
+)
+
+SOFT: tuple[FamilySpec, ...] = (
+    FamilySpec(
+        Family.COVER,
+        False,
+        "Cover",
+        (
+            MessageSpec(
+                Msg.COVER_UNDER,
+                "{date} {shift_skill}: {n} short of {need} needed",
+                ("date", "shift", "skill", "n", "need"),
+            ),
+            MessageSpec(
+                Msg.COVER_OVER,
+                "{date} {shift_skill}: {n} more than {need} needed",
+                ("date", "shift", "skill", "n", "need"),
+            ),
+        ),
+        model=cover.penalize_cover,
+        check=check.soft_cover,
+    ),
+    FamilySpec(
+        Family.ROUTE,
+        False,
+        "Routes without a carer",
+        (
+            MessageSpec(
+                Msg.ROUTE_UNFILLED,
+                "{date} {shift}: route {route_name} has nobody",
+                ("date", "shift", "route", "route_name"),
+            ),
+        ),
+        model=cover.penalize_unfilled_routes,
+        check=check.soft_route,
+    ),
+    FamilySpec(
+        Family.WISH,
+        False,
+        "Wishes",
+        (
+            MessageSpec(Msg.WISH_WANT, "{who}, {date}: wanted {what}, not given", _CELL),
+            MessageSpec(Msg.WISH_AVOID, "{who}, {date}: asked to avoid {what}", _CELL),
+        ),
+        model=wishes.penalize_wishes,
+        check=check.soft_wish,
+        greedy=greedy.wish_cost,
+    ),
+    FamilySpec(
+        Family.SELF_PICK,
+        False,
+        "Self-picked shifts",
+        (MessageSpec(Msg.SELF_PICK_CHANGED, "{who}, {date}: own pick {what} was changed", _CELL),),
+        model=wishes.penalize_self_picks,
+        check=check.soft_self_pick,
+    ),
+    FamilySpec(
+        Family.KEEP,
+        False,
+        "Changed from the draft",
+        (MessageSpec(Msg.KEEP_CHANGED, "{who}, {date}: changed from the draft ({slot})", _CELL),),
+        model=keep.penalize_keep,
+        check=check.soft_keep,
+    ),
+    FamilySpec(
+        Family.CONTRACT,
+        False,
+        "Contract hours",
+        (
+            MessageSpec(
+                Msg.CONTRACT_OFF_TARGET,
+                "{who}: {hours} h outside the contract target of {target:g} h",
+                (*_WHO, "hours", "target"),
+            ),
+        ),
+        model=workload.penalize_contract_target,
+        check=check.soft_contract,
+        weight=WeightSpec(
+            "contract_hour",
+            5,
+            "Each hour away from the contract",
+            "Per started hour outside target ± tolerance.",
+        ),
+        greedy=greedy.contract_cost,
+    ),
+    FamilySpec(
+        Family.FAIRNESS,
+        False,
+        "Fair share of wishes",
+        (
+            MessageSpec(
+                Msg.FAIRNESS_WORST, "the least-served person has {unmet} unmet wish weight", ("unmet",)
+            ),
+        ),
+        model=wishes.penalize_unfairness,
+        check=check.soft_fairness,
+        reads_terms=True,
+        weight=WeightSpec(
+            "fairness", 2, "Fair share of wishes", "Per unit of the largest unmet wish weight of anyone."
+        ),
+    ),
+    FamilySpec(
+        Family.CONTINUITY,
+        False,
+        "Same carers on a route",
+        (
+            MessageSpec(
+                Msg.CONTINUITY_CARERS,
+                "route {route_name}: {carers} different carers",
+                ("route", "route_name", "carers"),
+            ),
+        ),
+        model=wishes.penalize_continuity,
+        check=check.soft_continuity,
+        weight=WeightSpec(
+            "continuity", 3, "Same carers on a route", "Per carer on a route beyond the first."
+        ),
+        greedy=greedy.continuity_cost,
+    ),
+    FamilySpec(
+        Family.FAVOURITE,
+        False,
+        "Favourite routes",
+        (
+            MessageSpec(
+                Msg.FAVOURITE_OUTSIDE,
+                "{who}, {date}: route {route_name} is not a favourite",
+                (*_CELL, "route_name"),
+            ),
+        ),
+        model=wishes.penalize_route_favourites,
+        check=check.soft_favourite,
+        weight=WeightSpec(
+            "route_not_favourite",
+            1,
+            "A route that is not a favourite",
+            "Per route slot given to someone with favourites, outside them.",
+        ),
+        greedy=greedy.favourite_cost,
+    ),
+)
+
+SPECS = HARD + SOFT
