@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint texts clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check solver planner api tests
 	$(BIN)/mypy solver planner api
 	$(BIN)/lint-imports
+
+# Every text of the code and templates (babel.cfg) into the Danish catalogue: new ones arrive with an
+# empty (or a fuzzy, guessed) msgstr for a maintainer to write; removed ones are dropped.
+texts: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -c Translators: --project=pusleplan -w 100 -o $(VENV)/pusleplan.pot .
+	$(BIN)/pybabel update -i $(VENV)/pusleplan.pot -d planner/locale -D pusleplan -l da -w 100 --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

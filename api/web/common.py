@@ -28,6 +28,7 @@ from api.web.explain import explain
 from planner.auth import Actor, actor_for_token, csrf_matches, csrf_token
 from planner.db import READ_ONLY
 from planner.errors import Forbidden, InputError, Unauthorized
+from planner.texts import N_
 
 SESSION_COOKIE = "pusleplan_session"
 LANG_COOKIE = "pusleplan_lang"
@@ -39,6 +40,9 @@ CSRF_EXEMPT = {SIGN_IN}
 _HERE = Path(__file__).resolve().parent.parent
 STATIC_DIR = _HERE / "static"
 templates = Jinja2Templates(directory=str(_HERE / "templates"))
+# `_`, `gettext` and `ngettext` come with each page in its reader's language (`render`), never installed
+# on the shared environment; the extension gives templates `{% trans %}` and lets `pybabel extract` read them.
+templates.env.add_extension("jinja2.ext.i18n")
 templates.env.globals.update(
     date_long=i18n.date_long,
     date_short=i18n.date_short,
@@ -124,11 +128,15 @@ def render(
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    """The template `name` with what every page needs: `_` (translate), `lang`, `actor`, `csrf`."""
+    """The template `name` with what every page needs: `_`/`gettext`/`ngettext` (translate), `lang`,
+    `actor`, `csrf`."""
     lang = lang_of(request)
     token = session_token(request)
+    _ = i18n.translator(lang)
     page: dict[str, Any] = {
-        "_": i18n.translator(lang),
+        "_": _,
+        "gettext": _,
+        "ngettext": i18n.plural_translator(lang),
         "lang": lang,
         "actor": getattr(request.state, "actor", None),
         "csrf": csrf_token(token) if token else "",
@@ -148,25 +156,25 @@ def redirect(request: Request, url: str) -> Response:
 
 # pydantic's error types that forms meet, worded for a person (English text, translated by `_`).
 _ERROR_TEXTS = {
-    "missing": "Fill in this field.",
-    "greater_than": "Must be more than {gt}.",
-    "greater_than_equal": "Must be at least {ge}.",
-    "less_than": "Must be less than {lt}.",
-    "less_than_equal": "Must be at most {le}.",
-    "string_too_short": "Too short.",
-    "string_too_long": "Too long (at most {max_length} characters).",
-    "int_parsing": "Write a whole number.",
-    "float_parsing": "Write a number.",
-    "date_parsing": "Write a date (yyyy-mm-dd).",
-    "date_from_datetime_parsing": "Write a date (yyyy-mm-dd).",
-    "time_parsing": "Write a time (hh:mm).",
-    "datetime_parsing": "Write a date and time.",
-    "datetime_from_date_parsing": "Write a date and time.",
-    "string_pattern_mismatch": "Use only letters, digits, '-' and '_'.",
-    "literal_error": "Choose one of the options.",
-    "enum": "Choose one of the options.",
-    "list_too_short": "Choose at least one.",
-    "too_short": "Choose at least one.",
+    "missing": N_("Fill in this field."),
+    "greater_than": N_("Must be more than {gt}."),
+    "greater_than_equal": N_("Must be at least {ge}."),
+    "less_than": N_("Must be less than {lt}."),
+    "less_than_equal": N_("Must be at most {le}."),
+    "string_too_short": N_("Too short."),
+    "string_too_long": N_("Too long (at most {max_length} characters)."),
+    "int_parsing": N_("Write a whole number."),
+    "float_parsing": N_("Write a number."),
+    "date_parsing": N_("Write a date (yyyy-mm-dd)."),
+    "date_from_datetime_parsing": N_("Write a date (yyyy-mm-dd)."),
+    "time_parsing": N_("Write a time (hh:mm)."),
+    "datetime_parsing": N_("Write a date and time."),
+    "datetime_from_date_parsing": N_("Write a date and time."),
+    "string_pattern_mismatch": N_("Use only letters, digits, '-' and '_'."),
+    "literal_error": N_("Choose one of the options."),
+    "enum": N_("Choose one of the options."),
+    "list_too_short": N_("Choose at least one."),
+    "too_short": N_("Choose at least one."),
 }
 
 

@@ -18,130 +18,37 @@ from typing import Any
 
 from api.web import i18n
 from planner.errors import RuleRefusal
+from planner.texts import N_
 
 Translate = Callable[..., str]
 
 # The checker's rule names (solver/check.py) and the codes of planner.person_rules, in words.
 RULE_NAMES = {
-    "one_shift_a_day": "one shift a day",
-    "skills": "skills",
-    "route": "routes",
-    "days_off": "days off",
-    "absence": "absences",
-    "day_off": "fixed days off",
-    "weekday_off": "fixed days off",
-    "veto": "veto days",
-    "veto_limit": "veto days",
-    "claimed": "veto days",
-    "lock": "locked cells",
-    "taken": "one person a route",
-    "route_locked": "one person a route",
-    "succession": "the order of shifts",
-    "daily_rest": "the daily rest",
-    "max_shifts": "the most shifts of a type",
-    "minutes": "working hours",
-    "max_consecutive_work": "the most working days in a row",
-    "min_consecutive_work": "the fewest working days in a row",
-    "min_consecutive_off": "the fewest days off in a row",
-    "weekends": "working weekends",
-    "weekend_off_every": "weekends off",
-    "weekly_rest": "the weekly rest",
-    "unknown_reference": "known shifts, routes and people",
+    "one_shift_a_day": N_("one shift a day"),
+    "skills": N_("skills"),
+    "route": N_("routes"),
+    "days_off": N_("days off"),
+    "absence": N_("absences"),
+    "day_off": N_("fixed days off"),
+    "weekday_off": N_("fixed days off"),
+    "veto": N_("veto days"),
+    "veto_limit": N_("veto days"),
+    "claimed": N_("veto days"),
+    "lock": N_("locked cells"),
+    "taken": N_("one person a route"),
+    "route_locked": N_("one person a route"),
+    "succession": N_("the order of shifts"),
+    "daily_rest": N_("the daily rest"),
+    "max_shifts": N_("the most shifts of a type"),
+    "minutes": N_("working hours"),
+    "max_consecutive_work": N_("the most working days in a row"),
+    "min_consecutive_work": N_("the fewest working days in a row"),
+    "min_consecutive_off": N_("the fewest days off in a row"),
+    "weekends": N_("working weekends"),
+    "weekend_off_every": N_("weekends off"),
+    "weekly_rest": N_("the weekly rest"),
+    "unknown_reference": N_("known shifts, routes and people"),
 }
-
-i18n.register(
-    {
-        "one shift a day": "én vagt om dagen",
-        "skills": "kompetencer",
-        "routes": "ruter",
-        "days off": "fridage",
-        "absences": "fravær",
-        "fixed days off": "faste fridage",
-        "veto days": "vetodage",
-        "locked cells": "låste vagter",
-        "one person a route": "én medarbejder pr. rute",
-        "the order of shifts": "vagternes rækkefølge",
-        "the daily rest": "den daglige hvile",
-        "the most shifts of a type": "flest vagter af en type",
-        "working hours": "arbejdstiden",
-        "the most working days in a row": "flest arbejdsdage i træk",
-        "the fewest working days in a row": "færrest arbejdsdage i træk",
-        "the fewest days off in a row": "færrest fridage i træk",
-        "working weekends": "weekender med arbejde",
-        "weekends off": "fri weekender",
-        "the weekly rest": "den ugentlige hvile (fridøgn)",
-        "known shifts, routes and people": "kendte vagter, ruter og medarbejdere",
-        "The change breaks the rule on {rule}.": "Ændringen bryder reglen om {rule}.",
-        "The change breaks a rule of the plan ({rule}).": "Ændringen bryder en regel for planen ({rule}).",
-        # values
-        "{hours} hours": "{hours} timer",
-        "1 hour": "1 time",
-        "{hours} hours {minutes} minutes": "{hours} timer og {minutes} minutter",
-        "{minutes} minutes": "{minutes} minutter",
-        "the skill {skills}": "kompetencen {skills}",
-        "one of the skills {skills}": "en af kompetencerne {skills}",
-        "{shift} ({route})": "{shift} ({route})",
-        # days off
-        "Absent {date} ({reason}): no shift that day.": "Fravær {date} ({reason}): ingen vagt den dag.",
-        "Absent {date}: no shift that day.": "Fravær {date}: ingen vagt den dag.",
-        "Absent {start} – {end} ({reason}): no shifts then.": (
-            "Fravær {start} – {end} ({reason}): ingen vagter i den tid."
-        ),
-        "Absent {start} – {end}: no shifts then.": "Fravær {start} – {end}: ingen vagter i den tid.",
-        "{date} is a fixed day off: no shift that day.": "{date} er en fast fridag: ingen vagt den dag.",
-        "Every {weekday} is a fixed day off: no shift that day.": (
-            "Hver {weekday} er en fast fridag: ingen vagt den dag."
-        ),
-        "{date} is a veto day: no shift that day.": "{date} er en vetodag: ingen vagt den dag.",
-        # vetoes, claims and locks
-        "You have taken {what} that day: release it before making the day a veto day.": (
-            "Du har taget {what} den dag: giv vagten fri, før dagen kan blive en vetodag."
-        ),
-        "You have used all {limit} veto days. Remove another veto day first.": (
-            "Du har brugt alle {limit} vetodage. Fjern en anden vetodag først."
-        ),
-        "The planner has locked {date} to {what}.": "Planlæggeren har låst {date} til {what}.",
-        "The planner has locked {date} as a day off.": "Planlæggeren har låst {date} som fridag.",
-        "You already have a shift that day ({what}). Release it first.": (
-            "Du har allerede en vagt den dag ({what}). Giv den fri først."
-        ),
-        "Someone else has just taken that slot.": "En anden har lige taget den plads.",
-        "The planner has given {what} on {date} to someone else.": (
-            "Planlæggeren har givet {what} {date} til en anden."
-        ),
-        "{what} on {date} is locked to {name}.": "{what} {date} er låst til {name}.",
-        # rests and successions
-        "Only {rest} rest between {shift} {date} and {next_shift} {next_date}: at least {need} is "
-        "required.": (
-            "Kun {rest} hvile mellem {shift} {date} og {next_shift} {next_date}: der skal være mindst {need}."
-        ),
-        "No rest between {shift} {date} and {next_shift} {next_date}: at least {need} is required.": (
-            "Ingen hvile mellem {shift} {date} og {next_shift} {next_date}: der skal være mindst {need}."
-        ),
-        "{next_shift} may not follow {shift} ({date} → {next_date}).": (
-            "{next_shift} må ikke følge efter {shift} ({date} → {next_date})."
-        ),
-        "No rest day of {need} in the 7 days from {date}: one is required in every 7 days.": (
-            "Intet fridøgn på {need} i de 7 dage fra {date}: der skal være et i hver 7 dage."
-        ),
-        "{days} working days in a row ({start} – {end}): at most {limit}.": (
-            "{days} arbejdsdage i træk ({start} – {end}): højst {limit}."
-        ),
-        # contract
-        "{count} × {shift} in the period: at most {limit}.": "{count} × {shift} i perioden: højst {limit}.",
-        "{hours} of work in the period: at most {limit}.": "{hours} arbejde i perioden: højst {limit}.",
-        "{count} working weekends: at most {limit}.": "{count} weekender med arbejde: højst {limit}.",
-        "1 working weekend: at most {limit}.": "1 weekend med arbejde: højst {limit}.",
-        "Working weekends in a row from {date}: one weekend off in every {every} is required.": (
-            "Weekender i træk med arbejde fra {date}: der skal være en fri weekend i hver {every}."
-        ),
-        # skills and routes
-        "{shift} needs {skills}.": "{shift} kræver {skills}.",
-        "Route {route} needs {skills}.": "Ruten {route} kræver {skills}.",
-        "Route {route} does not run that day ({date}).": "Ruten {route} kører ikke den dag ({date}).",
-        "Route {route} does not run in {shift}.": "Ruten {route} kører ikke i {shift}.",
-    }
-)
 
 
 def duration(minutes: int, lang: str) -> str:

@@ -39,6 +39,7 @@ from planner.models import (
     local,
 )
 from planner.review_view import Cell, compared, grid_cell, job_elapsed, rota_grid, routes_in, staff_names
+from planner.texts import N_
 
 try:  # H2's wording of a refused change in the reader's language (api/web/refusals.py)
     from api.web.refusals import refusal_text
@@ -54,268 +55,40 @@ ACTIVE = ("queued", "running", "stopping")  # the progress fragment polls while 
 CANCELLABLE = ("queued", "running")
 DEFAULT_TIME_LIMIT = 10
 
-# Words for stored states (English here, Danish below): what a team leader calls them.
+# Words for stored states (English; Danish in the catalogue, planner/texts.py): what a team leader calls them.
 PERIOD_STATES = {
-    "draft": "Not opened yet",
-    "open": "Open for wishes",
-    "closed": "Closed for wishes",
-    "solved": "Drafts ready",
-    "published": "Published",
+    "draft": N_("Not opened yet"),
+    "open": N_("Open for wishes"),
+    "closed": N_("Closed for wishes"),
+    "solved": N_("Drafts ready"),
+    "published": N_("Published"),
 }
 JOB_STATES = {
-    "queued": "Waiting to start",
-    "running": "Solving",
-    "stopping": "Stopping",
-    "done": "Done",
-    "failed": "Failed",
-    "cancelled": "Cancelled",
+    "queued": N_("Waiting to start"),
+    "running": N_("Solving"),
+    "stopping": N_("Stopping"),
+    "done": N_("Done"),
+    "failed": N_("Failed"),
+    "cancelled": N_("Cancelled"),
 }
-ROTA_STATES = {"draft": "Draft", "published": "Published", "superseded": "Replaced"}
+ROTA_STATES = {"draft": N_("Draft"), "published": N_("Published"), "superseded": N_("Replaced")}
 ROTA_STATUS = {
-    "OPTIMAL": "Best possible",
-    "FEASIBLE": "Good (not proven best)",
-    "INFEASIBLE": "No rota possible",
-    "UNKNOWN": "No rota found in time",
+    "OPTIMAL": N_("Best possible"),
+    "FEASIBLE": N_("Good (not proven best)"),
+    "INFEASIBLE": N_("No rota possible"),
+    "UNKNOWN": N_("No rota found in time"),
 }
 FAMILIES = {
-    "cover": "Cover",
-    "route": "Routes without a carer",
-    "wish": "Wishes",
-    "self_pick": "Self-picked shifts",
-    "keep": "Changed from the draft",
-    "contract": "Contract hours",
-    "fairness": "Fair share of wishes",
-    "continuity": "Same carers on a route",
-    "favourite": "Favourite routes",
+    "cover": N_("Cover"),
+    "route": N_("Routes without a carer"),
+    "wish": N_("Wishes"),
+    "self_pick": N_("Self-picked shifts"),
+    "keep": N_("Changed from the draft"),
+    "contract": N_("Contract hours"),
+    "fairness": N_("Fair share of wishes"),
+    "continuity": N_("Same carers on a route"),
+    "favourite": N_("Favourite routes"),
 }
-
-i18n.register(
-    {
-        # states
-        "Not opened yet": "Ikke åbnet endnu",
-        "Open for wishes": "Åben for ønsker",
-        "Closed for wishes": "Lukket for ønsker",
-        "Drafts ready": "Udkast klar",
-        "Published": "Offentliggjort",
-        "Waiting to start": "Venter på at starte",
-        "Solving": "Beregner",
-        "Stopping": "Stopper",
-        "Done": "Færdig",
-        "Failed": "Mislykkedes",
-        "Cancelled": "Annulleret",
-        "Draft": "Udkast",
-        "Replaced": "Erstattet",
-        "Best possible": "Bedst mulige",
-        "Good (not proven best)": "God (ikke bevist bedst)",
-        "No rota possible": "Ingen vagtplan mulig",
-        "No rota found in time": "Ingen vagtplan fundet i tide",
-        # rule families
-        "Cover": "Bemanding",
-        "Routes without a carer": "Ruter uden medarbejder",
-        "Wishes": "Ønsker",
-        "Self-picked shifts": "Selvvalgte vagter",
-        "Changed from the draft": "Ændret fra udkastet",
-        "Contract hours": "Kontrakttimer",
-        "Fair share of wishes": "Retfærdig fordeling af ønsker",
-        "Same carers on a route": "Samme medarbejdere på ruten",
-        "Favourite routes": "Yndlingsruter",
-        # periods page
-        "Planning periods": "Planlægningsperioder",
-        "No periods yet.": "Ingen perioder endnu.",
-        "Name": "Navn",
-        "Dates": "Datoer",
-        "State": "Status",
-        "Deadline for wishes": "Frist for ønsker",
-        "No deadline": "Ingen frist",
-        "New period": "Ny periode",
-        "First day": "Første dag",
-        "Number of days": "Antal dage",
-        "8 weeks is 56 days.": "8 uger er 56 dage.",
-        "Create period": "Opret periode",
-        "Your user has no team yet. Set up the team first.": (
-            "Din bruger har endnu intet team. Opret teamet først."
-        ),
-        "The form has errors; see the fields marked in red.": (
-            "Formularen har fejl; se felterne markeret med rødt."
-        ),
-        "{n} days": "{n} dage",
-        # period page
-        "Period": "Periode",
-        "Open for wishes now": "Åbn for ønsker nu",
-        "Reopen for wishes": "Genåbn for ønsker",
-        "Close for wishes": "Luk for ønsker",
-        "Staff can send wishes, veto days and self-picks until the deadline.": (
-            "Medarbejderne kan sende ønsker, vetodage og selvvalgte vagter indtil fristen."
-        ),
-        "Close the period before solving: then nobody can change their wishes.": (
-            "Luk perioden før beregningen: så kan ingen ændre deres ønsker."
-        ),
-        "Leave empty to keep the current deadline.": (
-            "Lad feltet stå tomt for at beholde den nuværende frist."
-        ),
-        "Who has submitted": "Hvem har afleveret",
-        "Veto days": "Vetodage",
-        "Self-picks": "Selvvalgte",
-        "Nothing yet": "Intet endnu",
-        "{n} of {total} have sent something.": "{n} af {total} har sendt noget.",
-        "Solve": "Beregn",
-        "Make a rota": "Lav en vagtplan",
-        "Time limit (seconds)": "Tidsgrænse (sekunder)",
-        "Longer gives a better rota; 10 seconds is enough for a first look.": (
-            "Længere tid giver en bedre vagtplan; 10 sekunder er nok til et første overblik."
-        ),
-        "Advanced": "Avanceret",
-        "Processor cores": "Processorkerner",
-        "Seed": "Startværdi (seed)",
-        "Start solving": "Start beregning",
-        "Solves": "Beregninger",
-        "No solves yet.": "Ingen beregninger endnu.",
-        "Started": "Startet",
-        "Time limit": "Tidsgrænse",
-        "Result": "Resultat",
-        "Drafts": "Udkast",
-        "No drafts yet.": "Ingen udkast endnu.",
-        "Made": "Lavet",
-        "Quality": "Kvalitet",
-        "Cost": "Omkostning",
-        "Open": "Åbn",
-        "Open the draft": "Åbn udkastet",
-        "re-solved from draft {id}": "genberegnet fra udkast {id}",
-        "Draft {id}": "Udkast {id}",
-        "Solve {id}": "Beregning {id}",
-        "lower is better": "lavere er bedre",
-        # progress
-        "Solve progress": "Beregningens fremdrift",
-        "{elapsed} of {limit} seconds": "{elapsed} af {limit} sekunder",
-        "Best so far": "Bedste indtil nu",
-        "Lower bound": "Nedre grænse",
-        "none yet": "ingen endnu",
-        "Cancel the solve": "Annuller beregningen",
-        "Stop and keep the best rota so far": "Stop og behold den bedste vagtplan indtil nu",
-        "Stopping: the best rota found so far is being kept…": (
-            "Stopper: den bedste vagtplan, der er fundet indtil nu, gemmes …"
-        ),
-        "Stopped early: the best rota found until then is kept as a draft.": (
-            "Stoppet før tid: den bedste vagtplan, der var fundet indtil da, er gemt som udkast."
-        ),
-        "Done: no rota is possible, because these rules cannot all hold:": (
-            "Færdig: der findes ingen mulig vagtplan, fordi disse regler ikke kan overholdes samtidig:"
-        ),
-        "Done: no rota was found within the time limit. Try again with more time.": (
-            "Færdig: der blev ikke fundet nogen vagtplan inden for tidsgrænsen. Prøv igen med længere tid."
-        ),
-        "The solve was stopped before it had found a rota.": (
-            "Beregningen blev stoppet, før den havde fundet en vagtplan."
-        ),
-        "Stopped early": "Stoppet før tid",
-        "The search was stopped early: this is the best rota found until then.": (
-            "Beregningen blev stoppet før tid: dette er den bedste vagtplan, der var fundet indtil da."
-        ),
-        "The period is open for wishes. Close it for wishes first; then you can make a rota.": (
-            "Perioden er åben for ønsker. Luk den for ønsker først; så kan du lave en vagtplan."
-        ),
-        "The period has not been opened for wishes yet. Open it, and close it when the staff have sent "
-        "their wishes; then you can make a rota.": (
-            "Perioden er ikke åbnet for ønsker endnu. Åbn den, og luk den, når medarbejderne har sendt "
-            "deres ønsker; så kan du lave en vagtplan."
-        ),
-        "The solve is waiting to start.": "Beregningen venter på at starte.",
-        "Solving…": "Beregner …",
-        "Done: the draft is ready.": "Færdig: udkastet er klar.",
-        "Done, but no rota was found.": "Færdig, men der blev ikke fundet nogen vagtplan.",
-        "The solve failed: {error}": "Beregningen mislykkedes: {error}",
-        "The solve was cancelled.": "Beregningen blev annulleret.",
-        "The solve had already ended.": "Beregningen var allerede slut.",
-        "Back to the period": "Tilbage til perioden",
-        # rota page
-        "Rota": "Vagtplan",
-        "Draft rota": "Udkast til vagtplan",
-        "Published rota": "Offentliggjort vagtplan",
-        "Unfilled slots": "Ubesatte pladser",
-        "Wishes met": "Opfyldte ønsker",
-        "Hours": "Timer",
-        "planned / target": "planlagt / mål",
-        "Cover per shift": "Bemanding pr. vagt",
-        "Unfilled routes": "Ubesatte ruter",
-        "off": "fri",
-        "locked": "låst",
-        "Click a cell to lock or change it. Locks are kept by the next re-solve.": (
-            "Klik på en celle for at låse eller ændre den. Låste celler holdes ved næste genberegning."
-        ),
-        "Why the rota looks like this": "Derfor ser vagtplanen sådan ud",
-        "{count} times, cost {cost}": "{count} gange, omkostning {cost}",
-        "once, cost {cost}": "1 gang, omkostning {cost}",
-        "and {n} more": "og {n} mere",
-        "Nothing to explain: every soft rule is met.": "Intet at forklare: alle bløde regler er opfyldt.",
-        "Rules that cannot all hold": "Regler der ikke kan overholdes samtidig",
-        "Re-solve from this draft": "Genberegn fra dette udkast",
-        "The new draft keeps as many cells as it can, and every locked cell.": (
-            "Det nye udkast beholder så mange celler som muligt og alle låste celler."
-        ),
-        "Publish": "Offentliggør",
-        "Publish this rota…": "Offentliggør denne vagtplan …",
-        "Staff will see this rota. An earlier published rota of the period is replaced (and kept).": (
-            "Medarbejderne får denne vagtplan at se. En tidligere offentliggjort vagtplan for perioden "
-            "erstattes (og gemmes)."
-        ),
-        "Yes, publish it": "Ja, offentliggør den",
-        "These changed cells are not in this draft:": "Disse ændrede celler er ikke med i dette udkast:",
-        "Re-solve from this draft first, then publish the new draft: staff would otherwise get a rota "
-        "other than the one shown here.": (
-            "Genberegn fra dette udkast først, og offentliggør så det nye udkast: ellers får "
-            "medarbejderne en anden vagtplan end den, der vises her."
-        ),
-        "This draft cannot be published: {n} changed cells are not in it. Re-solve from it first.": (
-            "Udkastet kan ikke offentliggøres: {n} ændrede celler er ikke med i det. Genberegn fra det først."
-        ),
-        "{name}, {day}: {before} → {after}": "{name}, {day}: {before} → {after}",
-        "Show the explanations of": "Vis forklaringerne for",
-        "Everyone": "Alle",
-        "Show": "Vis",
-        "Only the costs of {name}.": "Kun omkostningerne for {name}.",
-        "Nothing to explain for {name}.": "Intet at forklare for {name}.",
-        "The grid shows the rota as it was published.": (
-            "Tabellen viser vagtplanen, som den blev offentliggjort."
-        ),
-        "Route {route} does not run in the shift {shift} on {day}.": (
-            "Rute {route} kører ikke i vagten {shift} {day}."
-        ),
-        "Published {when}": "Offentliggjort {when}",
-        "Download": "Hent",
-        "CSV file": "CSV-fil",
-        "CSV for Excel": "CSV til Excel",
-        "Calendar files (.ics) per person": "Kalenderfiler (.ics) pr. medarbejder",
-        "Compare with": "Sammenlign med",
-        "Compare": "Sammenlign",
-        "Scroll sideways to see every day.": "Rul sidelæns for at se alle dage.",
-        # cell editor
-        "Change cell": "Ret celle",
-        "In the draft": "I udkastet",
-        "Locked as": "Låst som",
-        "Lock as it is": "Lås som den er",
-        "Change to": "Ret til",
-        "Shift": "Vagt",
-        "Route": "Rute",
-        "No route": "Ingen rute",
-        "Change and lock": "Ret og lås",
-        "Make it a day off": "Gør det til en fridag",
-        "Remove the lock": "Fjern låsen",
-        "Close": "Luk",
-        "{name}, {day}: locked.": "{name}, {day}: låst.",
-        "{name}, {day}: lock removed.": "{name}, {day}: låsen er fjernet.",
-        "This person is no longer in the team.": "Denne medarbejder er ikke længere på teamet.",
-        # compare
-        "Compare drafts": "Sammenlign udkast",
-        "Changed cells": "Ændrede celler",
-        "No cells differ.": "Ingen celler er forskellige.",
-        "Before": "Før",
-        "After": "Efter",
-        "Day": "Dag",
-        "Choose a draft to compare with.": "Vælg et udkast at sammenligne med.",
-        "No other drafts of this period yet.": "Der er endnu ingen andre udkast i perioden.",
-        "Back to the draft": "Tilbage til udkastet",
-    }
-)
 
 
 # ---- helpers ----------------------------------------------------------------------------------------
@@ -354,42 +127,44 @@ def _job_view(job: SolveJob, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any
 
 # What a job ended with, in the jobs table (a link to the draft where there is one).
 OUTCOMES = {
-    "stopped_early": "Stopped early",
-    "infeasible": "No rota possible",
-    "no_rota_in_time": "No rota found in time",
+    "stopped_early": N_("Stopped early"),
+    "infeasible": N_("No rota possible"),
+    "no_rota_in_time": N_("No rota found in time"),
 }
 
 
 def _job_message(job: SolveJob) -> str:
     if job.state == "queued":
-        return "The solve is waiting to start."
+        return N_("The solve is waiting to start.")
     if job.state == "running":
-        return "Solving…"
+        return N_("Solving…")
     if job.state == "stopping":
-        return "Stopping: the best rota found so far is being kept…"
+        return N_("Stopping: the best rota found so far is being kept…")
     if job.state == "done":
         if job.outcome == "stopped_early":
-            return "Stopped early: the best rota found until then is kept as a draft."
+            return N_("Stopped early: the best rota found until then is kept as a draft.")
         if job.outcome == "infeasible":
-            return "Done: no rota is possible, because these rules cannot all hold:"
+            return N_("Done: no rota is possible, because these rules cannot all hold:")
         if job.outcome == "no_rota_in_time":
-            return "Done: no rota was found within the time limit. Try again with more time."
-        return "Done: the draft is ready." if job.rota_id is not None else "Done, but no rota was found."
+            return N_("Done: no rota was found within the time limit. Try again with more time.")
+        return (
+            N_("Done: the draft is ready.") if job.rota_id is not None else N_("Done, but no rota was found.")
+        )
     if job.state == "cancelled":
         if job.started_at is not None:  # it ran: the planner stopped it before it had a rota
-            return "The solve was stopped before it had found a rota."
-        return "The solve was cancelled."
-    return "The solve failed: {error}"
+            return N_("The solve was stopped before it had found a rota.")
+        return N_("The solve was cancelled.")
+    return N_("The solve failed: {error}")
 
 
 def _not_solvable(state: str) -> str:
     """Why a period cannot be solved now (English; the page translates it)."""
     if state == "draft":
-        return (
+        return N_(
             "The period has not been opened for wishes yet. Open it, and close it when the staff have sent "
             "their wishes; then you can make a rota."
         )
-    return "The period is open for wishes. Close it for wishes first; then you can make a rota."
+    return N_("The period is open for wishes. Close it for wishes first; then you can make a rota.")
 
 
 def _period_context(period_id: int, session: Session, actor: Actor) -> dict[str, Any]:
@@ -707,7 +482,7 @@ def cancel_job(
         queue.cancel(job_id)
     except Conflict:
         session.rollback()
-        note = "The solve had already ended."
+        note = N_("The solve had already ended.")
     if not is_htmx(request):
         return redirect(request, f"{PREFIX}/jobs/{job_id}")
     job = services.get_job(job_id, session=session, actor=actor)
@@ -876,7 +651,7 @@ def edit_cell(
         wanted, on = chosen.get("shift"), chosen.get("route")
         if on and wanted and on not in {r["id"] for r in routes_in(rota.problem, wanted, day)}:
             errors["route"] = _t(request)(
-                "Route {route} does not run in the shift {shift} on {day}.",
+                N_("Route {route} does not run in the shift {shift} on {day}."),
                 route=on,
                 shift=wanted,
                 day=i18n.date_short(day, lang),
@@ -891,7 +666,7 @@ def edit_cell(
         return _editor(
             request, rota_id, staff_id, day, session, actor, errors=errors, status_code=409, **chosen
         )
-    return _cell_swap(request, rota_id, staff_id, day, session, actor, "{name}, {day}: locked.")
+    return _cell_swap(request, rota_id, staff_id, day, session, actor, N_("{name}, {day}: locked."))
 
 
 @router.post("/web/rotas/{rota_id}/cells/{staff_id}/{day}/unlock")
@@ -903,7 +678,7 @@ def unlock_cell(
     if lock is not None:
         assert lock.id is not None
         services.delete_lock(lock.id, session=session, actor=actor)
-    return _cell_swap(request, rota_id, staff_id, day, session, actor, "{name}, {day}: lock removed.")
+    return _cell_swap(request, rota_id, staff_id, day, session, actor, N_("{name}, {day}: lock removed."))
 
 
 @router.post("/web/rotas/{rota_id}/resolve")
@@ -944,7 +719,7 @@ def publish(request: Request, rota_id: int, session: SessionDep, actor: WebPlann
     except PendingChanges as exc:
         session.rollback()
         error = _t(request)(
-            "This draft cannot be published: {n} changed cells are not in it. Re-solve from it first.",
+            N_("This draft cannot be published: {n} changed cells are not in it. Re-solve from it first."),
             n=len(exc.cells),
         )
         return _render_rota(request, rota_id, session, actor, 409, error=error)

@@ -39,6 +39,7 @@ from planner.models import (
     TeamCreate,
     UserCreate,
 )
+from planner.texts import N_
 
 router = APIRouter()
 
@@ -55,192 +56,14 @@ LIST_FIELDS = {
 _SPLIT = re.compile(r"[,;\s]+")
 _FLOAT_BOUND = re.compile(r"(?<=\d)\.0(?!\d)")
 
-i18n.register(
-    {
-        # overview
-        "Team set-up": "Opsætning af teamet",
-        "Staff": "Medarbejdere",
-        "Shift types": "Vagttyper",
-        "Routes": "Ruter",
-        "Coverage": "Bemanding",
-        "Rules": "Regler",
-        "Agreements waiting for approval": "Aftaler der venter på godkendelse",
-        "Approved agreements": "Godkendte aftaler",
-        "No agreements wait for approval.": "Ingen aftaler venter på godkendelse.",
-        "Code": "Kode",
-        "Skills": "Kompetencer",
-        "Weekly hours": "Timer pr. uge",
-        "Sign-in": "Login",
-        "No sign-in": "Intet login",
-        "Create sign-in": "Opret login",
-        "Start": "Start",
-        "Length": "Længde",
-        "Colour": "Farve",
-        "District": "Distrikt",
-        "Shifts": "Vagter",
-        "Weekdays": "Ugedage",
-        "Skill": "Kompetence",
-        "Day or date": "Dag eller dato",
-        "Need": "Behov",
-        "Anyone": "Alle",
-        "Every day": "Alle dage",
-        "No days": "Ingen dage",
-        "Edit": "Ret",
-        "Edit {what}": "Ret {what}",
-        "Delete {what}": "Slet {what}",
-        "Add a staff member": "Tilføj en medarbejder",
-        "Add a shift type": "Tilføj en vagttype",
-        "Add a route": "Tilføj en rute",
-        "Add a coverage rule": "Tilføj et bemandingskrav",
-        "Change the rules": "Ret reglerne",
-        "No staff yet.": "Ingen medarbejdere endnu.",
-        "No shift types yet.": "Ingen vagttyper endnu.",
-        "No routes yet.": "Ingen ruter endnu.",
-        "No coverage rules yet.": "Ingen bemandingskrav endnu.",
-        "Plan periods": "Planlæg perioder",
-        "When the team is set up, open a period for wishes on the period pages.": (
-            "Når teamet er sat op, åbner du en periode for ønsker på periodesiderne."
-        ),
-        "{hours} h": "{hours} t",
-        "{minutes} min": "{minutes} min",
-        "Approve": "Godkend",
-        "End the agreement": "Afslut aftalen",
-        "Who": "Hvem",
-        "What": "Hvad",
-        "Note": "Bemærkning",
-        "would like": "vil gerne have",
-        "would rather avoid": "vil helst undgå",
-        "any shift": "enhver vagt",
-        "Agreement approved: it applies to every period opened from now on.": (
-            "Aftalen er godkendt: den gælder for alle perioder, der åbnes fra nu af."
-        ),
-        # no team yet
-        "Create your team": "Opret dit team",
-        "Your user has no team yet. Give the team a name to start.": (
-            "Din bruger har endnu intet team. Giv teamet et navn for at begynde."
-        ),
-        "Team name": "Teamets navn",
-        "Create team": "Opret team",
-        # rule meanings
-        "{hours} hours of rest between shifts": "{hours} timers hvile mellem vagter",
-        "No rest required between shifts": "Intet krav om hvile mellem vagter",
-        "{hours} hours of unbroken rest every week": "{hours} timers sammenhængende hvile hver uge",
-        "No weekly rest required": "Intet krav om ugentlig hvile",
-        "At most {hours} hours a week on average": "Højst {hours} timer om ugen i gennemsnit",
-        "No limit on average weekly hours": "Ingen grænse for gennemsnitlig ugentlig arbejdstid",
-        "At most {n} veto days per person in a period": "Højst {n} vetodage pr. medarbejder i en periode",
-        "No limit on veto days": "Ingen grænse for vetodage",
-        "Never {first} straight after {second}": "Aldrig {first} lige efter {second}",
-        "Weights of the soft rules (higher counts more)": "Vægte for de bløde regler (højere tæller mere)",
-        "Each hour away from the contract": "Hver time væk fra kontrakten",
-        "Same carers on a route": "Samme medarbejdere på ruten",
-        "Fair share of wishes": "Retfærdig fordeling af ønsker",
-        "A route that is not a favourite": "En rute, der ikke er en yndlingsrute",
-        # forms, shared
-        "The form has errors; see the fields marked in red.": (
-            "Formularen har fejl; se felterne markeret med rødt."
-        ),
-        "Leave empty: not set.": "Lad feltet stå tomt: ikke angivet.",
-        "Separate with commas.": "Adskil med komma.",
-        "Letters, digits, '-' and '_'; used in rotas and exports.": (
-            "Bogstaver, tal, '-' og '_'; bruges i vagtplaner og eksport."
-        ),
-        "This code is already used in the team.": "Koden bruges allerede i teamet.",
-        "Back to the team": "Tilbage til teamet",
-        "Advanced": "Avanceret",
-        "Are you sure?": "Er du sikker?",
-        "Yes, delete": "Ja, slet",
-        "This cannot be undone.": "Det kan ikke fortrydes.",
-        "{what} cannot be deleted: it is still in use (wishes, own picks or a sign-in).": (
-            "{what} kan ikke slettes: den bruges stadig (ønsker, selvvalgte vagter eller et login)."
-        ),
-        "Choose a weekday or a date, not both.": "Vælg en ugedag eller en dato, ikke begge.",
-        "The least must not be more than the most.": "Det mindste antal må ikke være større end det højeste.",
-        "The last day must not be before the first.": "Sidste dag må ikke ligge før første dag.",
-        # staff form
-        "staff member {code}": "medarbejder {code}",
-        "New staff member": "Ny medarbejder",
-        "Contract": "Kontrakt",
-        "Hours per week": "Timer pr. uge",
-        "37 is full time.": "37 er fuld tid.",
-        "Allowed difference from the target (minutes)": "Tilladt afvigelse fra normtiden (minutter)",
-        "Fewest hours in a period": "Mindst antal timer i en periode",
-        "Most hours in a period": "Højst antal timer i en periode",
-        "Most shifts of this type in a period": "Højst antal vagter af denne type i en periode",
-        "0 means never this shift.": "0 betyder aldrig denne vagt.",
-        "Fewest working days in a row": "Mindst antal arbejdsdage i træk",
-        "Most working days in a row": "Højst antal arbejdsdage i træk",
-        "Fewest days off in a row": "Mindst antal fridage i træk",
-        "Most weekends at work in a period": "Højst antal arbejdsweekender i en periode",
-        "A weekend off at least every (weeks)": "En fri weekend mindst hver (uger)",
-        "Days off": "Fridage",
-        "Weekdays off": "Faste fridage",
-        "Single days off": "Enkelte fridage",
-        "Dates as yyyy-mm-dd, separated with commas.": "Datoer som åååå-mm-dd, adskilt med komma.",
-        "Absences": "Fravær",
-        "One per line: first day, last day, reason (2027-03-01 2027-03-05 Ferie).": (
-            "Én pr. linje: første dag, sidste dag, årsag (2027-03-01 2027-03-05 Ferie)."
-        ),
-        "Favourite districts": "Yndlingsdistrikter",
-        # shift type form
-        "shift type {code}": "vagttypen {code}",
-        "New shift type": "Ny vagttype",
-        "Start time": "Mødetid",
-        "Length (minutes)": "Længde (minutter)",
-        "8 hours is 480 minutes.": "8 timer er 480 minutter.",
-        "Skills needed (any one of them)": "Krævede kompetencer (en af dem)",
-        "Leave empty: anyone can take it.": "Lad feltet stå tomt: alle kan tage den.",
-        "Not allowed the day after": "Ikke tilladt dagen efter",
-        # route form
-        "route {code}": "ruten {code}",
-        "New route": "Ny rute",
-        "Driven on these shifts": "Køres på disse vagter",
-        "Driven on these weekdays": "Køres på disse ugedage",
-        "Cost when nobody drives it": "Omkostning hvis ingen kører den",
-        # cover form
-        "coverage rule {n}": "bemandingskrav {n}",
-        "New coverage rule": "Nyt bemandingskrav",
-        "Staff needed": "Antal medarbejdere",
-        "Only staff with this skill": "Kun medarbejdere med denne kompetence",
-        "Leave empty: anyone counts.": "Lad feltet stå tomt: alle tæller med.",
-        "Weekday": "Ugedag",
-        "Only on this date": "Kun på denne dato",
-        "Leave both empty: every day.": "Lad begge stå tomme: alle dage.",
-        "Cost per person missing": "Omkostning pr. manglende medarbejder",
-        "Cost per person too many": "Omkostning pr. medarbejder for meget",
-        # rules form
-        "Working-time rules": "Regler for arbejdstid",
-        "The Danish defaults are filled in. Leave a field empty to switch that rule off.": (
-            "De danske standardværdier er udfyldt. Lad et felt stå tomt for at slå reglen fra."
-        ),
-        "Rest between shifts (hours)": "Hvile mellem vagter (timer)",
-        "Weekly unbroken rest (hours)": "Sammenhængende ugentlig hvile (timer)",
-        "Most hours a week on average": "Højst timer om ugen i gennemsnit",
-        "Most veto days per person in a period": "Højst vetodage pr. medarbejder i en periode",
-        "Shifts that may not follow each other": "Vagter der ikke må følge efter hinanden",
-        "{second}, then {first} the next day": "{second}, og dagen efter {first}",
-        "Rules saved.": "Reglerne er gemt.",
-        # accounts
-        "Sign-in for {name}": "Login til {name}",
-        "Leave empty to make a password.": "Lad feltet stå tomt for at lave en adgangskode.",
-        "At least 8 characters.": "Mindst 8 tegn.",
-        "This username is taken.": "Brugernavnet er optaget.",
-        "{name} already has a sign-in: {username}.": "{name} har allerede et login: {username}.",
-        "Sign-in created": "Login oprettet",
-        "{name} can now sign in with:": "{name} kan nu logge ind med:",
-        "Write the password down or hand it over now: it is not shown again.": (
-            "Skriv adgangskoden ned eller giv den videre nu: den bliver ikke vist igen."
-        ),
-    }
-)
 
 # pydantic messages of model-level checks (English, from `planner.models` / `solver.problem`) → form text.
 _MODEL_MESSAGES = {
-    "give date or weekday, not both": "Choose a weekday or a date, not both.",
-    "exceeds max_minutes": "The least must not be more than the most.",
-    "exceeds max_consecutive_work": "The least must not be more than the most.",
-    "List should have at least 1 item": "Choose at least one.",  # pydantic's type `too_short`
-    "is before start": "The last day must not be before the first.",
+    "give date or weekday, not both": N_("Choose a weekday or a date, not both."),
+    "exceeds max_minutes": N_("The least must not be more than the most."),
+    "exceeds max_consecutive_work": N_("The least must not be more than the most."),
+    "List should have at least 1 item": N_("Choose at least one."),  # pydantic's type `too_short`
+    "is before start": N_("The last day must not be before the first."),
 }
 
 
@@ -539,7 +362,7 @@ KINDS = {
         "staff",
         StaffCreate,
         "setup/staff_form.html",
-        "New staff member",
+        N_("New staff member"),
         lambda row, _: _("staff member {code}", code=row.code),
         _staff_form,
         _staff_payload,
@@ -550,7 +373,7 @@ KINDS = {
         "shift-types",
         ShiftTypeCreate,
         "setup/shift_type_form.html",
-        "New shift type",
+        N_("New shift type"),
         lambda row, _: _("shift type {code}", code=row.code),
         _shift_form,
         _shift_payload,
@@ -561,7 +384,7 @@ KINDS = {
         "routes",
         RouteCreate,
         "setup/route_form.html",
-        "New route",
+        N_("New route"),
         lambda row, _: _("route {code}", code=row.code),
         _route_form,
         _route_payload,
@@ -572,7 +395,7 @@ KINDS = {
         "cover",
         CoverRuleCreate,
         "setup/cover_form.html",
-        "New coverage rule",
+        N_("New coverage rule"),
         lambda row, _: _("coverage rule {n}", n=row.id),
         _cover_form,
         _cover_payload,

@@ -45,167 +45,19 @@ from planner.models import (
 )
 from planner.person_rules import DayOff
 from planner.staff_view import DayView, FavouriteRouteError
+from planner.texts import N_
 
 router = APIRouter()
 
 HOME = f"{PREFIX}/me"
 
-# Words for a period's state as staff see it (English here, Danish below).
+# Words for a period's state as staff see it (English; Danish in the catalogue, planner/texts.py).
 PERIOD_STATES = {
-    "open": "Open for wishes",
-    "closed": "Closed for wishes",
-    "solved": "Rota being made",
-    "published": "Rota published",
+    "open": N_("Open for wishes"),
+    "closed": N_("Closed for wishes"),
+    "solved": N_("Rota being made"),
+    "published": N_("Rota published"),
 }
-
-i18n.register(
-    {
-        # home
-        "My periods": "Mine perioder",
-        "No periods yet. Your planner opens one when it is time to send wishes.": (
-            "Ingen perioder endnu. Din planlægger åbner en, når det er tid til at sende ønsker."
-        ),
-        "Wishes for week {first}–{last}": "Ønsker til uge {first}–{last}",
-        "Wishes for week {first}": "Ønsker til uge {first}",
-        "Deadline {when}": "Frist {when}",
-        "No deadline": "Ingen frist",
-        "Send my wishes": "Send mine ønsker",
-        "See my wishes": "Se mine ønsker",
-        "See my rota": "Se min vagtplan",
-        "Week {first}–{last}": "Uge {first}–{last}",
-        "Open for wishes": "Åben for ønsker",
-        "Closed for wishes": "Lukket for ønsker",
-        "Rota being made": "Vagtplanen laves",
-        "Rota published": "Vagtplanen er offentliggjort",
-        "My favourite routes": "Mine yndlingsruter",
-        "This page is for staff members; planners plan on the period pages.": (
-            "Denne side er for medarbejdere; planlæggere arbejder på periodesiderne."
-        ),
-        # calendar
-        "Week {n}": "Uge {n}",
-        "My wishes": "Mine ønsker",
-        "{left} of {limit} veto days left": "{left} af {limit} vetodage tilbage",
-        "{used} veto days (no limit)": "{used} vetodage (ingen grænse)",
-        "Tap Want or Avoid for a shift, or make the day a veto day: then you are guaranteed off.": (
-            "Tryk på Ønsker eller Undgår ved en vagt, eller gør dagen til vetodag: så er du sikret fri."
-        ),
-        "Everything is saved at once.": "Alt gemmes med det samme.",
-        "Wishes can no longer be changed: the deadline was {when}.": (
-            "Ønsker kan ikke længere ændres: fristen var {when}."
-        ),
-        "Wishes can no longer be changed: the period is closed for wishes.": (
-            "Ønsker kan ikke længere ændres: perioden er lukket for ønsker."
-        ),
-        "You can still see what you sent.": "Du kan stadig se, hvad du har sendt.",
-        "Want": "Ønsker",
-        "Avoid": "Undgår",
-        "Veto day": "Vetodag",
-        "Veto day: you are off": "Vetodag: du har fri",
-        "want": "ønsker",
-        "avoid": "undgår",
-        "no wish": "intet ønske",
-        "Need {need}": "Behov {need}",
-        "{n} open": "{n} ledig",
-        "taken": "optaget",
-        "free": "ledig",
-        "yours": "din",
-        "Take the shift": "Tag vagten",
-        "Take {route}": "Tag {route}",
-        "Release": "Giv fri",
-        "You have taken this shift": "Du har taget denne vagt",
-        "Other wishes": "Andre ønsker",
-        "Routes: {free} of {total} free": "Ruter: {free} af {total} ledige",
-        "the whole day": "hele dagen",
-        "route {route}": "ruten {route}",
-        "My rota for this period": "Min vagtplan for perioden",
-        # action results (spoken by screen readers)
-        "{day}: you want {shift}.": "{day}: du ønsker {shift}.",
-        "{day}: you would rather avoid {shift}.": "{day}: du vil helst undgå {shift}.",
-        "{day}: no wish for {shift}.": "{day}: intet ønske om {shift}.",
-        "{day} is a veto day.": "{day} er en vetodag.",
-        "{day} is no longer a veto day.": "{day} er ikke længere en vetodag.",
-        "{day}: you took {shift}.": "{day}: du har taget {shift}.",
-        "{day}: you released your shift.": "{day}: du har givet din vagt fri.",
-        "You have used all {limit} veto days. Remove another veto day first.": (
-            "Du har brugt alle {limit} vetodage. Fjern en anden vetodag først."
-        ),
-        "This was changed in another window. The day now shows what is saved; try again.": (
-            "Det blev ændret i et andet vindue. Dagen viser nu det gemte; prøv igen."
-        ),
-        "Someone else has just taken that slot.": "En anden har lige taget den plads.",
-        "You already have a shift that day. Release it first.": (
-            "Du har allerede en vagt den dag. Giv den fri først."
-        ),
-        "Absence": "Fravær",
-        "Fixed day off": "Fast fridag",
-        "{reason}. You have no shifts on this day.": "{reason}. Du har ingen vagter denne dag.",
-        "{reason}, {start} – {end}. You have no shifts on this day.": (
-            "{reason}, {start} – {end}. Du har ingen vagter denne dag."
-        ),
-        "Every {weekday} is a fixed day off for you. You have no shifts on this day.": (
-            "Hver {weekday} er en fast fridag for dig. Du har ingen vagter denne dag."
-        ),
-        "A fixed day off. You have no shifts on this day.": "En fast fridag. Du har ingen vagter denne dag.",
-        "needs skills you do not have": "kræver kompetencer, du ikke har",
-        "Unknown action.": "Ukendt handling.",
-        "Could not save: see the day marked below.": "Kunne ikke gemme: se dagen markeret nedenfor.",
-        # favourite routes
-        "Rank the routes you like to drive, the favourite first. The rota tries to give you these.": (
-            "Rangér de ruter, du helst vil køre, med yndlingsruten først. Vagtplanen prøver at give dig dem."
-        ),
-        "My ranking": "Min rangering",
-        "No favourite routes yet: add them from the list below.": (
-            "Ingen yndlingsruter endnu: tilføj dem fra listen nedenfor."
-        ),
-        "Other routes": "Andre ruter",
-        "Your team has no routes yet.": "Dit team har ingen ruter endnu.",
-        "Every route is on your list.": "Alle ruter er på din liste.",
-        "Move up": "Flyt op",
-        "Move down": "Flyt ned",
-        "Remove": "Fjern",
-        "Add": "Tilføj",
-        "number {n}": "nummer {n}",
-        "Saved: {routes}.": "Gemt: {routes}.",
-        "Saved: no favourite routes.": "Gemt: ingen yndlingsruter.",
-        "The route {route} is not one of your team's routes.": "Ruten {route} findes ikke i dit team.",
-        "The route {route} is on the list twice.": "Ruten {route} står to gange på listen.",
-        # my rota
-        "The rota for this period is not published yet.": (
-            "Vagtplanen for perioden er ikke offentliggjort endnu."
-        ),
-        "You will see your shifts here when your planner publishes it.": (
-            "Du ser dine vagter her, når din planlægger offentliggør den."
-        ),
-        "My shifts": "Mine vagter",
-        "You have no shifts in this period.": "Du har ingen vagter i perioden.",
-        "Add to my calendar (.ics)": "Føj til min kalender (.ics)",
-        "Route": "Rute",
-        "{n} shifts": "{n} vagter",
-        "My wishes in this rota": "Mine ønsker i vagtplanen",
-        "{granted} of your {made} wishes and own picks were granted.": (
-            "{granted} af dine {made} ønsker og selvvalgte vagter blev opfyldt."
-        ),
-        "You sent no wishes for this period.": "Du sendte ingen ønsker til perioden.",
-        "Every wish of yours was granted.": "Alle dine ønsker blev opfyldt.",
-        "Why a wish was not granted": "Derfor blev et ønske ikke opfyldt",
-        "The rota must cover every shift and keep the working-time rules; when several people want "
-        "the same, only one can have it, and the wishes are shared out as fairly as possible.": (
-            "Vagtplanen skal dække alle vagter og overholde reglerne for arbejdstid; når flere ønsker det "
-            "samme, kan kun én få det, og ønskerne fordeles så retfærdigt som muligt."
-        ),
-        "{day}: you wanted {what}, but it could not be granted.": (
-            "{day}: du ønskede {what}, men det kunne ikke lade sig gøre."
-        ),
-        "{day}: you asked to avoid {what}, but you are on it.": (
-            "{day}: du bad om at undgå {what}, men du er sat på."
-        ),
-        "{day}: your own pick {what} was changed.": "{day}: din selvvalgte vagt {what} blev ændret.",
-        "a shift": "en vagt",
-        "Hours in the period: {hours} (target {target}).": "Timer i perioden: {hours} (mål {target}).",
-        "Hours in the period: {hours}.": "Timer i perioden: {hours}.",
-        "Back to my periods": "Tilbage til mine perioder",
-    }
-)
 
 
 # ---- helpers ----------------------------------------------------------------------------------------
@@ -269,7 +121,7 @@ def off_text(off: DayOff, lang: str) -> str:
 
 def _me(request: Request, actor: Actor) -> int:
     if actor.staff_id is None:
-        raise Forbidden(_t(request)("This page is for staff members; planners plan on the period pages."))
+        raise Forbidden(_t(request)(N_("This page is for staff members; planners plan on the period pages.")))
     return actor.staff_id
 
 
@@ -462,7 +314,7 @@ def _act(
         if verb == "clear":
             if ref is not None:
                 services.delete_wish(ref[0], session=session, actor=actor, version=ref[1])
-            return "{day}: no wish for {shift}.", values
+            return N_("{day}: no wish for {shift}."), values
         kind: WishKindName = "want" if verb == "want" else "avoid"
         if ref is None and any(w.shift == shift and w.route is None and w.kind != "veto" for w in mine()):
             # The card showed no wish, but one is stored (another window, a double tap): show it instead.
@@ -474,26 +326,28 @@ def _act(
             current = services.get_wish(ref[0], session=session, actor=actor)
             update = WishUpdate(date=day, kind=kind, shift=shift, weight=current.weight, version=ref[1])
             services.update_wish(ref[0], update, session=session, actor=actor)
-        text = "{day}: you want {shift}." if verb == "want" else "{day}: you would rather avoid {shift}."
+        text = (
+            N_("{day}: you want {shift}.") if verb == "want" else N_("{day}: you would rather avoid {shift}.")
+        )
         return text, values
     if verb == "veto":
         if any(w.kind == "veto" for w in mine()):
-            return "{day} is a veto day.", {}  # already (a double tap): nothing to do
+            return N_("{day} is a veto day."), {}  # already (a double tap): nothing to do
         veto = WishCreate(staff_id=staff_id, date=day, kind="veto")
         services.create_wish(period.id, veto, session=session, actor=actor)
-        return "{day} is a veto day.", {}
+        return N_("{day} is a veto day."), {}
     if verb == "unveto":
         ref = _ref(extra)
         if ref is not None:
             services.delete_wish(ref[0], session=session, actor=actor, version=ref[1])
-        return "{day} is no longer a veto day.", {}
+        return N_("{day} is no longer a veto day."), {}
     if verb == "claim":
         pick = SelfPickCreate(staff_id=staff_id, date=day, shift=shift, route=extra or None)
         services.create_self_pick(period.id, pick, session=session, actor=actor)
-        return "{day}: you took {shift}.", {"shift": shift_names.get(shift, shift)}
+        return N_("{day}: you took {shift}."), {"shift": shift_names.get(shift, shift)}
     if verb == "release" and extra.isdigit():
         services.delete_self_pick(int(extra), session=session, actor=actor)
-        return "{day}: you released your shift.", {}
+        return N_("{day}: you released your shift."), {}
     raise InputError("do", f"unknown action {do!r}")
 
 

@@ -581,7 +581,9 @@ def test_every_hard_rule_the_solver_can_name_in_a_conflict_has_danish_words() ->
     problem = type(problem).model_validate({**problem.model_dump(), "locks": locks})
     rules = {g.rule for g in build(problem, explain_mode=True).guards.values()}
     assert len(rules) > 10
-    english = re.compile(r"\b(day off|veto|absence|lock|rest|at most|at least|working|weekends|hours|every)\b")
+    english = re.compile(
+        r"\b(day off|veto|absence|lock|rest|at most|at least|working|weekends|hours|every)\b"
+    )
     for rule in rules:
         assert known(rule), rule
         danish = rule_text(rule, "da")

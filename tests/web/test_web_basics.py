@@ -6,10 +6,15 @@ import re
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 
 from api.web import i18n
-from api.web.common import SESSION_COOKIE, field_errors
+from api.web.common import SESSION_COOKIE, field_errors, templates
+from planner import texts
 from web.helpers import Web, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,17 +107,61 @@ def test_assets_are_served_from_the_package_and_no_page_loads_anything_from_else
         assert (ROOT / "api" / "static" / "vendor" / vendored).is_file()
 
 
-def test_every_text_of_the_pages_has_a_danish_wording() -> None:
-    import api.web  # noqa: F401  (registers every page module's texts)
+def _extracted() -> dict[str, list[str]]:
+    """Every msgid Babel's extraction (babel.cfg, as `make texts`) finds in code and templates → where."""
+    with (ROOT / "babel.cfg").open() as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    found: dict[str, list[str]] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(ROOT, method_map, options_map):
+        found.setdefault(_first(message), []).append(f"{filename}:{lineno}")
+    return found
 
-    pattern = re.compile(r"""\b_\(\s*(["'])(.+?)(?<!\\)\1""")
+
+def _danish_catalogue() -> Catalog:
+    with texts.po_path("da").open("rb") as po:
+        return read_po(po, locale="da", domain=texts.DOMAIN)
+
+
+def _first(value: str | tuple[str, ...]) -> str:
+    """A message's singular (a plural message has a tuple of ids and of wordings)."""
+    return value[0] if isinstance(value, tuple) else value
+
+
+def test_every_text_of_the_pages_has_a_danish_wording() -> None:
+    extracted = _extracted()
+    assert {"Sign in", "Fill in this field.", "Open for wishes", "the daily rest", "want"} <= set(extracted)
+    catalogue = _danish_catalogue()
     missing = []
-    files = [*(ROOT / "api" / "templates").rglob("*.html"), *(ROOT / "api" / "web").rglob("*.py")]
-    for path in files:
-        for match in pattern.finditer(path.read_text()):
-            if match.group(2) not in i18n.DANISH:
-                missing.append(f"{path.relative_to(ROOT)}: {match.group(2)}")
-    assert missing == []
+    for msgid, where in extracted.items():
+        message = catalogue.get(msgid)
+        wordings = message.string if message is not None else ""
+        if not all(wordings if isinstance(wordings, tuple) else [wordings]):
+            missing.append(f"{where[0]}: {msgid}")
+    assert missing == [], "run `make texts` and write the Danish msgstr"
+    fuzzy = [m.id for m in catalogue if m.id and m.fuzzy]
+    assert fuzzy == [], "a guessed wording (fuzzy) waits for a maintainer: check it, then drop the flag"
+    stale = [m.id for m in catalogue if m.id and _first(m.id) not in extracted]
+    assert stale == [] and not catalogue.obsolete, "texts no code uses any more: run `make texts`"
+
+
+def test_texts_reach_the_catalogue_only_by_name() -> None:
+    """Extraction finds `_("…")` and `N_("…")`, not a literal handed to a translator another way."""
+    hidden = re.compile(r"""_t\([^()]*\)\(\s*["']""")
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in (ROOT / "api").rglob("*.py")
+        for match in hidden.finditer(path.read_text())
+    ]
+    assert found == [], 'write _t(request)(N_("…")) or `_ = _t(request)` first'
+
+
+def test_the_pages_speak_danish_from_the_catalogue_and_english_without_one() -> None:
+    da, en = i18n.translator("da"), i18n.translator("en")
+    assert da("Week {n}", n=12) == "Uge 12" and en("Week {n}", n=12) == "Week 12"
+    assert i18n.translator("xx")("Sign in") == "Sign in"
+    assert da("a text nobody wrote") == "a text nobody wrote"
+    page = templates.env.from_string('{{ _("Sign in") }} · {% trans %}Sign out{% endtrans %}')
+    assert page.render(_=da, gettext=da, ngettext=i18n.plural_translator("da")) == "Log ind · Log ud"
 
 
 def test_pages_travel_compressed_to_browsers_that_accept_it(web: Web) -> None:
