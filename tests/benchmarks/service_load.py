@@ -2,7 +2,8 @@
 127.0.0.1.
 
     .venv/bin/python tests/benchmarks/service_load.py [--clients 50,200] [--duration 15] [--runs 3]
-        [--staff 200] [--think 0,3000] [--serve-args "--workers 2" ...] [--write docs/benchmarks.md]
+        [--staff 200] [--think 0,3000] [--serve-args "--workers 2" ...] [--mix 40]
+        [--postgres postgresql+psycopg://user@host:port/db] [--write docs/benchmarks.md]
 
 Needs `wrk` (a C load generator: it leaves the cores to the server), Debian's package:
 `apt-get install -y wrk`. Each run:
@@ -23,6 +24,16 @@ Needs `wrk` (a C load generator: it leaves the cores to the server), Debian's pa
    each stored wish has its audit entry, and no request failed (any non-201 answer, socket error or
    time-out counts as failed).
 
+`--mix N` (the deadline mix of issue 17): the driver also stores N wishes per member beforehand, and each
+member's requests take turns reading their own wishes (`GET /periods/1/wishes?staff_id=`), adding one
+(`POST`) and changing one of the stored ones (`PUT /wishes/{id}`, version 1, each changed once). The check
+then also covers changes: every 200 answer to a change must be stored (version 2), and a change stored
+without its answer reaching wrk is counted as in flight at the end, never silently. Its table goes between
+`<!-- service-mix:start -->` and `<!-- service-mix:end -->`.
+
+`--postgres URL` runs the server on PostgreSQL: each run creates a fresh database on that server (the URL's
+user must be allowed to), `init-demo` migrates it, and it is dropped afterwards.
+
 Each configuration × think time is run `--runs` times. The table gives the median over the runs of each
 figure (requests/s, p50/p95/p99 as wrk measured them from sending a request to its last byte, server CPU
 per wish) and the range over the runs, and is written with `--write` between `<!-- service:start -->`
@@ -39,7 +50,6 @@ import secrets
 import shlex
 import shutil
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -59,7 +69,20 @@ from planner.bench import machine, write_section  # noqa: E402
 LUA = Path(__file__).with_name("wishes.lua")
 START, END = "<!-- service:start -->", "<!-- service:end -->"
 NOTES_START, NOTES_END = "<!-- service:notes:start -->", "<!-- service:notes:end -->"
-STAFF_PASSWORD = "bench-staff"
+
+
+def markers(mix: bool) -> tuple[str, str, str, str]:
+    """The Markdown markers of the table and of its hand-written notes: one pair per benchmark."""
+    name = "service-mix" if mix else "service"
+    return (
+        f"<!-- {name}:start -->",
+        f"<!-- {name}:end -->",
+        f"<!-- {name}:notes:start -->",
+        f"<!-- {name}:notes:end -->",
+    )
+
+
+STAFF_PASSWORD = "deadline-surge-2026"
 WARM_UP = (10, 2)  # connections, seconds
 INSTALL_HINT = "wrk is not installed: `apt-get install -y wrk` (Debian's package), then run this again"
 
@@ -80,10 +103,10 @@ def wrk_version() -> str:
 
 
 def prepare(
-    tmp: Path, env: dict[str, str], staff: int
-) -> tuple[int, list[str], list[str], list[tuple[int, str]]]:
+    tmp: Path, env: dict[str, str], staff: int, mix: int = 0
+) -> tuple[int, list[str], list[str], list[tuple[int, str, list[int]]]]:
     """Fresh database with the demo team and `staff` members with tokens: (period id, dates, shift codes,
-    [(staff id, token)])."""
+    [(staff id, token, ids of the `mix` wishes stored for them)])."""
     subprocess.run(
         [sys.executable, "-m", "planner.cli", "init-demo"], env=env, cwd=tmp, check=True, capture_output=True
     )
@@ -92,7 +115,7 @@ def prepare(
 
     from planner.auth import _digest, hash_password
     from planner.db import make_engine
-    from planner.models import ApiToken, Period, ShiftType, Staff, User, utcnow
+    from planner.models import ApiToken, Period, ShiftType, Staff, User, Wish, utcnow
 
     engine = make_engine(env["DATABASE_URL"])
     with Session(engine) as session:
@@ -132,21 +155,50 @@ def prepare(
             tokens.append((user.staff_id, token))
         shifts = [s.code for s in session.exec(select(ShiftType).where(ShiftType.team_id == period.team_id))]
         dates = [(period.start + dt.timedelta(days=d)).isoformat() for d in range(period.days)]
+        members = []
+        for staff_id, token in tokens:  # the wishes the mix changes: day k, the last shift, "avoid"
+            wishes = [
+                Wish(
+                    period_id=period.id,
+                    staff_id=staff_id,
+                    date=period.start + dt.timedelta(days=k % period.days),
+                    kind="avoid",
+                    shift=shifts[-1],
+                )
+                for k in range(mix)
+            ]
+            session.add_all(wishes)
+            session.flush()
+            members.append((staff_id, token, [int(w.id) for w in wishes]))  # type: ignore[arg-type]
         session.commit()
         period_id = period.id
     engine.dispose()
-    return period_id, dates, shifts, tokens
+    return period_id, dates, shifts, members
 
 
-def stored(db: Path, period_id: int) -> tuple[set[int], int]:
-    """Wish ids of the period, and the number of "create wish" audit entries."""
-    with sqlite3.connect(db) as c:
-        ids = {row[0] for row in c.execute("SELECT id FROM wish WHERE period_id = ?", (period_id,))}
-        audits = c.execute("SELECT count(*) FROM audit_entry WHERE action = 'create wish'").fetchone()[0]
-    return ids, audits
+State = tuple[set[int], int, set[int]]
 
 
-def settled(db: Path, period_id: int) -> tuple[set[int], int]:
+def stored(url: str, period_id: int) -> State:
+    """Wish ids of the period, the number of "create wish" audit entries, and the ids of changed wishes
+    (version 2 or more)."""
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool)
+    try:
+        with engine.connect() as c:
+            rows = c.execute(
+                sqlalchemy.text("SELECT id, version FROM wish WHERE period_id = :p"), {"p": period_id}
+            ).all()
+            audits = c.execute(
+                sqlalchemy.text("SELECT count(*) FROM audit_entry WHERE action = 'create wish'")
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return {row[0] for row in rows}, int(audits), {row[0] for row in rows if row[1] >= 2}
+
+
+def settled(db: str, period_id: int) -> State:
     """`stored` once the server has finished the requests still queued (unchanged for 0.5 s)."""
     last = stored(db, period_id)
     for _ in range(120):
@@ -192,7 +244,14 @@ def wait_healthy(base: str, server: subprocess.Popen[bytes]) -> None:
 
 
 def run_wrk(
-    base: str, plan: Path, out: Path, connections: int, seconds: int, threads: int, think_ms: int = 0
+    base: str,
+    plan: Path,
+    out: Path,
+    connections: int,
+    seconds: int,
+    threads: int,
+    think_ms: int = 0,
+    mix: bool = False,
 ) -> dict[str, Any]:
     command = [
         "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
@@ -201,11 +260,14 @@ def run_wrk(
     env = {**os.environ, "WISHES_PLAN": str(plan), "WISHES_OUT": str(out), "WISHES_THREADS": str(threads)}
     if think_ms:
         env["WISHES_THINK_MS"] = str(think_ms)
+    if mix:
+        env["WISHES_MIX"] = "1"
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
     codes: dict[int, int] = {}
     ids: list[str] = []
+    changes: list[str] = []
     result: dict[str, Any] = {}
     for line in out.read_text().splitlines():
         word, *rest = line.split()
@@ -213,6 +275,8 @@ def run_wrk(
             codes[int(rest[0])] = codes.get(int(rest[0]), 0) + int(rest[1])
         elif word == "id":
             ids.append(rest[0])
+        elif word == "upd":
+            changes.append(rest[0])
         elif word == "latency_us":
             result[f"p{rest[0]}"] = int(rest[1]) / 1000
         elif word == "errors":
@@ -221,6 +285,7 @@ def run_wrk(
             result[word] = int(rest[0])
     result["codes"] = codes
     result["ids"] = ids
+    result["changes"] = changes
     return result
 
 
@@ -242,28 +307,63 @@ def busy_cores(seconds: float = 2.0) -> float:
     return (os.cpu_count() or 1) * (busy1 - busy0) / max(1, total1 - total0)
 
 
+def fresh_postgres(admin_url: str) -> tuple[str, Any]:
+    """A new empty database on the server of `admin_url`: (its URL, a function that drops it)."""
+    import sqlalchemy
+
+    name = f"pusleplan_bench_{secrets.token_hex(4)}"
+    admin = sqlalchemy.create_engine(
+        admin_url, isolation_level="AUTOCOMMIT", poolclass=sqlalchemy.pool.NullPool
+    )
+    with admin.connect() as c:
+        c.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as c:
+            c.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return str(sqlalchemy.engine.make_url(admin_url).set(database=name).render_as_string(False)), drop
+
+
 def one_run(
     args: argparse.Namespace, serve_args: str, think: int, levels: list[int]
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     info: dict[str, Any] = {"busy_before": busy_cores()}  # before this run starts anything
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    mix = args.mix
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        db = tmp / "bench.db"
+        if args.postgres:
+            url, drop = fresh_postgres(args.postgres)
+        else:
+            url, drop = f"sqlite:///{tmp / 'bench.db'}", None
         env = {
             **os.environ,
-            "DATABASE_URL": f"sqlite:///{db}",
-            "PUSLEPLAN_PLANNER_PASSWORD": "bench-planner",
+            "DATABASE_URL": url,
+            "PUSLEPLAN_PLANNER_PASSWORD": "bench-planner-pw",
             "PUSLEPLAN_STAFF_PASSWORD": STAFF_PASSWORD,
             "PYTHONPATH": str(ROOT),
         }
-        period_id, dates, shifts, tokens = prepare(tmp, env, args.staff)
-        plan = tmp / "plan.txt"
-        plan.write_text(
-            f"{period_id}\n{' '.join(dates)}\n{' '.join(shifts)}\n"
-            + "".join(f"{staff_id} {token}\n" for staff_id, token in tokens)
-        )
+        try:
+            period_id, dates, shifts, members = prepare(tmp, env, args.staff, mix * len(levels))
+        except BaseException:
+            if drop:
+                drop()
+            raise
+        head = f"{period_id}\n{' '.join(dates)}\n{' '.join(shifts)}\n"
+        plans = []
+        for n in range(len(levels)):  # each level changes its own slice of the stored wishes
+            plan = tmp / f"plan{n}.txt"
+            plan.write_text(
+                head
+                + "".join(
+                    " ".join([str(staff_id), token, *map(str, ids[n * mix : (n + 1) * mix])]) + "\n"
+                    for staff_id, token, ids in members
+                )
+            )
+            plans.append(plan)
         serve = [
             sys.executable,
             "-m",
@@ -285,18 +385,29 @@ def one_run(
             )
             if signed_in.status_code != 200:
                 print(f"note: sign-in answered {signed_in.status_code}", file=sys.stderr)
-            run_wrk(base, plan, tmp / "warm.txt", WARM_UP[0], WARM_UP[1], 1)
-            for clients in levels:
-                before, audits_before = settled(db, period_id)
+            run_wrk(base, plans[0], tmp / "warm.txt", WARM_UP[0], WARM_UP[1], 1)  # adds wishes only
+            for n, clients in enumerate(levels):
+                before, audits_before, changed_before = settled(url, period_id)
                 cpu0 = cpu_seconds(server.pid)
                 r = run_wrk(
-                    base, plan, tmp / f"out{clients}.txt", clients, args.duration, args.threads, think
+                    base,
+                    plans[n],
+                    tmp / f"out{clients}.txt",
+                    clients,
+                    args.duration,
+                    args.threads,
+                    think,
+                    mix=bool(mix),
                 )
                 cpu = cpu_seconds(server.pid) - cpu0
-                after, audits = settled(db, period_id)  # requests in flight when wrk stopped still commit
+                # requests in flight when wrk stopped still commit
+                after, audits, changed_after = settled(url, period_id)
                 new = after - before
                 acknowledged = {int(i) for i in r["ids"] if i.isdigit()}
-                failed = sum(n for code, n in r["codes"].items() if code != 201) + r["socket_errors"]
+                changes = {int(i) for i in r["changes"] if i.isdigit()}
+                changed = changed_after - changed_before
+                good = {201, 200} if mix else {201}
+                failed = sum(k for code, k in r["codes"].items() if code not in good) + r["socket_errors"]
                 results.append(
                     {
                         "server": serve_args,
@@ -308,10 +419,15 @@ def one_run(
                         "p95": r["p95"],
                         "p99": r["p99"],
                         "mean": r["latency_mean_us"] / 1000,
-                        "ok": r["codes"].get(201, 0),
+                        "ok": sum(r["codes"].get(code, 0) for code in good),
                         "failed": failed,
-                        "lost": len(acknowledged - new) + (len(r["ids"]) - len(acknowledged)),
-                        "in_flight": len(new - acknowledged),  # stored, answer not received by wrk
+                        "lost": len(acknowledged - new)
+                        + (len(r["ids"]) - len(acknowledged))
+                        + len(changes - changed)
+                        + (len(r["changes"]) - len(changes)),
+                        # stored, answer not received by wrk (still in flight when it stopped)
+                        "in_flight": len(new - acknowledged) + len(changed - changes),
+                        "changes": len(changes),
                         "audit_missing": len(new) - (audits - audits_before),
                         "cpu_ms": 1000 * cpu / max(1, r["requests"]),
                         "codes": r["codes"],
@@ -324,6 +440,8 @@ def one_run(
         finally:
             server.terminate()
             server.wait(20)
+            if drop:
+                drop()
     return results, info
 
 
@@ -353,7 +471,7 @@ def summarise(runs: list[list[dict[str, Any]]], levels: list[int]) -> list[dict[
             values = [r[key] for r in per]
             row[key] = statistics.median(values)
             row[key + "_range"] = (min(values), max(values))
-        for key in ("failed", "lost", "audit_missing", "in_flight"):
+        for key in ("failed", "lost", "audit_missing", "in_flight", "changes"):
             row[key] = sum(r[key] for r in per)
         row["total_requests"] = sum(r["requests"] for r in per)
         rows.append(row)
@@ -422,10 +540,70 @@ def section(
     return "\n".join(lines)
 
 
-def kept_notes(doc: Path) -> str:
+def mix_section(
+    rows: list[dict[str, Any]], args: argparse.Namespace, command: str, noise: str, notes: str
+) -> str:
+    """The table of the deadline mix (`--mix`): reads, new wishes and changes."""
+    import fastapi
+    import sqlalchemy
+    import uvicorn
+
+    start, end, notes_start, notes_end = markers(True)
+
+    def ms(row: dict[str, Any], key: str) -> str:
+        lo, hi = row[key + "_range"]
+        return f"{row[key]:.0f} ms ({lo:.0f}–{hi:.0f})" if row[key] >= 10 else f"{row[key]:.1f} ms"
+
+    database = (
+        f"PostgreSQL ({sqlalchemy.engine.make_url(args.postgres).drivername})"
+        if args.postgres
+        else "SQLite file database in WAL mode"
+    )
+    lines = [
+        start,
+        "## The service: a deadline mix of reads, new wishes and changes",
+        "",
+        f"Command: `{command}` — {dt.date.today().isoformat()}, {machine()}; load tool {wrk_version()} "
+        f"(`-t{args.threads} --timeout 30s`, `tests/benchmarks/wishes.lua` with `WISHES_MIX=1`) and server "
+        f"(`pusleplan serve`: uvicorn {uvicorn.__version__}, FastAPI {fastapi.__version__}, SQLAlchemy "
+        f"{sqlalchemy.__version__}, {database}) on the same machine, 127.0.0.1; {args.staff} staff members "
+        f"with their own bearer tokens and {args.mix} stored wishes each per level. Each member's requests "
+        "take turns: read their own wishes, add a wish, change a stored one (each changed once, with the "
+        f"version read). Each level runs {args.duration} s; {rows[0]['runs']} runs per row, each on a fresh "
+        "database and server; medians over the runs, the range in brackets. Failed: any answer other than "
+        "200/201 (5xx, 409, …), socket errors and time-outs; lost: an acknowledged new wish or change that "
+        "is not in the database, or a new wish without its audit entry; in flight: stored, but wrk had "
+        "stopped before the answer came (the requests open when the level ends), over all runs. " + noise,
+        "",
+        "| server | think | connections | requests/s | p50 | p95 | p99 | failed | lost | in flight |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lo, hi = r["per_second_range"]
+        server = f"`{r['server']}`" if r["server"] else "defaults"
+        lines.append(
+            f"| {server} | {r['think'] / 1000:g} s | {r['clients']} | "
+            f"{r['per_second']:.0f} ({lo:.0f}–{hi:.0f}) | {ms(r, 'p50')} | {ms(r, 'p95')} | {ms(r, 'p99')} | "
+            f"{r['failed']} of {r['total_requests']} | {r['lost'] + r['audit_missing']} | {r['in_flight']} |"
+        )
+    top = [r for r in rows if r["clients"] == max(x["clients"] for x in rows)]
+    for r in top:
+        met = r["failed"] == 0 and r["lost"] + r["audit_missing"] == 0 and r["p95"] < 1000
+        lines += [
+            "",
+            f"Goal of issue 17 at {r['clients']} clients (`{r['server'] or 'defaults'}`, think "
+            f"{r['think'] / 1000:g} s): 0 failed, 0 lost, p95 under 1 s — "
+            + ("reached." if met else f"**not reached** (p95 {r['p95']:.0f} ms, {r['failed']} failed)."),
+        ]
+    lines += ["", notes_start, notes.strip("\n"), notes_end, end]
+    return "\n".join(lines)
+
+
+def kept_notes(doc: Path, mix: bool = False) -> str:
+    _, _, notes_start, notes_end = markers(mix)
     text = doc.read_text(encoding="utf-8") if doc.exists() else ""
-    if NOTES_START in text and NOTES_END in text:
-        return text.split(NOTES_START, 1)[1].split(NOTES_END, 1)[0]
+    if notes_start in text and notes_end in text:
+        return text.split(notes_start, 1)[1].split(notes_end, 1)[0]
     return "Notes: (none yet)"
 
 
@@ -448,6 +626,17 @@ def main(argv: list[str] | None = None) -> int:
         "--think",
         default="0",
         help="think times in ms per request, comma-separated (default 0: back to back)",
+    )
+    parser.add_argument(
+        "--mix",
+        type=int,
+        default=0,
+        help="the deadline mix: reads, new wishes and changes of N stored wishes per member and level "
+        "(default 0: new wishes only)",
+    )
+    parser.add_argument(
+        "--postgres",
+        help="run on PostgreSQL: a server URL whose user may create databases (one fresh database per run)",
     )
     parser.add_argument("--write", type=Path, help="write the table into this Markdown file")
     args = parser.parse_args(argv)
@@ -488,15 +677,17 @@ def main(argv: list[str] | None = None) -> int:
     command = "python tests/benchmarks/service_load.py " + " ".join(
         shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])
     )
+    render = mix_section if args.mix else section
+    start, end, _, _ = markers(bool(args.mix))
     if args.write:
         write_section(
-            section(rows, args, command.strip(), noise, kept_notes(args.write)),
+            render(rows, args, command.strip(), noise, kept_notes(args.write, bool(args.mix))),
             args.write,
-            start=START,
-            end=END,
+            start=start,
+            end=end,
         )
     else:
-        print(section(rows, args, command.strip(), noise, "(notes)"))
+        print(render(rows, args, command.strip(), noise, "(notes)"))
     failed = sum(r["failed"] + r["lost"] + r["audit_missing"] for r in rows)
     return 1 if failed else 0
 

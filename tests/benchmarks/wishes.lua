@@ -9,6 +9,12 @@
 -- member's wishes go to distinct days and shifts. Every answer's status is counted, and the id of each
 -- 201 answer is kept: at the end WISHES_OUT holds "status <code> <count>" lines and "id <wish id>" lines, which
 -- the driver compares with the database (every acknowledged wish must be stored).
+--
+-- WISHES_MIX=1 (the deadline mix): a member's line may go on with the ids of wishes the driver stored for
+-- them beforehand (wish k: date k of the period, the last shift, "avoid", version 1). Each member's
+-- requests then take turns: read their own wishes (GET), add a wish (POST as above), change the next of
+-- their stored wishes (PUT with version 1, a new weight; each stored wish is changed once). Each 200
+-- answer to a change is kept as an "upd <wish id>" line.
 
 local thread_counter = 0
 local threads = {}
@@ -21,7 +27,8 @@ end
 
 local members, dates, shifts, path
 local next_member, serial = 1, {}
-codes, ids, nids = {}, {}, 0
+codes, ids, nids, upds, nupds = {}, {}, 0, {}, 0
+local mix = os.getenv("WISHES_MIX") == "1"
 
 local function split(line)
    local words = {}
@@ -39,8 +46,12 @@ function init(args)
    local all = {}
    for line in plan:lines() do
       local w = split(line)
-      if #w == 2 then
-         table.insert(all, { staff = w[1], auth = "Bearer " .. w[2] })
+      if #w >= 2 then
+         local stored = {}
+         for k = 3, #w do
+            table.insert(stored, w[k])
+         end
+         table.insert(all, { staff = w[1], auth = "Bearer " .. w[2], stored = stored, changed = 0, turn = 0 })
       end
    end
    plan:close()
@@ -72,6 +83,24 @@ function request()
    local i = next_member
    next_member = next_member % #members + 1
    local m, n = members[i], serial[i]
+   if mix then
+      local turn = m.turn % 3
+      m.turn = m.turn + 1
+      if turn == 0 then
+         return wrk.format("GET", path .. "?staff_id=" .. m.staff, { ["Authorization"] = m.auth })
+      elseif turn == 2 and m.changed < #m.stored then
+         m.changed = m.changed + 1
+         local k = m.changed
+         local body = string.format(
+            '{"date":"%s","kind":"avoid","shift":"%s","weight":%d,"version":1}',
+            dates[(k - 1) % #dates + 1], shifts[#shifts], 2 + k % 4
+         )
+         return wrk.format(
+            "PUT", "/wishes/" .. m.stored[k],
+            { ["Authorization"] = m.auth, ["Content-Type"] = "application/json" }, body
+         )
+      end
+   end
    serial[i] = n + 1
    -- n walks over every (date, shift, kind) of the period before it repeats one
    local date = dates[n % #dates + 1]
@@ -90,6 +119,10 @@ function response(status, headers, body)
       local id = string.match(body, '"id":(%d+)')
       nids = nids + 1
       ids[nids] = id or "?"
+   elseif status == 200 and string.sub(body, 1, 1) == "{" then -- a change (a read answers a list)
+      local id = string.match(body, '"id":(%d+)')
+      nupds = nupds + 1
+      upds[nupds] = id or "?"
    end
 end
 
@@ -102,6 +135,10 @@ function done(summary, latency, requests)
       local got = t:get("ids")
       for k = 1, t:get("nids") do
          out:write("id ", got[k], "\n")
+      end
+      local changed = t:get("upds")
+      for k = 1, t:get("nupds") do
+         out:write("upd ", changed[k], "\n")
       end
    end
    for _, p in ipairs({ 50, 90, 95, 99, 99.9 }) do
