@@ -307,6 +307,13 @@ def busy_cores(seconds: float = 2.0) -> float:
     return (os.cpu_count() or 1) * (busy1 - busy0) / max(1, total1 - total0)
 
 
+def masked(url: str) -> str:
+    """`url` with its password hidden, for the report."""
+    import sqlalchemy
+
+    return str(sqlalchemy.engine.make_url(url).render_as_string(hide_password=True))
+
+
 def fresh_postgres(admin_url: str) -> tuple[str, Any]:
     """A new empty database on the server of `admin_url`: (its URL, a function that drops it)."""
     import sqlalchemy
@@ -674,9 +681,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{min(background):.1f}–{max(background):.1f} over the runs"
         + (", so the server did not always have both cores." if max(background) > 0.3 else ".")
     )
-    command = "python tests/benchmarks/service_load.py " + " ".join(
-        shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])
-    )
+    shown = [
+        a.replace(args.postgres, masked(args.postgres)) if args.postgres else a
+        for a in (argv if argv is not None else sys.argv[1:])
+    ]
+    command = "python tests/benchmarks/service_load.py " + " ".join(shlex.quote(a) for a in shown)
     render = mix_section if args.mix else section
     start, end, _, _ = markers(bool(args.mix))
     if args.write:
