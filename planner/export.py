@@ -22,7 +22,9 @@ COLUMNS = ("staff_id", "staff_name", "date", "shift", "start", "end", "route")
 REQUIRED = ("staff_id", "date", "shift")
 BOM = "\ufeff"
 # Spreadsheets run a cell that starts with one of these as a formula; names are free text.
-_FORMULA_START = ("=", "+", "-", "@")
+# A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection"); such a text cell
+# is written with a leading ' in both variants, which spreadsheets show as text and `read_rota_csv` drops.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MAX_ERRORS = 10
 
 
@@ -35,12 +37,22 @@ def rota_csv(problem: Problem, rota: Solution | Iterable[Assignment], *, excel: 
     writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
     writer.writerow(COLUMNS)
     for a in sorted(assignments, key=lambda a: (a.date, a.staff, a.shift, a.route or "")):
-        name = names.get(a.staff, "")
-        if excel and name.startswith(_FORMULA_START):
-            name = "'" + name
         start, end = _clock(shifts.get(a.shift))
-        writer.writerow((a.staff, name, a.date.isoformat(), a.shift, start, end, a.route or ""))
+        texts = (a.staff, names.get(a.staff, ""), a.date.isoformat(), a.shift, start, end, a.route or "")
+        writer.writerow(tuple(_inert(text) for text in texts))
     return (BOM if excel else "") + buffer.getvalue()
+
+
+def _inert(text: str) -> str:
+    """`text` as a cell no spreadsheet runs as a formula (and on one line: a line break in a name would
+    split the row where the plain variant does not quote it)."""
+    text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    return "'" + text if text.lstrip(" ").startswith(_FORMULA_START) else text
+
+
+def _read_cell(text: str) -> str:
+    """A cell as `_inert` wrote it, back to its text."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
 
 
 def _clock(shift: ShiftType | None) -> tuple[str, str]:
@@ -118,7 +130,7 @@ def _check_header(header: list[str]) -> None:
 def _assignment(row: list[str], header: list[str], line: int, known: _Known | None) -> Assignment:
     if len(row) > len(header):
         raise InputError(f"line {line}", f"{len(row)} fields, but the header has {len(header)}")
-    cells = dict(zip(header, (cell.strip() for cell in row), strict=False))
+    cells = dict(zip(header, (_read_cell(cell.strip()) for cell in row), strict=False))
 
     def cell(column: str) -> str:
         value = cells.get(column, "")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
@@ -143,3 +145,21 @@ def test_every_bad_row_is_reported() -> None:
     message = str(caught.value)
     assert message.startswith("line 2, date: 'x'")
     assert "line 4, date: 'y'" in message
+
+
+@pytest.mark.parametrize("excel", [False, True])
+def test_names_a_spreadsheet_would_run_as_formulas_are_written_as_text(excel: bool) -> None:
+    """CSV injection (OWASP): a name starting with = + - @ TAB or CR opens as text in both variants."""
+    evil = ['=HYPERLINK("http://x","klik")', "@SUM(A1)", "\t=1+1", "-2+3", "+45 12 34 56", "\r=2"]
+    problem = small_problem().model_copy(
+        update={"staff": [Staff(id=f"p{i}", name=name) for i, name in enumerate(evil)]}
+    )
+    assignments = [Assignment(staff=f"p{i}", date=MONDAY, shift="D") for i in range(len(evil))]
+    text = rota_csv(problem, assignments, excel=excel)
+    rows = list(
+        csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=";" if excel else ",")
+    )
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not [cell for cell in cells if cell.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert sorted(row[1] for row in rows[1:]) == sorted("'" + name.replace("\r", " ") for name in evil)
+    assert _sorted(read_rota_csv(text, problem=problem)) == _sorted(assignments)
