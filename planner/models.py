@@ -14,7 +14,8 @@ import datetime as dt
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import field_validator, model_validator
+from pydantic import FiniteFloat, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -51,9 +52,30 @@ def local(value: dt.datetime | None) -> dt.datetime | None:
     return value.astimezone(LOCAL_ZONE)
 
 
+# The years a period or a deadline may fall in: wider than any rota, narrow enough that every date and
+# time stamp converts between zones and fits the database.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _in_years(value: dt.date) -> None:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise PydanticCustomError(
+            "year_out_of_range",
+            "must be in the years {first}–{last}",
+            {"first": str(FIRST_YEAR), "last": str(LAST_YEAR)},  # text: a page must not write "2.000"
+        )
+
+
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None:
+        _in_years(value)
     if value is not None and value.utcoffset() is None:
         return value.replace(tzinfo=LOCAL_ZONE)
+    return value
+
+
+def _sane_date(value: dt.date) -> dt.date:
+    _in_years(value)
     return value
 
 
@@ -225,7 +247,7 @@ class RulesBase(SQLModel):
 
     min_rest_minutes: int | None = Field(default=11 * 60, ge=0, le=INT_MAX)
     weekly_rest_minutes: int | None = Field(default=35 * 60, ge=0, le=INT_MAX)
-    max_average_weekly_hours: float | None = Field(default=48, gt=0)
+    max_average_weekly_hours: FiniteFloat | None = Field(default=48, gt=0, le=7 * 24)
     max_vetoes: int | None = Field(default=2, ge=0, le=INT_MAX)
     weight_contract_hour: int = Field(default=5, ge=0, le=1_000_000)
     weight_continuity: int = Field(default=3, ge=0, le=1_000_000)
@@ -261,6 +283,7 @@ class PeriodCreate(PeriodBase):
     public_holidays: list[dt.date] = []
 
     _check_deadline = field_validator("deadline")(_aware)
+    _check_start = field_validator("start")(_sane_date)
 
 
 class Period(PeriodBase, table=True):
@@ -307,7 +330,7 @@ class WishUpdate(WishBase):
     kind: WishKindName
     shift: Id | None = None
     route: Id | None = None
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=INT_MAX)
 
 
 class Wish(WishBase, table=True):
@@ -424,7 +447,7 @@ class StandingWishPublic(StandingWishBase):
 
 
 class SolveRequest(SQLModel):
-    time_limit: float = Field(default=10.0, gt=0, le=3600)
+    time_limit: FiniteFloat = Field(default=10.0, gt=0, le=3600)
     workers: int = Field(default=2, ge=1, le=16)
     seed: int = Field(default=0, ge=0, le=INT_MAX)
     from_rota: int | None = Field(default=None, description="Re-solve from this draft (minimal change).")

@@ -165,6 +165,8 @@ _ERROR_TEXTS = {
     "string_too_long": N_("Too long (at most {max_length} characters)."),
     "int_parsing": N_("Write a whole number."),
     "float_parsing": N_("Write a number."),
+    "finite_number": N_("Write a number."),
+    "year_out_of_range": N_("Must be in the years {first}–{last}."),
     "date_parsing": N_("Write a date (yyyy-mm-dd)."),
     "date_from_datetime_parsing": N_("Write a date (yyyy-mm-dd)."),
     "time_parsing": N_("Write a time (hh:mm)."),

@@ -168,3 +168,74 @@ def test_nothing_partial_is_stored_on_failure(world: World) -> None:
     assert counts(world) == before
     names = [s["code"] for s in ok(world.get("planner", f"/teams/{world.team}/staff"))]
     assert names == ["mette", "ali", "sara"]
+
+
+def test_values_the_database_or_json_cannot_hold_are_422_naming_the_field(world: World) -> None:
+    """Issue 17 item 4: each of these answered 500 (OverflowError, or a 422 body that could not be
+    written); now a 422 with the field path, and nothing stored changes."""
+    p, mette, team = world.period, world.staff["mette"], world.team
+    wish = ok(
+        world.post(
+            "mette",
+            f"/periods/{p}/wishes",
+            json={"staff_id": mette, "date": START.isoformat(), "kind": "want", "shift": "dag"},
+        ),
+        201,
+    )
+    rules_before = ok(world.get("planner", f"/teams/{team}/rules"))
+    periods_before = ok(world.get("planner", f"/teams/{team}/periods"))
+    json_text = {**world.as_("planner"), "content-type": "application/json"}
+    mine = {**world.as_("mette"), "content-type": "application/json"}
+    day = START.isoformat()
+    cases = [
+        (
+            world.put(
+                "mette",
+                f"/wishes/{wish['id']}",
+                json={"date": day, "kind": "want", "shift": "dag", "version": 2**70},
+            ),
+            ["body", "version"],
+        ),
+        (
+            world.client.post(
+                f"/periods/{p}/wishes",
+                content=f'{{"staff_id": {mette}, "date": "{day}", "kind": "want", "weight": NaN}}',
+                headers=mine,
+            ),
+            ["body", "weight"],
+        ),
+        (
+            world.client.put(
+                f"/teams/{team}/rules", content='{"max_average_weekly_hours": NaN}', headers=json_text
+            ),
+            ["body", "max_average_weekly_hours"],
+        ),
+        (
+            world.client.put(
+                f"/teams/{team}/rules", content='{"max_average_weekly_hours": Infinity}', headers=json_text
+            ),
+            ["body", "max_average_weekly_hours"],
+        ),
+        (
+            world.post(
+                "planner", f"/teams/{team}/periods", json={"name": "x", "start": "9999-12-25", "days": 14}
+            ),
+            ["body", "start"],
+        ),
+        (
+            world.post(
+                "planner",
+                f"/teams/{team}/periods",
+                json={"name": "x", "start": "2027-05-03", "days": 14, "deadline": "0001-01-01T00:30"},
+            ),
+            ["body", "deadline"],
+        ),
+    ]
+    unknown = {"staff_id": 2**70, "date": day, "kind": "want", "shift": "dag"}  # beyond 64 bits: unknown
+    assert world.post("planner", f"/periods/{p}/wishes", json=unknown).status_code == 404
+    for response, loc in cases:
+        assert response.status_code == 422, (loc, response.text)
+        assert response.json()["detail"][0]["loc"] == loc
+    assert ok(world.get("mette", f"/wishes/{wish['id']}")) == wish
+    assert ok(world.get("planner", f"/teams/{team}/rules")) == rules_before
+    assert ok(world.get("planner", f"/teams/{team}/periods")) == periods_before
