@@ -71,9 +71,10 @@ START, END = "<!-- service:start -->", "<!-- service:end -->"
 NOTES_START, NOTES_END = "<!-- service:notes:start -->", "<!-- service:notes:end -->"
 
 
-def markers(mix: bool) -> tuple[str, str, str, str]:
-    """The Markdown markers of the table and of its hand-written notes: one pair per benchmark."""
-    name = "service-mix" if mix else "service"
+def markers(mix: bool, postgres: bool = False) -> tuple[str, str, str, str]:
+    """The Markdown markers of the table and of its hand-written notes: one pair per benchmark (the mix
+    on PostgreSQL has its own)."""
+    name = ("service-mix-pg" if postgres else "service-mix") if mix else "service"
     return (
         f"<!-- {name}:start -->",
         f"<!-- {name}:end -->",
@@ -555,7 +556,7 @@ def mix_section(
     import sqlalchemy
     import uvicorn
 
-    start, end, notes_start, notes_end = markers(True)
+    start, end, notes_start, notes_end = markers(True, bool(args.postgres))
 
     def ms(row: dict[str, Any], key: str) -> str:
         lo, hi = row[key + "_range"]
@@ -568,7 +569,8 @@ def mix_section(
     )
     lines = [
         start,
-        "## The service: a deadline mix of reads, new wishes and changes",
+        "## The service: a deadline mix of reads, new wishes and changes"
+        + (" (PostgreSQL)" if args.postgres else " (SQLite)"),
         "",
         f"Command: `{command}` — {dt.date.today().isoformat()}, {machine()}; load tool {wrk_version()} "
         f"(`-t{args.threads} --timeout 30s`, `tests/benchmarks/wishes.lua` with `WISHES_MIX=1`) and server "
@@ -606,8 +608,8 @@ def mix_section(
     return "\n".join(lines)
 
 
-def kept_notes(doc: Path, mix: bool = False) -> str:
-    _, _, notes_start, notes_end = markers(mix)
+def kept_notes(doc: Path, mix: bool = False, postgres: bool = False) -> str:
+    _, _, notes_start, notes_end = markers(mix, postgres)
     text = doc.read_text(encoding="utf-8") if doc.exists() else ""
     if notes_start in text and notes_end in text:
         return text.split(notes_start, 1)[1].split(notes_end, 1)[0]
@@ -687,10 +689,16 @@ def main(argv: list[str] | None = None) -> int:
     ]
     command = "python tests/benchmarks/service_load.py " + " ".join(shlex.quote(a) for a in shown)
     render = mix_section if args.mix else section
-    start, end, _, _ = markers(bool(args.mix))
+    start, end, _, _ = markers(bool(args.mix), bool(args.postgres))
     if args.write:
         write_section(
-            render(rows, args, command.strip(), noise, kept_notes(args.write, bool(args.mix))),
+            render(
+                rows,
+                args,
+                command.strip(),
+                noise,
+                kept_notes(args.write, bool(args.mix), bool(args.postgres)),
+            ),
             args.write,
             start=start,
             end=end,
