@@ -62,7 +62,10 @@ def make_engine(url: str | None = None) -> Engine:
     if memory:
         kwargs["poolclass"] = StaticPool
     else:  # keep a connection per request thread open: none (with its PRAGMAs) is opened per request
-        kwargs.update(pool_size=POOL_SIZE, max_overflow=10, pool_timeout=_SQLITE_BUSY_SECONDS)
+        # No cap beyond that: a request's session keeps its connection until FastAPI closes it after the
+        # answer, which needs a thread, so with more requests than threads a capped pool ran dry while
+        # every thread waited for a connection (200 clients at once: no answer within 15 s).
+        kwargs.update(pool_size=POOL_SIZE, max_overflow=-1)
     engine = create_engine(url, **kwargs)
     _sqlite_pragmas(engine, wal=not memory)
     return engine
