@@ -12,7 +12,15 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.web.common import CsrfFailed, SignInRequired, error_page, is_page, lang_of, sign_in_redirect
+from api.web.common import (
+    CsrfFailed,
+    SignInRequired,
+    error_page,
+    error_text,
+    is_page,
+    lang_of,
+    sign_in_redirect,
+)
 from api.web.i18n import translator
 from planner.errors import Conflict, Forbidden, InputError, NotFound, TooManyAttempts, Unauthorized
 
@@ -40,7 +48,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
         if is_page(request):
-            return error_page(request, 404, str(exc))
+            return error_page(request, 404, error_text(exc, lang_of(request)))
         return JSONResponse({"detail": str(exc)}, status_code=404)
 
     @app.exception_handler(StarletteHTTPException)
@@ -52,7 +60,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Conflict)
     async def _conflict(request: Request, exc: Conflict) -> Response:
         if is_page(request):
-            return error_page(request, 409, str(exc))
+            return error_page(request, 409, error_text(exc, lang_of(request)))
         return JSONResponse({"detail": str(exc)}, status_code=409)
 
     @app.exception_handler(SignInRequired)
@@ -91,7 +99,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
         if is_page(request):
-            return error_page(request, 403, str(exc))
+            return error_page(request, 403, error_text(exc, lang_of(request)))
         return JSONResponse({"detail": str(exc)}, status_code=403)
 
     @app.exception_handler(InputError)

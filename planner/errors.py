@@ -2,6 +2,13 @@
 
 `InputError` is what every reader of user input (files, forms, command-line values) raises: it names the
 field and says what is wrong with its value, so the command line and the web service can show it as is.
+
+An error is said from a template and its values, not a finished sentence: `template` is an English text
+of the application's catalogue (`planner/texts.py`, marked `N_()` where it is raised) with `{name}`
+fields, `params` the values (ids, codes, dates as `datetime.date`, states as stored). `str(exc)` is the
+English sentence for the command line and the API; a page says the same template in its language with
+the values written as it writes them (`api/web/explain.py`, `error_text`). A message raised without
+params (a file reader's, an operating-system text) is its own template and stays as it is.
 """
 
 from __future__ import annotations
@@ -9,27 +16,84 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from planner.texts import N_
+
+
+def _filled(template: str, params: dict[str, object]) -> str:
+    return template.format(**params) if params else template
+
 
 class InputError(ValueError):
-    """Bad user input; `field` names where (a field path, a file, a CSV line), the message says what."""
+    """Bad user input; `field` names where (a field path, a file, a CSV line), the message says what
+    (`message`: the English sentence; `template` and `params`: the same as a text of the catalogue)."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+    def __init__(self, field: str, message: str, **params: object) -> None:
+        self.template = message
+        self.params = params
+        self.message = _filled(message, params)
+        super().__init__(f"{field}: {self.message}")
         self.field = field
-        self.message = message
+
+
+# What `NotFound` names, each as a whole sentence (a language may put the id elsewhere).
+NOT_FOUND = {
+    "cell": N_("cell {key!r} not found"),
+    "day": N_("day {key!r} not found"),
+    "day in this rota": N_("day {key!r} not found in this rota"),
+    "person in this rota": N_("person {key!r} not found in this rota"),
+    "lock": N_("lock {key!r} not found"),
+    "page": N_("page {key!r} not found"),
+    "period": N_("period {key!r} not found"),
+    "published rota of period": N_("no published rota of period {key!r}"),
+    "rota": N_("rota {key!r} not found"),
+    "self-pick": N_("self-pick {key!r} not found"),
+    "solve job": N_("solve job {key!r} not found"),
+    "staff": N_("staff {key!r} not found"),
+    "standing wish": N_("standing wish {key!r} not found"),
+    "team": N_("team {key!r} not found"),
+    "user": N_("user {key!r} not found"),
+    "wish": N_("wish {key!r} not found"),
+    "shift type": N_("shift type {key!r} not found"),
+    "route": N_("route {key!r} not found"),
+    "cover": N_("cover rule {key!r} not found"),
+}
+NOT_FOUND_ANY = N_("{what} {key!r} not found")
+
+# The stored states an error may name (`params["state"]`): periods, rotas and solve jobs.
+STATES = (
+    N_("draft"),
+    N_("open"),
+    N_("closed"),
+    N_("solved"),
+    N_("published"),
+    N_("superseded"),
+    N_("queued"),
+    N_("running"),
+    N_("stopping"),
+    N_("done"),
+    N_("failed"),
+    N_("cancelled"),
+)
 
 
 class NotFound(LookupError):
     """An id that does not exist (or that this user may not know exists)."""
 
     def __init__(self, what: str, key: object) -> None:
-        super().__init__(f"{what} {key!r} not found")
+        self.template = NOT_FOUND.get(what, NOT_FOUND_ANY)
+        self.params: dict[str, object] = {"what": what, "key": key}
+        super().__init__(_filled(self.template, self.params))
         self.what = what
         self.key = key
 
 
 class Conflict(Exception):
     """The request clashes with the current state (a closed period, a stale version, a taken slot)."""
+
+    def __init__(self, message: str = "", **params: object) -> None:
+        super().__init__(_filled(message, params))
+        self.template = message
+        self.params = params
 
 
 class PeriodClosed(Conflict):
@@ -38,6 +102,11 @@ class PeriodClosed(Conflict):
 
 class Forbidden(PermissionError):
     """The user is signed in but may not do this (a staff member and another person's wishes)."""
+
+    def __init__(self, message: str = "", **params: object) -> None:
+        super().__init__(_filled(message, params))
+        self.template = message
+        self.params = params
 
 
 class Unauthorized(PermissionError):
@@ -63,14 +132,16 @@ class RuleRefusal(Conflict):
     def __init__(self, code: str, message: str, **params: object) -> None:
         super().__init__(message)
         self.code = code
-        self.params = params
+        self.params = params  # not the message's: the rule's values (api/web/refusals.py words them)
 
 
 class PeriodNotSolvable(Conflict):
     """A solve of a period that is not closed for wishes (`state` says where it is)."""
 
     def __init__(self, period_id: int, state: str) -> None:
-        super().__init__(f"period {period_id} is {state}: close it before solving")
+        super().__init__(
+            N_("period {period} is {state}: close it before solving"), period=period_id, state=state
+        )
         self.period_id = period_id
         self.state = state
 

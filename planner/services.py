@@ -69,6 +69,7 @@ from planner.models import (
     utcnow,
 )
 from planner.people import person_label, person_labels
+from planner.texts import N_
 from solver import check
 from solver.problem import Problem
 from solver.solution import Assignment, Solution
@@ -366,7 +367,9 @@ def open_period(period_id: int, data: PeriodOpen, *, session: Session, actor: Ac
     require_planner(actor, period.team_id)
     if period.state not in ("draft", "closed", "solved"):
         raise Conflict(
-            f"period {period_id} is {period.state}; only a draft, closed or solved period can open"
+            N_("period {period} is {state}; only a draft, closed or solved period can open"),
+            period=period_id,
+            state=period.state,
         )
     if period.state == "draft":
         _apply_standing_wishes(session, period)
@@ -391,7 +394,7 @@ def close_period(period_id: int, *, session: Session, actor: Actor) -> Period:
     period = get(session, Period, period_id, "period")
     require_planner(actor, period.team_id)
     if period.state != "open":
-        raise Conflict(f"period {period_id} is {period.state}, not open")
+        raise Conflict(N_("period {period} is {state}, not open"), period=period_id, state=period.state)
     period.state = "closed"
     session.add(period)
     audit(session, actor, period.team_id, "close period", f"period {period_id}")
@@ -427,10 +430,18 @@ def _require_editable(period: Period, actor: Actor) -> None:
     is solved."""
     if actor.is_planner or actor.role == "system":
         if period.state not in EDITABLE_BY_PLANNER:
-            raise Conflict(f"period {period.id} is {period.state}: reopen it to change wishes")
+            raise Conflict(
+                N_("period {period} is {state}: reopen it to change wishes"),
+                period=period.id,
+                state=period.state,
+            )
         return
     if period.state != "open":
-        raise PeriodClosed(f"period {period.id} is {period.state}: wishes can no longer be changed")
+        raise PeriodClosed(
+            N_("period {period} is {state}: wishes can no longer be changed"),
+            period=period.id,
+            state=period.state,
+        )
     if period.deadline is not None and utcnow() >= period.deadline:
         raise PeriodClosed(
             f"the deadline for wishes in period {period.id} was {period.deadline.isoformat()}: "
@@ -878,7 +889,11 @@ def cancel_job(job_id: int, *, session: Session, actor: Actor) -> SolveJob:
         session.refresh(job)
         if job.state == "stopping":
             return job
-        raise Conflict(f"solve job {job_id} is {job.state}; only a queued or running job can be cancelled")
+        raise Conflict(
+            N_("solve job {job} is {state}; only a queued or running job can be cancelled"),
+            job=job_id,
+            state=job.state,
+        )
     _commit(session)
     session.refresh(job)
     return job
@@ -1135,9 +1150,11 @@ def publish_rota(rota_id: int, *, session: Session, actor: Actor) -> Rota:
     period = get(session, Period, rota.period_id, "period")
     require_planner(actor, period.team_id)
     if rota.state == "published":
-        raise Conflict(f"rota {rota_id} is already published")
+        raise Conflict(N_("rota {rota} is already published"), rota=rota_id)
     if rota.status not in ("OPTIMAL", "FEASIBLE"):
-        raise Conflict(f"rota {rota_id} has no rota to publish (status {rota.status})")
+        raise Conflict(
+            N_("rota {rota} has no rota to publish (status {status})"), rota=rota_id, status=rota.status
+        )
     pending = _pending_cells(session, rota, period)
     if pending:
         raise PendingChanges(rota_id, pending)

@@ -27,7 +27,7 @@ from api.web import i18n
 from api.web.explain import explain
 from planner.auth import Actor, actor_for_token, csrf_matches, csrf_token
 from planner.db import READ_ONLY
-from planner.errors import Forbidden, InputError, Unauthorized
+from planner.errors import Forbidden, InputError, RuleRefusal, Unauthorized
 from planner.texts import N_
 
 SESSION_COOKIE = "pusleplan_session"
@@ -215,6 +215,20 @@ def sign_in_redirect(request: Request) -> Response:
     if is_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": url})
     return RedirectResponse(url, status_code=303)
+
+
+def error_text(exc: Exception, lang: str) -> str:
+    """A planner error in `lang`: its template (`planner/errors.py`) worded by the catalogue, with a
+    state's name translated; an error without a template as it is (English)."""
+    template, params = getattr(exc, "template", None), getattr(exc, "params", None)
+    if not template or not isinstance(params, dict) or isinstance(exc, RuleRefusal):
+        return str(exc)
+    _ = i18n.translator(lang)
+    values = {k: _(v) if k == "state" and isinstance(v, str) else v for k, v in params.items()}
+    try:
+        return _(template, **values)
+    except (KeyError, IndexError, ValueError):  # a wording that names a value the error lacks
+        return str(exc)
 
 
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:

@@ -22,7 +22,16 @@ from sqlmodel import Session
 from api import downloads
 from api.deps import QueueDep, SessionDep
 from api.web import i18n
-from api.web.common import PREFIX, WebPlanner, field_errors, is_htmx, lang_of, redirect, render
+from api.web.common import (
+    PREFIX,
+    WebPlanner,
+    error_text,
+    field_errors,
+    is_htmx,
+    lang_of,
+    redirect,
+    render,
+)
 from api.web.conflicts import conflict_text
 from planner import services
 from planner.auth import Actor
@@ -400,7 +409,9 @@ def open_period(
         return _render_period(request, period_id, session, actor, 422, errors=errors, deadline_value=deadline)
     except Conflict as exc:
         session.rollback()
-        return _render_period(request, period_id, session, actor, 409, error=str(exc))
+        return _render_period(
+            request, period_id, session, actor, 409, error=error_text(exc, lang_of(request))
+        )
     return redirect(request, f"{PREFIX}/periods/{period_id}")
 
 
@@ -410,7 +421,9 @@ def close_period(request: Request, period_id: int, session: SessionDep, actor: W
         services.close_period(period_id, session=session, actor=actor)
     except Conflict as exc:
         session.rollback()
-        return _render_period(request, period_id, session, actor, 409, error=str(exc))
+        return _render_period(
+            request, period_id, session, actor, 409, error=error_text(exc, lang_of(request))
+        )
     return redirect(request, f"{PREFIX}/periods/{period_id}")
 
 
@@ -439,7 +452,9 @@ def start_solve(
         return _render_period(request, period_id, session, actor, 409, error=error, solve=form)
     except Conflict as exc:
         session.rollback()
-        return _render_period(request, period_id, session, actor, 409, error=str(exc), solve=form)
+        return _render_period(
+            request, period_id, session, actor, 409, error=error_text(exc, lang_of(request)), solve=form
+        )
     return redirect(request, f"{PREFIX}/jobs/{job.id}")
 
 
@@ -661,7 +676,7 @@ def edit_cell(
         )
     except Conflict as exc:
         session.rollback()
-        text = refusal_text(exc, lang) if isinstance(exc, RuleRefusal) else str(exc)
+        text = refusal_text(exc, lang) if isinstance(exc, RuleRefusal) else error_text(exc, lang)
         errors = {"form": text}
         return _editor(
             request, rota_id, staff_id, day, session, actor, errors=errors, status_code=409, **chosen
@@ -707,7 +722,9 @@ def resolve(
         return _render_rota(request, rota_id, session, actor, 409, error=error, solve=form)
     except Conflict as exc:
         session.rollback()
-        return _render_rota(request, rota_id, session, actor, 409, error=str(exc), solve=form)
+        return _render_rota(
+            request, rota_id, session, actor, 409, error=error_text(exc, lang_of(request)), solve=form
+        )
     return redirect(request, f"{PREFIX}/jobs/{job.id}")
 
 
@@ -725,7 +742,7 @@ def publish(request: Request, rota_id: int, session: SessionDep, actor: WebPlann
         return _render_rota(request, rota_id, session, actor, 409, error=error)
     except Conflict as exc:
         session.rollback()
-        return _render_rota(request, rota_id, session, actor, 409, error=str(exc))
+        return _render_rota(request, rota_id, session, actor, 409, error=error_text(exc, lang_of(request)))
     return redirect(request, f"{PREFIX}/rotas/{rota_id}")
 
 

@@ -25,7 +25,7 @@ from sqlmodel import Session
 from api import downloads
 from api.deps import SessionDep
 from api.web import i18n
-from api.web.common import PREFIX, WebUser, field_errors, is_htmx, lang_of, redirect, render
+from api.web.common import PREFIX, WebUser, error_text, field_errors, is_htmx, lang_of, redirect, render
 from api.web.refusals import refusal_text
 from planner import services, staff_view
 from planner.auth import Actor
@@ -373,7 +373,7 @@ def _refusal(exc: Exception, do: str, view: DayView | None, period: Period, lang
         return f"{exc.field}: {exc.message}"
     if isinstance(exc, ValidationError):
         return "; ".join(f"{k}: {v}" for k, v in field_errors(exc, lang).items())
-    return str(exc)
+    return error_text(exc, lang)
 
 
 @router.post("/web/me/periods/{period_id}/days/{day_text}")

@@ -295,7 +295,13 @@ def test_publishing_makes_the_draft_the_periods_rota_and_offers_the_downloads(we
     page = text_of(web.get("planner", f"/web/rotas/{rota_id}").text)
     assert "Offentliggjort vagtplan" in page and "Ja, offentliggør den" not in page
     again = web.post("planner", f"/web/rotas/{rota_id}/publish")
-    assert again.status_code == 409 and "already published" in again.text
+    # Said in the page's language from the error's template and values (issue 11), never in English.
+    assert again.status_code == 409 and f"vagtplan {rota_id} er allerede offentliggjort" in text_of(
+        again.text
+    )
+    assert "already published" not in again.text
+    missing = web.get("planner", "/web/rotas/999999")
+    assert missing.status_code == 404 and "vagtplanen 999999 findes ikke" in text_of(missing.text)
 
     csv = web.get("planner", f"/web/rotas/{rota_id}/export.csv")
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
