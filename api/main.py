@@ -13,17 +13,35 @@ from typing import Any
 
 from fastapi import FastAPI, Response
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 
 from api import errors, web
+from api.headers import SecurityHeaders
 from api.routes import auth, periods, rotas, solving, teams
 from api.web.common import STATIC_DIR
 from planner.auth import SignInThrottle
 from planner.db import get_engine
 from planner.jobs import JobQueue, ProcessQueue
 from planner.settings import settings
+
+SWAGGER_UI = "/static/vendor/swagger-ui-5.35.0"
+DOCS_PAGE = f"""<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>pusleplan API</title>
+  <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+  <link rel="stylesheet" href="{SWAGGER_UI}/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="{SWAGGER_UI}/swagger-ui-bundle.js"></script>
+  <script src="/static/docs.js"></script>
+</body>
+</html>
+"""
 
 
 def app_version() -> str:
@@ -54,6 +72,8 @@ def create_app(engine: Engine | None = None, queue: JobQueue | None = None) -> F
         version=app_version(),
         description="Self-scheduling rota planner for home-care teams: periods, wishes, solves, rotas.",
         lifespan=lifespan,
+        docs_url=None,  # served below, from the package's own copy of Swagger UI
+        redoc_url=None,  # ReDoc's bundle is not shipped: /docs is the one API page
     )
     app.state.engine = engine or get_engine()
     app.state.queue = queue
@@ -66,11 +86,18 @@ def create_app(engine: Engine | None = None, queue: JobQueue | None = None) -> F
     # Pages and downloads compressed for phones on slow mobile data (a staff calendar: 292 KB → 11 KB);
     # small API answers (under 1 KiB) go as they are.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(SecurityHeaders)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
         """A browser that opens the service lands on the web pages."""
         return RedirectResponse("/web/", status_code=303)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """The API's interactive documentation: Swagger UI shipped in the package (a care site may be
+        offline, and the Content-Security-Policy allows no other origin), started by `static/docs.js`."""
+        return HTMLResponse(DOCS_PAGE)
 
     @app.get(
         "/health",
