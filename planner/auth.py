@@ -23,6 +23,7 @@ from pwdlib import PasswordHash
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
+from planner.credentials import normal_username
 from planner.errors import Forbidden, InputError, TooManyAttempts, Unauthorized
 from planner.models import ApiToken, AuditEntry, User, utcnow
 
@@ -72,7 +73,7 @@ def reset_password(username: str, *, session: Session) -> tuple[User, str]:
     """Give an account a new generated password and end its sign-ins (its tokens); returns the user and
     the password, for the caller to show once. An unknown user name is an `InputError` that lists the
     planner accounts (the one a lost password usually belongs to). Caller commits."""
-    user = session.exec(select(User).where(User.username == username)).first()
+    user = user_named(username, session=session)
     if user is None:
         planners = session.exec(
             select(User.username).where(User.role == "planner").order_by(User.username)
@@ -84,6 +85,16 @@ def reset_password(username: str, *, session: Session) -> tuple[User, str]:
     session.add(user)
     session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))  # type: ignore[arg-type]
     return user, password
+
+
+def user_named(username: str, *, session: Session) -> User | None:
+    """The account `username` names: compared trimmed and in lower case (`ANNE.S` is `anne.s`); an
+    account stored before names were kept that way is still found by its exact name."""
+    normal = normal_username(username)
+    user = session.exec(select(User).where(User.username == normal)).first()
+    if user is None and username != normal:
+        user = session.exec(select(User).where(User.username == username)).first()
+    return user
 
 
 def _digest(token: str) -> str:
@@ -143,7 +154,7 @@ def sign_in(
     """A new bearer token for the user; `Unauthorized` for a wrong name or password, `TooManyAttempts`
     while `throttle` holds this name or `address` back. Every failure is in the audit log (with the
     team of the account it was meant for, where the name is known)."""
-    user = session.exec(select(User).where(User.username == username)).first()
+    user = user_named(username, session=session)
     wait = throttle.retry_after(username, address) if throttle else 0
     if wait:
         _audit_failure(session, username, user, address, "sign-in refused: too many failures")

@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel, select
 
 from planner import mapping, services
 from planner.auth import Actor, hash_password, new_password
+from planner.credentials import normal_username
 from planner.models import Period, Staff, Team, User
 from solver.problem import Problem
 
@@ -104,6 +105,7 @@ def _user(account: Account, team: Team, person: Staff | None = None) -> User:
 
 
 def _free_username(session: Session, wanted: str) -> str:
+    wanted = normal_username(wanted)
     name, n = wanted, 1
     while session.exec(select(User).where(User.username == name)).first() is not None:
         n += 1

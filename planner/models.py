@@ -14,11 +14,12 @@ import datetime as dt
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import FiniteFloat, field_validator, model_validator
+from pydantic import FiniteFloat, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from planner import credentials
 from solver.problem import Absence, Contract, Id
 
 PeriodState = Literal["draft", "open", "closed", "solved", "published"]
@@ -553,8 +554,28 @@ class UserBase(SQLModel):
 
 
 class UserCreate(UserBase):
+    """A new account. The user name is stored trimmed and in lower case; the password must pass the
+    policy of `planner.credentials` (a 422 on `password` says which rule it breaks)."""
+
     role: Role
-    password: str = Field(min_length=8, max_length=200)
+    password: str = Field(max_length=credentials.MAX_LENGTH)
+
+    @field_validator("username")
+    @classmethod
+    def _normal_username(cls, value: str) -> str:
+        value = credentials.normal_username(value)
+        if not value:
+            raise PydanticCustomError("string_too_short", "String should have at least 1 character")
+        return value
+
+    @field_validator("password")
+    @classmethod
+    def _policy(cls, value: str, info: ValidationInfo) -> str:
+        problem = credentials.password_problem(value, info.data.get("username", ""))
+        if problem:
+            text = credentials.ERROR_TEXTS[problem]
+            raise PydanticCustomError(problem, text, {"min_length": credentials.MIN_LENGTH})
+        return value
 
 
 class User(UserBase, table=True):

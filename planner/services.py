@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, SQLModel, select
 
-from planner import mapping, person_rules
+from planner import credentials, mapping, person_rules
 from planner.auth import Actor, hash_password, require_member, require_planner, require_self_or_planner
 from planner.errors import (
     Conflict,
@@ -293,7 +293,7 @@ def update_rules(team_id: int, data: RulesUpdate, *, session: Session, actor: Ac
 
 def create_user(team_id: int, data: UserCreate, *, session: Session, actor: Actor) -> User:
     """An account in the team: a planner, or a staff member tied to one person of the team."""
-    get(session, Team, team_id, "team")
+    team = get(session, Team, team_id, "team")
     require_planner(actor, team_id)
     if data.role == "staff":
         if data.staff_id is None:
@@ -301,8 +301,11 @@ def create_user(team_id: int, data: UserCreate, *, session: Session, actor: Acto
         person = get(session, Staff, data.staff_id, "staff")
         if person.team_id != team_id:
             raise NotFound("staff", data.staff_id)
+    words = team.name.split() + (person.name.split() + [person.code] if data.role == "staff" else [])
+    if credentials.password_problem(data.password, data.username, words) == "password_guessable":
+        raise InputError("password", credentials.GUESSABLE)  # a name of their own or of the team
     if session.exec(select(User).where(User.username == data.username)).first() is not None:
-        raise Conflict(f"username {data.username!r} is taken")
+        raise Conflict(N_("username {username!r} is taken"), username=data.username)
     user = User(
         username=data.username,
         role=data.role,

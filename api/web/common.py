@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from api.deps import SessionDep
 from api.web import i18n
 from api.web.explain import explain
+from planner import credentials
 from planner.auth import Actor, actor_for_token, csrf_matches, csrf_token
 from planner.db import READ_ONLY
 from planner.errors import Forbidden, InputError, RuleRefusal, Unauthorized
@@ -177,6 +178,7 @@ _ERROR_TEXTS = {
     "enum": N_("Choose one of the options."),
     "list_too_short": N_("Choose at least one."),
     "too_short": N_("Choose at least one."),
+    **credentials.ERROR_TEXTS,
 }
 
 
@@ -205,7 +207,7 @@ def field_errors(exc: Exception, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str,
             out.setdefault(key, message)
         return out
     if isinstance(exc, InputError):
-        return {exc.field: exc.message}
+        return {exc.field: error_text(exc, lang)}
     return {"form": str(exc)}
 
 

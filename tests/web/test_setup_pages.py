@@ -322,9 +322,17 @@ def test_a_taken_username_or_a_short_password_is_shown_at_the_field(web: Web) ->
     taken = web.post("planner", f"/web/team/staff/{jonas}/account", {"username": "mette", "password": ""})
     assert taken.status_code == 409
     assert field_message(taken.text, "f-username") == "Brugernavnet er optaget."
-    short = web.post("planner", f"/web/team/staff/{jonas}/account", {"username": "jonas", "password": "kort"})
+    url = f"/web/team/staff/{jonas}/account"
+    short = web.post("planner", url, {"username": "jonas", "password": "kort"})
     assert short.status_code == 422
-    assert field_message(short.text, "f-password") == "For kort."
+    assert field_message(short.text, "f-password") == (
+        "For kort: mindst 8 tegn, mellemrum i enderne tæller ikke med."
+    )
+    common = web.post("planner", url, {"username": "jonas", "password": "kodeord1"})
+    assert common.status_code == 422
+    assert field_message(common.text, "f-password").startswith("For let at gætte")
+    own = web.post("planner", url, {"username": "jonas", "password": "jonas2027!"})
+    assert field_message(own.text, "f-password") == "Må ikke indeholde brugernavnet."
     assert all(u["staff_id"] != jonas for u in api(web, f"/teams/{web.world.team}/users"))
 
 
