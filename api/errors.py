@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from typing import Any
 
@@ -23,6 +24,9 @@ from api.web.common import (
 )
 from api.web.i18n import translator
 from planner.errors import Conflict, Forbidden, InputError, NotFound, TooManyAttempts, Unauthorized
+from planner.services import STORED_DATA_CONFLICT
+
+log = logging.getLogger("pusleplan.api")
 
 
 def _json_safe(value: Any) -> Any:
@@ -73,16 +77,20 @@ def install(app: FastAPI) -> None:
         return error_page(request, 403, _("The form has expired; please try again."))
 
     @app.exception_handler(IntegrityError)
-    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+    async def _integrity(request: Request, exc: IntegrityError) -> Response:
         # A unique or foreign-key constraint caught what the services could not check first (a race
-        # between two requests, a duplicate code); the request's session is rolled back.
-        return JSONResponse({"detail": f"conflicts with stored data: {exc.orig}"}, status_code=409)
+        # between two requests); the request's session is rolled back. The database's text names tables
+        # and columns: the log has it, the answer says what happened in the client's words.
+        log.warning("request refused by the database: %s", exc.orig)
+        return await _conflict(request, Conflict(STORED_DATA_CONFLICT))
 
     @app.exception_handler(DataError)
     async def _data(request: Request, exc: DataError) -> JSONResponse:
         # A value the database cannot hold (PostgreSQL: an integer out of range) that validation let
         # through; nothing of the request is stored.
-        detail = [{"loc": ["body"], "msg": f"value out of range: {exc.orig}", "type": "value_error"}]
+        log.warning("value refused by the database: %s", exc.orig)
+        msg = "a value is beyond what the database can hold"
+        detail = [{"loc": ["body"], "msg": msg, "type": "value_error"}]
         return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(Unauthorized)

@@ -10,6 +10,7 @@ No FastAPI here.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any, TypeVar
@@ -76,6 +77,7 @@ from solver.solution import Assignment, Solution
 
 T = TypeVar("T", bound=SQLModel)
 # Team set-up entities: what they are called in messages and their input model.
+log = logging.getLogger("pusleplan.services")
 SETUP: dict[str, tuple[type[SQLModel], type[SQLModel]]] = {
     "staff": (Staff, StaffCreate),
     "shift type": (ShiftType, ShiftTypeCreate),
@@ -86,6 +88,12 @@ EDITABLE_BY_PLANNER = ("draft", "open", "closed")
 SOLVABLE = ("closed", "solved", "published")
 ACTIVE_JOB_STATES = ("queued", "running", "stopping")
 RESTART_MESSAGE = "service restarted while the job was running"
+# A unique or foreign-key constraint the services could not check first (a race lost to another request):
+# said without the database's own text, which names tables and columns.
+STORED_DATA_CONFLICT = N_(
+    "this conflicts with data stored meanwhile (a value that must be unique is taken, or what it refers "
+    "to is gone); nothing was stored"
+)
 # Statements of the wish path built once (building a statement costs more than running it on SQLite).
 _INSERT_WISH = insert(Wish.__table__)  # type: ignore[attr-defined]
 _INSERT_AUDIT = insert(AuditEntry.__table__)  # type: ignore[attr-defined]
@@ -98,12 +106,39 @@ _SHIFT_KNOWN = select(ShiftType.id).where(
 # ---- helpers ----------------------------------------------------------------------------------------
 
 
-def get(session: Session, model: type[T], key: int | None, what: str) -> T:
+def get(
+    session: Session, model: type[T], key: int | None, what: str, *, visible_to: Actor | None = None
+) -> T:
+    """The row `key` of `model`, or `NotFound` naming it as `what`. With `visible_to`, a row of another
+    team than that actor's is not found either: the same 404, so another team's ids reveal nothing (what
+    the actor may do with a row of their own team is for the `require_*` checks, a 403)."""
     # An id no integer column can hold is unknown (PostgreSQL would refuse to even compare it).
     row = session.get(model, key) if key is not None and 0 < key <= INT_MAX else None
-    if row is None:
+    if row is None or (visible_to is not None and not _sees(visible_to, session, row)):
         raise NotFound(what, key)
     return row
+
+
+def _sees(actor: Actor, session: Session, row: SQLModel) -> bool:
+    """May `actor` know that `row` exists: is it of their team (the service itself sees every team)?"""
+    if actor.role == "system":
+        return True
+    return actor.team_id is not None and team_of(session, row) == actor.team_id
+
+
+def team_of(session: Session, row: SQLModel) -> int | None:
+    """The team a row belongs to: its own `team_id`, or that of its period or its person."""
+    if isinstance(row, Team):
+        return row.id
+    if (team_id := getattr(row, "team_id", None)) is not None:
+        return int(team_id)
+    if (period_id := getattr(row, "period_id", None)) is not None:
+        period = session.get(Period, period_id)
+        return period.team_id if period else None
+    if (staff_id := getattr(row, "staff_id", None)) is not None:
+        person = session.get(Staff, staff_id)
+        return person.team_id if person else None
+    return None
 
 
 def audit(
@@ -143,7 +178,23 @@ def _commit(session: Session) -> None:
         session.commit()
     except IntegrityError as exc:
         session.rollback()
-        raise Conflict(f"conflicts with stored data ({exc.orig})") from None
+        log.warning("commit refused by the database: %s", exc.orig)  # for the operator, not the client
+        raise Conflict(STORED_DATA_CONFLICT) from None
+
+
+def _check_code_free(
+    session: Session, kind: str, team_id: int, data: SQLModel, item_id: int | None = None
+) -> None:
+    """A staff member's, shift type's or route's code is unique in its team: a clash is a 409 that says
+    which code (rather than the database's constraint text)."""
+    model = SETUP[kind][0]
+    code = getattr(data, "code", None)
+    if code is None or not hasattr(model, "code"):
+        return
+    query = select(model).where(model.team_id == team_id, model.code == code)  # type: ignore[attr-defined]
+    clash = session.exec(query).first()
+    if clash is not None and clash.id != item_id:  # type: ignore[attr-defined]
+        raise Conflict(N_("{kind} code {code!r} is already used in this team"), kind=kind, code=code)
 
 
 def _row_values(model: type[SQLModel], data: SQLModel) -> dict[str, Any]:
@@ -186,7 +237,7 @@ def list_teams(*, session: Session, actor: Actor) -> Sequence[Team]:
 
 
 def get_team(team_id: int, *, session: Session, actor: Actor) -> Team:
-    team = get(session, Team, team_id, "team")
+    team = get(session, Team, team_id, "team", visible_to=actor)
     require_member(actor, team_id)
     return team
 
@@ -199,17 +250,18 @@ def list_setup(kind: str, team_id: int, *, session: Session, actor: Actor) -> Se
 
 
 def get_setup(kind: str, item_id: int, *, session: Session, actor: Actor) -> SQLModel:
-    row = get(session, SETUP[kind][0], item_id, kind)
+    row = get(session, SETUP[kind][0], item_id, kind, visible_to=actor)
     require_member(actor, row.team_id)  # type: ignore[attr-defined]
     return row
 
 
 def create_setup(kind: str, team_id: int, data: SQLModel, *, session: Session, actor: Actor) -> SQLModel:
-    get(session, Team, team_id, "team")
+    get(session, Team, team_id, "team", visible_to=actor)
     require_planner(actor, team_id)
     model = SETUP[kind][0]
     row = model(team_id=team_id, **_row_values(model, data))
     _check_references(session, team_id, kind, data)
+    _check_code_free(session, kind, team_id, data)
     session.add(row)
     session.flush()
     audit(session, actor, team_id, f"create {kind}", f"{kind} {row.id}", data=data)  # type: ignore[attr-defined]
@@ -220,10 +272,11 @@ def create_setup(kind: str, team_id: int, data: SQLModel, *, session: Session, a
 def update_setup(kind: str, item_id: int, data: SQLModel, *, session: Session, actor: Actor) -> SQLModel:
     """Replace the record with `data` (a PUT: every field)."""
     model = SETUP[kind][0]
-    row = get(session, model, item_id, kind)
+    row = get(session, model, item_id, kind, visible_to=actor)
     team_id = row.team_id  # type: ignore[attr-defined]
     require_planner(actor, team_id)
     _check_references(session, team_id, kind, data)
+    _check_code_free(session, kind, team_id, data, item_id)
     for name, value in _row_values(model, data).items():
         setattr(row, name, value)
     session.add(row)
@@ -234,7 +287,7 @@ def update_setup(kind: str, item_id: int, data: SQLModel, *, session: Session, a
 
 def delete_setup(kind: str, item_id: int, *, session: Session, actor: Actor) -> None:
     model = SETUP[kind][0]
-    row = get(session, model, item_id, kind)
+    row = get(session, model, item_id, kind, visible_to=actor)
     team_id = row.team_id  # type: ignore[attr-defined]
     require_planner(actor, team_id)
     session.delete(row)
@@ -277,7 +330,7 @@ def get_rules(team_id: int, *, session: Session, actor: Actor) -> Rules:
 
 
 def update_rules(team_id: int, data: RulesUpdate, *, session: Session, actor: Actor) -> Rules:
-    get(session, Team, team_id, "team")
+    get(session, Team, team_id, "team", visible_to=actor)
     require_planner(actor, team_id)
     rules = mapping.team_rules(session, team_id)
     for name, value in _row_values(Rules, data).items():
@@ -293,7 +346,7 @@ def update_rules(team_id: int, data: RulesUpdate, *, session: Session, actor: Ac
 
 def create_user(team_id: int, data: UserCreate, *, session: Session, actor: Actor) -> User:
     """An account in the team: a planner, or a staff member tied to one person of the team."""
-    team = get(session, Team, team_id, "team")
+    team = get(session, Team, team_id, "team", visible_to=actor)
     require_planner(actor, team_id)
     if data.role == "staff":
         if data.staff_id is None:
@@ -320,11 +373,13 @@ def create_user(team_id: int, data: UserCreate, *, session: Session, actor: Acto
 
 
 def list_users(team_id: int, *, session: Session, actor: Actor) -> Sequence[User]:
+    get(session, Team, team_id, "team", visible_to=actor)
     require_planner(actor, team_id)
     return session.exec(select(User).where(User.team_id == team_id).order_by(User.id)).all()  # type: ignore[arg-type]
 
 
 def audit_log(team_id: int, *, session: Session, actor: Actor, limit: int = 200) -> Sequence[AuditEntry]:
+    get(session, Team, team_id, "team", visible_to=actor)
     require_planner(actor, team_id)
     query = (
         select(AuditEntry).where(AuditEntry.team_id == team_id).order_by(AuditEntry.id.desc()).limit(limit)
@@ -336,7 +391,7 @@ def audit_log(team_id: int, *, session: Session, actor: Actor, limit: int = 200)
 
 
 def create_period(team_id: int, data: PeriodCreate, *, session: Session, actor: Actor) -> Period:
-    get(session, Team, team_id, "team")
+    get(session, Team, team_id, "team", visible_to=actor)
     require_planner(actor, team_id)
     last = data.start + dt.timedelta(days=data.days - 1)
     for i, day in enumerate(data.public_holidays):
@@ -358,7 +413,7 @@ def list_periods(team_id: int, *, session: Session, actor: Actor) -> Sequence[Pe
 
 
 def get_period(period_id: int, *, session: Session, actor: Actor) -> Period:
-    period = get(session, Period, period_id, "period")
+    period = get(session, Period, period_id, "period", visible_to=actor)
     require_member(actor, period.team_id)
     return period
 
@@ -366,7 +421,7 @@ def get_period(period_id: int, *, session: Session, actor: Actor) -> Period:
 def open_period(period_id: int, data: PeriodOpen, *, session: Session, actor: Actor) -> Period:
     """Open for wishes (from `draft`; approved standing wishes are added), or reopen (from `closed` or
     `solved`); a new deadline may be given."""
-    period = get(session, Period, period_id, "period")
+    period = get(session, Period, period_id, "period", visible_to=actor)
     require_planner(actor, period.team_id)
     if period.state not in ("draft", "closed", "solved"):
         raise Conflict(
@@ -394,7 +449,7 @@ def open_period(period_id: int, data: PeriodOpen, *, session: Session, actor: Ac
 
 
 def close_period(period_id: int, *, session: Session, actor: Actor) -> Period:
-    period = get(session, Period, period_id, "period")
+    period = get(session, Period, period_id, "period", visible_to=actor)
     require_planner(actor, period.team_id)
     if period.state != "open":
         raise Conflict(N_("period {period} is {state}, not open"), period=period_id, state=period.state)
@@ -407,7 +462,7 @@ def close_period(period_id: int, *, session: Session, actor: Actor) -> Period:
 
 def submissions(period_id: int, *, session: Session, actor: Actor) -> list[dict[str, Any]]:
     """Per person: how many wishes, vetoes and self-picks they have in the period (who has submitted)."""
-    period = get(session, Period, period_id, "period")
+    period = get(session, Period, period_id, "period", visible_to=actor)
     require_planner(actor, period.team_id)
     staff = mapping.team_rows(session, period.team_id)[0]
     counts: dict[int, Counter[str]] = defaultdict(Counter)
@@ -519,14 +574,14 @@ def list_wishes(
 
 
 def get_wish(wish_id: int, *, session: Session, actor: Actor) -> Wish:
-    wish = get(session, Wish, wish_id, "wish")
+    wish = get(session, Wish, wish_id, "wish", visible_to=actor)
     period = get(session, Period, wish.period_id, "period")
     require_self_or_planner(actor, period.team_id, wish.staff_id)
     return wish
 
 
 def create_wish(period_id: int, data: WishCreate, *, session: Session, actor: Actor) -> Wish:
-    period = get(session, Period, period_id, "period")
+    period = get(session, Period, period_id, "period", visible_to=actor)
     require_self_or_planner(actor, period.team_id, data.staff_id)
     _check_person(session, data.staff_id, period.team_id)
     _require_editable(period, actor)
@@ -541,7 +596,8 @@ def create_wish(period_id: int, data: WishCreate, *, session: Session, actor: Ac
         audit_now(session, actor, period.team_id, "create wish", f"wish {wish_id}", data=data)
     except IntegrityError as exc:
         session.rollback()
-        raise Conflict(f"conflicts with stored data ({exc.orig})") from None
+        log.warning("commit refused by the database: %s", exc.orig)  # for the operator, not the client
+        raise Conflict(STORED_DATA_CONFLICT) from None
     _commit(session)
     wish = Wish(id=wish_id, **values)
     make_transient_to_detached(wish)
@@ -651,7 +707,7 @@ def list_standing_wishes(team_id: int, *, session: Session, actor: Actor) -> Seq
 
 
 def approve_standing_wish(item_id: int, *, session: Session, actor: Actor) -> StandingWish:
-    row = get(session, StandingWish, item_id, "standing wish")
+    row = get(session, StandingWish, item_id, "standing wish", visible_to=actor)
     person = get(session, Staff, row.staff_id, "staff")
     require_planner(actor, person.team_id)
     row.approved = True
@@ -662,7 +718,7 @@ def approve_standing_wish(item_id: int, *, session: Session, actor: Actor) -> St
 
 
 def delete_standing_wish(item_id: int, *, session: Session, actor: Actor) -> None:
-    row = get(session, StandingWish, item_id, "standing wish")
+    row = get(session, StandingWish, item_id, "standing wish", visible_to=actor)
     person = get(session, Staff, row.staff_id, "staff")
     require_self_or_planner(actor, person.team_id, row.staff_id)
     if row.approved and not (actor.is_planner or actor.role == "system"):
@@ -781,7 +837,7 @@ def create_self_pick(period_id: int, data: SelfPickCreate, *, session: Session, 
     """Claim an open slot: one per person and day, a route slot for one person only, and only what the
     person's hard rules allow with their other claims and locks (`person_rules.check_claim`); a refusal
     is a `RuleRefusal` naming the rule."""
-    period = get(session, Period, period_id, "period")
+    period = get(session, Period, period_id, "period", visible_to=actor)
     require_self_or_planner(actor, period.team_id, data.staff_id)
     person = _person(session, data.staff_id, period.team_id)
     _require_editable(period, actor)
@@ -820,7 +876,7 @@ def create_self_pick(period_id: int, data: SelfPickCreate, *, session: Session, 
 
 
 def delete_self_pick(pick_id: int, *, session: Session, actor: Actor) -> None:
-    pick = get(session, SelfPick, pick_id, "self-pick")
+    pick = get(session, SelfPick, pick_id, "self-pick", visible_to=actor)
     period = get(session, Period, pick.period_id, "period")
     require_self_or_planner(actor, period.team_id, pick.staff_id)
     _require_editable(period, actor)
@@ -835,7 +891,7 @@ def delete_self_pick(pick_id: int, *, session: Session, actor: Actor) -> None:
 def create_solve_job(period_id: int, data: SolveRequest, *, session: Session, actor: Actor) -> SolveJob:
     """A queued solve of a closed period (or a re-solve from one of its drafts). The problem is built
     once here so that bad team data is a 422 now, not a failed job later."""
-    period = get(session, Period, period_id, "period")
+    period = get(session, Period, period_id, "period", visible_to=actor)
     require_planner(actor, period.team_id)
     if not solvable(period):
         raise PeriodNotSolvable(period_id, period.state)
@@ -865,14 +921,14 @@ def problem_for_job(session: Session, period: Period, from_rota: int | None, kee
 
 
 def get_job(job_id: int, *, session: Session, actor: Actor) -> SolveJob:
-    job = get(session, SolveJob, job_id, "solve job")
+    job = get(session, SolveJob, job_id, "solve job", visible_to=actor)
     period = get(session, Period, job.period_id, "period")
     require_planner(actor, period.team_id)
     return job
 
 
 def list_jobs(period_id: int, *, session: Session, actor: Actor) -> Sequence[SolveJob]:
-    period = get(session, Period, period_id, "period")
+    period = get(session, Period, period_id, "period", visible_to=actor)
     require_planner(actor, period.team_id)
     return session.exec(select(SolveJob).where(SolveJob.period_id == period_id).order_by(SolveJob.id)).all()  # type: ignore[arg-type]
 
@@ -994,7 +1050,7 @@ def _plans(actor: Actor, team_id: int) -> bool:
 
 
 def get_rota(rota_id: int, *, session: Session, actor: Actor) -> Rota:
-    rota = get(session, Rota, rota_id, "rota")
+    rota = get(session, Rota, rota_id, "rota", visible_to=actor)
     period = get(session, Period, rota.period_id, "period")
     require_member(actor, period.team_id)
     if rota.state != "published" and not _plans(actor, period.team_id):
@@ -1011,7 +1067,7 @@ def published_rota(period_id: int, *, session: Session, actor: Actor) -> Rota:
 
 
 def list_locks(period_id: int, *, session: Session, actor: Actor) -> Sequence[Lock]:
-    period = get(session, Period, period_id, "period")
+    period = get(session, Period, period_id, "period", visible_to=actor)
     require_planner(actor, period.team_id)
     return session.exec(
         select(Lock).where(Lock.period_id == period_id).order_by(Lock.date, Lock.staff_id)
@@ -1025,7 +1081,7 @@ def edit_cell(
     shift (and route), `clear` makes the day off. The draft itself is never changed; a lock of the
     period is stored (replacing an earlier one on that cell). A lock that cannot hold with the person's
     other locks and hard rules is refused (`RuleRefusal`, `person_rules.check_lock`)."""
-    rota = get(session, Rota, rota_id, "rota")
+    rota = get(session, Rota, rota_id, "rota", visible_to=actor)
     period = get(session, Period, rota.period_id, "period")
     require_planner(actor, period.team_id)
     person = _person(session, staff_id, period.team_id)
@@ -1069,7 +1125,7 @@ def edit_cell(
 
 
 def delete_lock(lock_id: int, *, session: Session, actor: Actor) -> None:
-    lock = get(session, Lock, lock_id, "lock")
+    lock = get(session, Lock, lock_id, "lock", visible_to=actor)
     period = get(session, Period, lock.period_id, "period")
     require_planner(actor, period.team_id)
     session.delete(lock)
@@ -1110,7 +1166,7 @@ def pending_changes(rota_id: int, *, session: Session, actor: Actor) -> list[Pen
     """The period's locks that `rota` does not have (a cell changed, made a day off or locked as another
     draft had it): changes that wait for a re-solve. In the period's order of days, then the team's
     order of people. A rota that is not a draft has none: it is what was published."""
-    rota = get(session, Rota, rota_id, "rota")
+    rota = get(session, Rota, rota_id, "rota", visible_to=actor)
     period = get(session, Period, rota.period_id, "period")
     require_planner(actor, period.team_id)
     if rota.state != "draft":
@@ -1149,7 +1205,7 @@ def publish_rota(rota_id: int, *, session: Session, actor: Actor) -> Rota:
     """Publish a draft: it becomes the period's rota, an earlier published one is superseded (kept).
     Refused (409, `PendingChanges` naming the cells) while the period has cell changes the draft does
     not have: staff would get a rota other than the one the planner sees; re-solve from it first."""
-    rota = get(session, Rota, rota_id, "rota")
+    rota = get(session, Rota, rota_id, "rota", visible_to=actor)
     period = get(session, Period, rota.period_id, "period")
     require_planner(actor, period.team_id)
     if rota.state == "published":
@@ -1189,7 +1245,7 @@ def person_shifts(
     period_id: int, staff_id: int, *, session: Session, actor: Actor
 ) -> tuple[Staff, Problem, list[Assignment], Rota]:
     """One person's shifts in the published rota of a period (for the calendar); staff: their own."""
-    period = get(session, Period, period_id, "period")
+    period = get(session, Period, period_id, "period", visible_to=actor)
     require_self_or_planner(actor, period.team_id, staff_id)
     person = _person(session, staff_id, period.team_id)
     rota = published_rota(period_id, session=session, actor=actor)

@@ -119,24 +119,50 @@ def test_staff_calendar_is_their_own_and_drafts_are_hidden(world: World) -> None
     assert world.post("ali", f"/rotas/{rota['id']}/publish").status_code == 403
 
 
-def test_another_teams_planner_is_403(world: World) -> None:
+def test_another_teams_ids_are_not_found_as_unknown_ids_are(world: World) -> None:
+    """Issue 17 item 11: another team's planner gets what an unknown id gets — 404 with the same kind
+    of message — so ids reveal nothing about other teams; and nothing of theirs changes."""
     from sqlmodel import Session
 
     from planner.auth import hash_password
     from planner.models import User
     from service.helpers import PASSWORD, login
 
+    wish = ok(
+        world.post(
+            "mette",
+            f"/periods/{world.period}/wishes",
+            json={"staff_id": world.staff["mette"], "date": START.isoformat(), "kind": "veto"},
+        ),
+        201,
+    )
+    rota = solve_period(world)
     with Session(world.engine) as session:
         session.add(User(username="other", role="planner", password_hash=hash_password(PASSWORD)))
         session.commit()
     other = login(world.client, "other")
     ok(world.client.post("/teams", json={"name": "Hornsyld"}, headers=other), 201)
-    for url in (
-        f"/teams/{world.team}/staff",
-        f"/periods/{world.period}/wishes",
-        f"/teams/{world.team}/audit",
+    unknown = 999_999
+    for kind, url in (
+        ("team", "/teams/{}/staff"),
+        ("team", "/teams/{}/audit"),
+        ("team", "/teams/{}/users"),
+        ("team", "/teams/{}/rules"),
+        ("period", "/periods/{}"),
+        ("period", "/periods/{}/wishes"),
+        ("period", "/periods/{}/submissions"),
+        ("wish", "/wishes/{}"),
+        ("rota", "/rotas/{}"),
+        ("rota", "/rotas/{}/export.csv"),
     ):
-        assert world.client.get(url, headers=other).status_code == 403, url
+        ids = {"team": world.team, "period": world.period, "wish": wish["id"], "rota": rota["id"]}
+        theirs = world.client.get(url.format(ids[kind]), headers=other)
+        nobodys = world.client.get(url.format(unknown), headers=other)
+        assert theirs.status_code == nobodys.status_code == 404, (url, theirs.text, nobodys.text)
+        assert theirs.json()["detail"] == nobodys.json()["detail"].replace(str(unknown), str(ids[kind]))
     when = dt.date(2027, 3, 2).isoformat()
     body = {"staff_id": world.staff["mette"], "date": when, "kind": "veto"}
-    assert world.client.post(f"/periods/{world.period}/wishes", json=body, headers=other).status_code == 403
+    assert world.client.post(f"/periods/{world.period}/wishes", json=body, headers=other).status_code == 404
+    assert world.client.delete(f"/wishes/{wish['id']}", headers=other).status_code == 404
+    assert world.client.post(f"/rotas/{rota['id']}/publish", headers=other).status_code == 404
+    assert ok(world.get("mette", f"/wishes/{wish['id']}"))["version"] == 1
