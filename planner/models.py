@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import FiniteFloat, ValidationInfo, field_validator, model_validator
+from pydantic import ConfigDict, FiniteFloat, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -149,6 +149,18 @@ class Staff(StaffBase, table=True):
 class StaffPublic(StaffCreate):
     id: int
     team_id: int
+
+
+class ColleaguePublic(SQLModel):
+    """A colleague as a staff member sees them: who they are and what they can do. Their contract, days
+    off, absences (whose reasons may be health data) and favourites are for themselves and the planner."""
+
+    model_config = ConfigDict(extra="forbid")  # a full record is never read as a colleague's
+    id: int
+    team_id: int
+    code: str
+    name: str
+    skills: list[str]
 
 
 # ---- shift types, routes, cover ---------------------------------------------------------------------

@@ -39,6 +39,7 @@ from planner.models import (
     INT_MAX,
     AuditEntry,
     CellEdit,
+    ColleaguePublic,
     CoverRule,
     CoverRuleCreate,
     Lock,
@@ -46,6 +47,7 @@ from planner.models import (
     PeriodCreate,
     PeriodOpen,
     Rota,
+    RotaPublic,
     Route,
     RouteCreate,
     Rules,
@@ -58,6 +60,7 @@ from planner.models import (
     SolveRequest,
     Staff,
     StaffCreate,
+    StaffPublic,
     StandingWish,
     StandingWishCreate,
     Team,
@@ -247,6 +250,26 @@ def list_setup(kind: str, team_id: int, *, session: Session, actor: Actor) -> Se
     get_team(team_id, session=session, actor=actor)
     model = SETUP[kind][0]
     return session.exec(select(model).where(model.team_id == team_id).order_by(model.id)).all()  # type: ignore[attr-defined]
+
+
+def staff_records(team_id: int, *, session: Session, actor: Actor) -> list[StaffPublic | ColleaguePublic]:
+    """The team's people as `actor` may read them: the planner every record in full, a staff member
+    their own in full and each colleague's public part (`ColleaguePublic`)."""
+    rows = list_setup("staff", team_id, session=session, actor=actor)
+    return [_staff_record(row, actor) for row in rows]  # type: ignore[arg-type]
+
+
+def staff_record(staff_id: int, *, session: Session, actor: Actor) -> StaffPublic | ColleaguePublic:
+    row = get_setup("staff", staff_id, session=session, actor=actor)
+    return _staff_record(row, actor)  # type: ignore[arg-type]
+
+
+def _staff_record(row: Staff, actor: Actor) -> StaffPublic | ColleaguePublic:
+    if _plans(actor, row.team_id) or row.id == actor.staff_id:
+        return StaffPublic.model_validate(row, from_attributes=True)
+    return ColleaguePublic.model_validate(
+        {name: getattr(row, name) for name in ColleaguePublic.model_fields}, from_attributes=True
+    )
 
 
 def get_setup(kind: str, item_id: int, *, session: Session, actor: Actor) -> SQLModel:
@@ -1047,6 +1070,23 @@ def list_rotas(period_id: int, *, session: Session, actor: Actor) -> Sequence[Ro
 
 def _plans(actor: Actor, team_id: int) -> bool:
     return actor.role == "system" or (actor.is_planner and actor.team_id == team_id)
+
+
+def rota_public(rota: Rota, *, session: Session, actor: Actor) -> RotaPublic:
+    """A rota as `actor` may read it. Who works when is the team's; how many of a person's wishes were
+    granted (fulfilment, with their hours and target), the penalties that name a person and the conflicts
+    are the planner's and that person's own: a staff member gets only theirs (and the team's cover)."""
+    public = RotaPublic.model_validate(rota, from_attributes=True)
+    public.unfilled = [c for c in rota.coverage if c["need"] > c["assigned"]]
+    period = get(session, Period, rota.period_id, "period")
+    if _plans(actor, period.team_id):
+        return public
+    person = session.get(Staff, actor.staff_id) if actor.staff_id is not None else None
+    own = person.code if person is not None else None
+    public.fulfilment = [f for f in public.fulfilment if f.get("staff") == own]
+    public.penalties = [p for p in public.penalties if p.get("staff") in (None, own)]
+    public.conflicts = [c for c in public.conflicts if c.get("staff") in (None, own)]
+    return public
 
 
 def get_rota(rota_id: int, *, session: Session, actor: Actor) -> Rota:

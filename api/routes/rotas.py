@@ -10,15 +10,9 @@ from fastapi import APIRouter, Response, status
 from api import downloads
 from api.deps import CurrentUser, PlannerUser, SessionDep
 from planner import services
-from planner.models import CellEdit, LockPublic, Rota, RotaPublic, RotaSummary
+from planner.models import CellEdit, LockPublic, RotaPublic, RotaSummary
 
 router = APIRouter(tags=["rotas"])
-
-
-def _public(rota: Rota) -> RotaPublic:
-    public = RotaPublic.model_validate(rota, from_attributes=True)
-    public.unfilled = [c for c in rota.coverage if c["need"] > c["assigned"]]
-    return public
 
 
 @router.get("/periods/{period_id}/rotas", response_model=list[RotaSummary])
@@ -30,13 +24,16 @@ def list_rotas(period_id: int, session: SessionDep, actor: CurrentUser) -> Any:
 @router.get("/periods/{period_id}/rota", response_model=RotaPublic)
 def published_rota(period_id: int, session: SessionDep, actor: CurrentUser) -> Any:
     """The period's published rota."""
-    return _public(services.published_rota(period_id, session=session, actor=actor))
+    rota = services.published_rota(period_id, session=session, actor=actor)
+    return services.rota_public(rota, session=session, actor=actor)
 
 
 @router.get("/rotas/{rota_id}", response_model=RotaPublic)
 def get_rota(rota_id: int, session: SessionDep, actor: CurrentUser) -> Any:
-    """A rota: assignments, unfilled slots, penalties with explanations, fulfilment, coverage."""
-    return _public(services.get_rota(rota_id, session=session, actor=actor))
+    """A rota: assignments, unfilled slots, penalties with explanations, fulfilment, coverage (staff: only
+    their own fulfilment, penalties and conflicts)."""
+    rota = services.get_rota(rota_id, session=session, actor=actor)
+    return services.rota_public(rota, session=session, actor=actor)
 
 
 @router.put("/rotas/{rota_id}/cells/{staff_id}/{day}", response_model=LockPublic)

@@ -11,6 +11,7 @@ from api.deps import CurrentUser, PlannerUser, SessionDep
 from planner import services
 from planner.models import (
     AuditEntryPublic,
+    ColleaguePublic,
     CoverRuleCreate,
     CoverRulePublic,
     RouteCreate,
@@ -54,12 +55,16 @@ def _setup_routes(kind: str, path: str, create: type, public: type) -> None:
     """List, create, read, replace and delete one kind of set-up record (planner writes, members read)."""
 
     def list_items(team_id: int, session: SessionDep, actor: CurrentUser) -> Sequence[Any]:
+        if kind == "staff":
+            return services.staff_records(team_id, session=session, actor=actor)
         return services.list_setup(kind, team_id, session=session, actor=actor)
 
     def create_item(team_id: int, data: Any, session: SessionDep, actor: PlannerUser) -> Any:
         return services.create_setup(kind, team_id, data, session=session, actor=actor)
 
     def get_item(item_id: int, session: SessionDep, actor: CurrentUser) -> Any:
+        if kind == "staff":
+            return services.staff_record(item_id, session=session, actor=actor)
         return services.get_setup(kind, item_id, session=session, actor=actor)
 
     def update_item(item_id: int, data: Any, session: SessionDep, actor: PlannerUser) -> Any:
@@ -76,13 +81,14 @@ def _setup_routes(kind: str, path: str, create: type, public: type) -> None:
             fn.__annotations__["data"] = create
         return fn
 
-    router.get(f"/teams/{{team_id}}/{path}", response_model=list[public])(
+    read = public if kind != "staff" else ColleaguePublic | StaffPublic  # a colleague's public part
+    router.get(f"/teams/{{team_id}}/{path}", response_model=list[read])(  # type: ignore[valid-type]
         doc(list_items, f"List the team's {kind} records.")
     )
     router.post(f"/teams/{{team_id}}/{path}", status_code=201, response_model=public)(
         doc(create_item, f"Add a {kind}.")
     )
-    router.get(f"/{path}/{{item_id}}", response_model=public)(doc(get_item, f"One {kind}."))
+    router.get(f"/{path}/{{item_id}}", response_model=read)(doc(get_item, f"One {kind}."))
     router.put(f"/{path}/{{item_id}}", response_model=public)(doc(update_item, f"Replace a {kind}."))
     router.delete(f"/{path}/{{item_id}}", status_code=204)(doc(delete_item, f"Delete a {kind}."))
 
