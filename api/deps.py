@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
@@ -59,3 +59,7 @@ def get_queue(request: Request) -> JobQueue:
 
 
 QueueDep = Annotated[JobQueue, Depends(get_queue)]
+
+# Paging of the long lists: a page of at most 1000 rows, from a row number a database can hold.
+Limit = Annotated[int, Query(ge=1, le=1000, description="Rows in the page (at most 1000).")]
+Offset = Annotated[int, Query(ge=0, le=2_147_483_647, description="Rows to skip before the page.")]

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, text
 
 from api import errors, web
 from api.headers import SecurityHeaders
+from api.limits import BodyLimit
 from api.routes import auth, periods, rotas, solving, teams
 from api.web.common import STATIC_DIR
 from planner.auth import SignInThrottle
@@ -86,6 +87,7 @@ def create_app(engine: Engine | None = None, queue: JobQueue | None = None) -> F
     # Pages and downloads compressed for phones on slow mobile data (a staff calendar: 292 KB → 11 KB);
     # small API answers (under 1 KiB) go as they are.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
 
     @app.get("/", include_in_schema=False)

@@ -11,10 +11,17 @@ No FastAPI here, and no business rules: those live in `planner.services`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import ConfigDict, FiniteFloat, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    ConfigDict,
+    FiniteFloat,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -56,6 +63,13 @@ def local(value: dt.datetime | None) -> dt.datetime | None:
 # The years a period or a deadline may fall in: wider than any rota, narrow enough that every date and
 # time stamp converts between zones and fits the database.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+# How long the lists of a request may be (issue 17 item 5): far beyond any real team, short enough that
+# one request cannot store megabytes that every later page has to carry.
+MAX_CODES = 50  # skills, shifts, forbidden successors of one record
+MAX_DAYS = 400  # dates in a list: a period is at most 366 days
+MAX_FAVOURITES = 200
+District = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 
 def _in_years(value: dt.date) -> None:
@@ -122,13 +136,13 @@ class StaffBase(SQLModel):
 
 class StaffCreate(StaffBase):
     code: Id
-    skills: list[Id] = []
+    skills: list[Id] = Field(default=[], max_length=MAX_CODES)
     contract: Contract = Contract()
-    days_off: list[dt.date] = []
-    weekdays_off: list[int] = []
-    absences: list[Absence] = []
-    favourite_routes: list[Id] = []
-    favourite_districts: list[str] = []
+    days_off: list[dt.date] = Field(default=[], max_length=MAX_DAYS)
+    weekdays_off: list[int] = Field(default=[], max_length=7)
+    absences: list[Absence] = Field(default=[], max_length=MAX_DAYS)
+    favourite_routes: list[Id] = Field(default=[], max_length=MAX_FAVOURITES)
+    favourite_districts: list[District] = Field(default=[], max_length=MAX_FAVOURITES)
 
     _check_weekdays = field_validator("weekdays_off")(_weekdays)
 
@@ -175,8 +189,8 @@ class ShiftTypeBase(SQLModel):
 
 class ShiftTypeCreate(ShiftTypeBase):
     code: Id
-    skills: list[Id] = []
-    forbidden_next: list[Id] = []
+    skills: list[Id] = Field(default=[], max_length=MAX_CODES)
+    forbidden_next: list[Id] = Field(default=[], max_length=MAX_CODES)
 
 
 class ShiftType(ShiftTypeBase, table=True):
@@ -202,9 +216,9 @@ class RouteBase(SQLModel):
 
 class RouteCreate(RouteBase):
     code: Id
-    skills: list[Id] = []
-    shifts: list[Id] = Field(min_length=1)
-    weekdays: list[int] = [0, 1, 2, 3, 4, 5, 6]
+    skills: list[Id] = Field(default=[], max_length=MAX_CODES)
+    shifts: list[Id] = Field(min_length=1, max_length=MAX_CODES)
+    weekdays: list[int] = Field(default=[0, 1, 2, 3, 4, 5, 6], max_length=7)
 
     _check_weekdays = field_validator("weekdays")(_weekdays)
 
@@ -269,7 +283,7 @@ class RulesBase(SQLModel):
 
 
 class RulesUpdate(RulesBase):
-    forbidden_successions: list[tuple[Id, Id]] = []
+    forbidden_successions: list[tuple[Id, Id]] = Field(default=[], max_length=MAX_CODES * MAX_CODES)
 
 
 class Rules(RulesBase, table=True):
@@ -293,7 +307,7 @@ class PeriodBase(SQLModel):
 
 
 class PeriodCreate(PeriodBase):
-    public_holidays: list[dt.date] = []
+    public_holidays: list[dt.date] = Field(default=[], max_length=MAX_DAYS)
 
     _check_deadline = field_validator("deadline")(_aware)
     _check_start = field_validator("start")(_sane_date)
@@ -435,7 +449,9 @@ class StandingWishBase(SQLModel):
 class StandingWishCreate(StandingWishBase):
     staff_id: int
     kind: Literal["want", "avoid"]
-    weekdays: list[int] = Field(default=[], description="0 = Monday … 6 = Sunday; empty: every day.")
+    weekdays: list[int] = Field(
+        default=[], max_length=7, description="0 = Monday … 6 = Sunday; empty: every day."
+    )
 
     _check_weekdays = field_validator("weekdays")(_weekdays)
 

@@ -90,6 +90,9 @@ SETUP: dict[str, tuple[type[SQLModel], type[SQLModel]]] = {
 EDITABLE_BY_PLANNER = ("draft", "open", "closed")
 SOLVABLE = ("closed", "solved", "published")
 ACTIVE_JOB_STATES = ("queued", "running", "stopping")
+# Solves of one team queued or running at once (issue 17 item 5): a planner comparing drafts needs a few;
+# more only make every other team wait.
+MAX_ACTIVE_SOLVES_PER_TEAM = 3
 RESTART_MESSAGE = "service restarted while the job was running"
 # A unique or foreign-key constraint the services could not check first (a race lost to another request):
 # said without the database's own text, which names tables and columns.
@@ -401,12 +404,18 @@ def list_users(team_id: int, *, session: Session, actor: Actor) -> Sequence[User
     return session.exec(select(User).where(User.team_id == team_id).order_by(User.id)).all()  # type: ignore[arg-type]
 
 
-def audit_log(team_id: int, *, session: Session, actor: Actor, limit: int = 200) -> Sequence[AuditEntry]:
+def audit_log(
+    team_id: int, *, session: Session, actor: Actor, limit: int = 200, offset: int = 0
+) -> Sequence[AuditEntry]:
     get(session, Team, team_id, "team", visible_to=actor)
     require_planner(actor, team_id)
     query = (
-        select(AuditEntry).where(AuditEntry.team_id == team_id).order_by(AuditEntry.id.desc()).limit(limit)
-    )  # type: ignore[union-attr]
+        select(AuditEntry)
+        .where(AuditEntry.team_id == team_id)
+        .order_by(AuditEntry.id.desc())  # type: ignore[union-attr]
+        .offset(offset)
+        .limit(limit)
+    )
     return session.exec(query).all()
 
 
@@ -586,14 +595,22 @@ def _visible_staff(period_id: int, *, session: Session, actor: Actor, staff_id: 
 
 
 def list_wishes(
-    period_id: int, *, session: Session, actor: Actor, staff_id: int | None = None
+    period_id: int,
+    *,
+    session: Session,
+    actor: Actor,
+    staff_id: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> Sequence[Wish]:
-    """The planner sees everyone's wishes (or one person's); a staff member only their own."""
+    """The planner sees everyone's wishes (or one person's); a staff member only their own. By date, a
+    page of `limit` from `offset` (all without a limit)."""
     staff_id = _visible_staff(period_id, session=session, actor=actor, staff_id=staff_id)
     query = select(Wish).where(Wish.period_id == period_id)
     if staff_id is not None:
         query = query.where(Wish.staff_id == staff_id)
-    return session.exec(query.order_by(Wish.date, Wish.id)).all()  # type: ignore[arg-type]
+    query = query.order_by(Wish.date, Wish.id).offset(offset).limit(limit)  # type: ignore[arg-type]
+    return session.exec(query).all()
 
 
 def get_wish(wish_id: int, *, session: Session, actor: Actor) -> Wish:
@@ -669,16 +686,18 @@ def delete_wish(wish_id: int, *, session: Session, actor: Actor, version: int | 
 
 
 def _check_wish(session: Session, period: Period, data: Any, staff_id: int, *, exclude: int | None) -> None:
-    """A veto within the limit and not on a worked day; a want not on a day off (`RuleRefusal`)."""
+    """A veto within the limit and not on a worked day; a want not on a day off (`RuleRefusal`); and
+    no second wish for what a stored one already says (`Conflict`)."""
+    if data.kind == "veto" and (data.shift is not None or data.route is not None):
+        raise InputError("kind", "a veto is a whole day off: give no shift or route")
+    # Check-then-insert is a race under READ COMMITTED (PostgreSQL): two requests could both see one veto
+    # left, or both see no such wish yet. Locking the person's row serialises their wish writes until
+    # commit; the queries below then see every committed wish. (SQLite ignores FOR UPDATE: its write
+    # transactions are serial already, `BEGIN IMMEDIATE` in `planner.db`.)
+    session.exec(select(Staff.id).where(Staff.id == staff_id).with_for_update()).one()
+    _check_not_repeated(session, period, data, staff_id, exclude)
     if data.kind == "veto":
-        if data.shift is not None or data.route is not None:
-            raise InputError("kind", "a veto is a whole day off: give no shift or route")
         _check_slot(session, period, data.date, None, None)
-        # Count-then-insert is a race under READ COMMITTED (PostgreSQL): two requests could both see one
-        # veto left. Locking the person's row serialises their veto writes until commit; the count below
-        # then sees every committed veto. (SQLite ignores FOR UPDATE: its write transactions are
-        # serial already, `BEGIN IMMEDIATE` in `planner.db`.)
-        session.exec(select(Staff.id).where(Staff.id == staff_id).with_for_update()).one()
         limit = mapping.team_rules(session, period.team_id).max_vetoes
         query = (
             select(func.count())
@@ -699,6 +718,34 @@ def _check_wish(session: Session, period: Period, data: Any, staff_id: int, *, e
         _check_slot(session, period, data.date, data.shift, data.route)
         if data.kind == "want":  # not on a day the person is off whatever the rota (avoid is harmless)
             person_rules.check_want(_person(session, staff_id, period.team_id), data.date)
+
+
+def _check_not_repeated(
+    session: Session, period: Period, data: Any, staff_id: int, exclude: int | None
+) -> None:
+    """One veto per day, and one wish per day, shift and route: the same wish again, or `want` beside
+    `avoid` for one slot, is a 409 that names the stored wish to change instead."""
+    same_day = (Wish.period_id == period.id) & (Wish.staff_id == staff_id) & (Wish.date == data.date)
+    if data.kind == "veto":
+        clash = same_day & (Wish.kind == "veto")
+    else:
+        shift = Wish.shift.is_(None) if data.shift is None else Wish.shift == data.shift  # type: ignore[union-attr]
+        route = Wish.route.is_(None) if data.route is None else Wish.route == data.route  # type: ignore[union-attr]
+        clash = same_day & (Wish.kind != "veto") & shift & route
+    query = select(Wish.id, Wish.kind).where(clash)
+    if exclude is not None:
+        query = query.where(Wish.id != exclude)
+    stored = session.exec(query).first()
+    if stored is None:
+        return
+    wish_id, kind = stored
+    if kind == data.kind:
+        raise Conflict(N_("the same wish is already stored (wish {wish_id})"), wish_id=wish_id)
+    raise Conflict(
+        N_("this slot already has a {kind} wish (wish {wish_id}): change that one instead"),
+        kind=kind,
+        wish_id=wish_id,
+    )
 
 
 # ---- standing wishes (individuelle aftaler) ---------------------------------------------------------
@@ -922,6 +969,17 @@ def create_solve_job(period_id: int, data: SolveRequest, *, session: Session, ac
         base = get(session, Rota, data.from_rota, "rota")
         if base.period_id != period_id:
             raise InputError("from_rota", f"rota {data.from_rota} belongs to another period")
+    waiting = session.exec(
+        select(func.count())
+        .select_from(SolveJob)
+        .join(Period, Period.id == SolveJob.period_id)  # type: ignore[arg-type]
+        .where(Period.team_id == period.team_id, SolveJob.state.in_(ACTIVE_JOB_STATES))  # type: ignore[attr-defined]
+    ).one()
+    if waiting >= MAX_ACTIVE_SOLVES_PER_TEAM:
+        raise Conflict(
+            N_("the team has {n} solves waiting or running already: wait for one to end, or stop one"),
+            n=waiting,
+        )
     problem_for_job(session, period, data.from_rota, data.keep_weight)
     job = SolveJob(period_id=period_id, created_by=actor.username, **data.model_dump())
     session.add(job)

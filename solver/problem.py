@@ -35,6 +35,9 @@ from solver import families
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-æøåÆØÅ]+$")]
 Weight = Annotated[int, Field(ge=0, le=1_000_000)]
+# Minutes in the longest horizon a problem may have (a leap year): a bound on every total of minutes, so
+# no number reaches the solver that it cannot hold (a tolerance of 10^30 once failed a solve).
+MAX_HORIZON_MINUTES = 366 * 24 * 60
 
 _WHOLE = TypeAdapter(int)
 
@@ -106,7 +109,7 @@ class Absence(_Strict):
 
     start: dt.date
     end: dt.date
-    reason: str = ""
+    reason: str = Field(default="", max_length=200)
 
     @model_validator(mode="after")
     def _ordered(self) -> Absence:
@@ -121,26 +124,26 @@ class Contract(_Strict):
     weekly_hours: float | None = Field(
         default=None, ge=0, le=60, description="37 full time; gives the target over the horizon."
     )
-    target_tolerance_minutes: int = Field(default=0, ge=0)
-    min_minutes: int | None = Field(default=None, ge=0)
-    max_minutes: int | None = Field(default=None, ge=0)
+    target_tolerance_minutes: int = Field(default=0, ge=0, le=MAX_HORIZON_MINUTES)
+    min_minutes: int | None = Field(default=None, ge=0, le=MAX_HORIZON_MINUTES)
+    max_minutes: int | None = Field(default=None, ge=0, le=MAX_HORIZON_MINUTES)
     max_shifts: dict[Id, int] = Field(
         default_factory=dict, description="Per shift code, most shifts of that type; 0 forbids the type."
     )
-    min_consecutive_work: int | None = Field(default=None, ge=1)
-    max_consecutive_work: int | None = Field(default=None, ge=1)
-    min_consecutive_off: int | None = Field(default=None, ge=1)
-    max_weekends: int | None = Field(default=None, ge=0)
+    min_consecutive_work: int | None = Field(default=None, ge=1, le=366)
+    max_consecutive_work: int | None = Field(default=None, ge=1, le=366)
+    min_consecutive_off: int | None = Field(default=None, ge=1, le=366)
+    max_weekends: int | None = Field(default=None, ge=0, le=53)
     weekend_off_every: int | None = Field(
-        default=None, ge=1, description="n: at least one weekend off in every n consecutive weekends."
+        default=None, ge=1, le=53, description="n: at least one weekend off in every n consecutive weekends."
     )
 
     @field_validator("max_shifts")
     @classmethod
     def _non_negative(cls, value: dict[str, int]) -> dict[str, int]:
         for code, count in value.items():
-            if count < 0:
-                raise ValueError(f"max_shifts[{code!r}] must be >= 0, got {count}")
+            if not 0 <= count <= 366:
+                raise ValueError(f"max_shifts[{code!r}] must be 0 … 366 (days in a horizon), got {count}")
         return value
 
     @model_validator(mode="after")

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, status
 
-from api.deps import CurrentUser, PlannerUser, SessionDep
+from api.deps import CurrentUser, Limit, Offset, PlannerUser, SessionDep
 from planner import services
 from planner.models import (
     PeriodCreate,
@@ -61,9 +61,19 @@ def submissions(period_id: int, session: SessionDep, actor: PlannerUser) -> list
 
 
 @router.get("/periods/{period_id}/wishes", response_model=list[WishPublic])
-def list_wishes(period_id: int, session: SessionDep, actor: CurrentUser, staff_id: int | None = None) -> Any:
-    """Wishes of the period: your own (staff), or everyone's / one person's (planner)."""
-    return services.list_wishes(period_id, session=session, actor=actor, staff_id=staff_id)
+def list_wishes(
+    period_id: int,
+    session: SessionDep,
+    actor: CurrentUser,
+    staff_id: int | None = None,
+    limit: Limit | None = None,
+    offset: Offset = 0,
+) -> Any:
+    """Wishes of the period by date: your own (staff), or everyone's / one person's (planner); all of
+    them, or a page of `limit` from `offset`."""
+    return services.list_wishes(
+        period_id, session=session, actor=actor, staff_id=staff_id, limit=limit, offset=offset
+    )
 
 
 @router.post("/periods/{period_id}/wishes", status_code=status.HTTP_201_CREATED, response_model=WishPublic)

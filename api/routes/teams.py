@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, status
 
-from api.deps import CurrentUser, PlannerUser, SessionDep
+from api.deps import CurrentUser, Limit, Offset, PlannerUser, SessionDep
 from planner import services
 from planner.models import (
     AuditEntryPublic,
@@ -124,9 +124,11 @@ def list_users(team_id: int, session: SessionDep, actor: PlannerUser) -> Any:
 
 
 @router.get("/teams/{team_id}/audit", response_model=list[AuditEntryPublic])
-def audit_log(team_id: int, session: SessionDep, actor: PlannerUser, limit: int = 200) -> Any:
-    """Who changed what and when, newest first."""
-    return services.audit_log(team_id, session=session, actor=actor, limit=min(max(limit, 1), 1000))
+def audit_log(
+    team_id: int, session: SessionDep, actor: PlannerUser, limit: Limit = 200, offset: Offset = 0
+) -> Any:
+    """Who changed what and when, newest first; a page of `limit` entries from `offset`."""
+    return services.audit_log(team_id, session=session, actor=actor, limit=limit, offset=offset)
 
 
 @router.get("/teams/{team_id}/standing-wishes", response_model=list[StandingWishPublic])

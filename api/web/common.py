@@ -178,6 +178,7 @@ _ERROR_TEXTS = {
     "enum": N_("Choose one of the options."),
     "list_too_short": N_("Choose at least one."),
     "too_short": N_("Choose at least one."),
+    "too_long": N_("Too many (at most {max_length})."),
     **credentials.ERROR_TEXTS,
 }
 

@@ -99,7 +99,8 @@ def test_parallel_new_wishes_all_arrive(file_world: World) -> None:
     def submit(i: int) -> int:
         who = people[i % 3]
         when = (START + dt.timedelta(days=i % 7)).isoformat()
-        body = {"staff_id": w.staff[who], "date": when, "kind": "avoid", "shift": "aften", "weight": 1 + i}
+        shift = ("dag", "aften")[i // 21]  # 42 different wishes: 3 people × 7 days × 2 shifts
+        body = {"staff_id": w.staff[who], "date": when, "kind": "avoid", "shift": shift, "weight": 1 + i}
         return int(w.post(who, f"/periods/{w.period}/wishes", json=body).status_code)
 
     with ThreadPoolExecutor(THREADS) as pool:
@@ -108,6 +109,21 @@ def test_parallel_new_wishes_all_arrive(file_world: World) -> None:
     with Session(w.engine) as session:
         weights = sorted(x.weight for x in session.exec(select(Wish)).all())
     assert weights == list(range(1, 43))
+
+
+def test_the_same_wish_sent_at_once_is_stored_once(file_world: World) -> None:
+    """A double tap on a slow phone: the same wish 10 times at once is stored once; the others are 409."""
+    w = file_world
+    body = {"staff_id": w.staff["mette"], "date": START.isoformat(), "kind": "want", "shift": "dag"}
+
+    def send(_: int) -> int:
+        return int(w.post("mette", f"/periods/{w.period}/wishes", json=body).status_code)
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        codes = list(pool.map(send, range(10)))
+    assert Counter(codes) == {201: 1, 409: 9}
+    with Session(w.engine) as session:
+        assert len(session.exec(select(Wish)).all()) == 1
 
 
 def test_parallel_vetoes_respect_the_limit(file_world: World) -> None:
