@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 
-from api import errors, web
+from api import errors, openapi, web
 from api.headers import SecurityHeaders
 from api.limits import BodyLimit
 from api.routes import auth, periods, rotas, solving, teams
@@ -80,6 +80,7 @@ def create_app(engine: Engine | None = None, queue: JobQueue | None = None) -> F
     app.state.queue = queue
     app.state.throttle = SignInThrottle(settings().throttle_storage)
     errors.install(app)
+    openapi.install(app)
     for module in (auth, teams, periods, solving, rotas):
         app.include_router(module.router)
     app.include_router(web.router)

@@ -19,6 +19,7 @@ from pydantic import (
     FiniteFloat,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -70,6 +71,17 @@ MAX_CODES = 50  # skills, shifts, forbidden successors of one record
 MAX_DAYS = 400  # dates in a list: a period is at most 366 days
 MAX_FAVOURITES = 200
 District = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+# A clock time of the team's own zone, "07:00" or "07:00:00": no offset, so not JSON Schema's `time`
+# format (RFC 3339 requires one), which the OpenAPI document would otherwise promise.
+ClockTime = Annotated[
+    dt.time,
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$", "examples": ["07:00"]}
+    ),
+]
+# A shift code followed by one that may not come next ([from, to]); a list rather than a tuple so the
+# OpenAPI document has no `prefixItems`, which OpenAPI 3.0 tools read wrongly.
+Succession = Annotated[list[Id], Field(min_length=2, max_length=2)]
 
 
 def _in_years(value: dt.date) -> None:
@@ -183,7 +195,7 @@ class ColleaguePublic(SQLModel):
 class ShiftTypeBase(SQLModel):
     code: str = Field(min_length=1, max_length=64)
     name: str = Field(default="", max_length=200)
-    start: dt.time | None = None
+    start: ClockTime | None = None
     minutes: int = Field(gt=0, le=16 * 60)
 
 
@@ -283,7 +295,7 @@ class RulesBase(SQLModel):
 
 
 class RulesUpdate(RulesBase):
-    forbidden_successions: list[tuple[Id, Id]] = Field(default=[], max_length=MAX_CODES * MAX_CODES)
+    forbidden_successions: list[Succession] = Field(default=[], max_length=MAX_CODES * MAX_CODES)
 
 
 class Rules(RulesBase, table=True):

@@ -26,7 +26,13 @@ class Me(BaseModel):
     staff_id: int | None
 
 
-@router.post("/token", responses={429: {"description": "Too many failed sign-ins: wait `Retry-After` s"}})
+@router.post(
+    "/token",
+    responses={
+        401: {"description": "Wrong user name or password."},
+        429: {"description": "Too many failed sign-ins: wait `Retry-After` s"},
+    },
+)
 def login(
     request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
 ) -> Token:

@@ -68,7 +68,13 @@ def publish(rota_id: int, session: SessionDep, actor: PlannerUser) -> Any:
     return services.publish_rota(rota_id, session=session, actor=actor)
 
 
-@router.get("/rotas/{rota_id}/export.csv")
+@router.get(
+    "/rotas/{rota_id}/export.csv",
+    response_class=Response,
+    responses={
+        200: {"description": "The rota as CSV.", "content": {"text/csv": {"schema": {"type": "string"}}}}
+    },
+)
 def export_csv(
     rota_id: int, session: SessionDep, actor: CurrentUser, excel: bool = False, staff_id: int | None = None
 ) -> Response:
@@ -76,7 +82,16 @@ def export_csv(
     return downloads.rota_csv(rota_id, session=session, actor=actor, staff_id=staff_id, excel=excel)
 
 
-@router.get("/periods/{period_id}/staff/{staff_id}/calendar.ics")
+@router.get(
+    "/periods/{period_id}/staff/{staff_id}/calendar.ics",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The person's published shifts as iCalendar (RFC 5545).",
+            "content": {"text/calendar": {"schema": {"type": "string"}}},
+        }
+    },
+)
 def calendar(period_id: int, staff_id: int, session: SessionDep, actor: CurrentUser) -> Response:
     """One person's shifts in the published rota as iCalendar (staff: your own)."""
     return downloads.person_ics(period_id, staff_id, session=session, actor=actor)

@@ -234,7 +234,9 @@ def error_text(exc: Exception, lang: str) -> str:
         return str(exc)
 
 
-def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
+def error_page(
+    request: Request, status_code: int, message: str, *, headers: dict[str, str] | None = None
+) -> HTMLResponse:
     """A readable page (or, for htmx, a fragment) for an error raised by a page route."""
     _ = i18n.translator(lang_of(request))
     titles = {403: _("Not allowed"), 404: _("Page not found")}
@@ -243,6 +245,7 @@ def error_page(request: Request, status_code: int, message: str) -> HTMLResponse
         "error.html",
         {"title": titles.get(status_code, _("Something went wrong")), "message": message},
         status_code=status_code,
+        headers=headers,
     )
 
 
