@@ -20,7 +20,7 @@ from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from pwdlib import PasswordHash
-from sqlalchemy import delete
+from sqlalchemy import delete, false
 from sqlmodel import Session, select
 
 from planner.credentials import normal_username
@@ -83,7 +83,8 @@ def reset_password(username: str, *, session: Session) -> tuple[User, str]:
     password = new_password()
     user.password_hash = hash_password(password)
     session.add(user)
-    session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))  # type: ignore[arg-type]
+    assert user.id is not None
+    end_sign_ins(session, user.id)
     return user, password
 
 
@@ -161,10 +162,13 @@ def sign_in(
         raise TooManyAttempts(wait)
     if user is None:
         _hasher.verify(password, _DUMMY_HASH)
-    if user is None or not verify_password(password, user.password_hash):
+    right = user is not None and verify_password(password, user.password_hash)
+    if user is None or not right or user.disabled:
         if throttle:
             throttle.failed(username, address)
-        _audit_failure(session, username, user, address, "sign-in failed")
+        # A disabled account gets the answer of a wrong password: nobody learns that it exists.
+        what = "sign-in refused: account disabled" if right and user and user.disabled else "sign-in failed"
+        _audit_failure(session, username, user, address, what)
         raise Unauthorized("wrong username or password")
     token = secrets.token_urlsafe(32)
     assert user.id is not None
@@ -189,7 +193,7 @@ def actor_for_token(token: str, *, session: Session) -> Actor:
     query = (
         select(User.id, User.username, User.role, User.team_id, User.staff_id, ApiToken.expires_at)
         .join(ApiToken, ApiToken.user_id == User.id)  # type: ignore[arg-type]
-        .where(ApiToken.token_hash == _digest(token))
+        .where(ApiToken.token_hash == _digest(token), User.disabled == false())
     )
     row = session.exec(query).first()
     if row is None or row.expires_at <= utcnow():
@@ -222,6 +226,26 @@ def require_self_or_planner(actor: Actor, team_id: int, staff_id: int) -> None:
         return
     if actor.team_id != team_id or actor.staff_id != staff_id:
         raise Forbidden("staff may only see and change their own wishes and picks")
+
+
+def end_sign_ins(session: Session, user_id: int) -> int:
+    """Revoke every token of an account (sign out everywhere, a new password, disabling, deleting);
+    the number revoked. Caller commits."""
+    result = session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))  # type: ignore[arg-type]
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def sign_out_everywhere(actor: Actor, *, session: Session) -> int:
+    """End every sign-in of the actor's account (a lost phone); the number ended."""
+    assert actor.user_id is not None
+    ended = end_sign_ins(session, actor.user_id)
+    session.add(
+        AuditEntry(
+            who=actor.username, team_id=actor.team_id, action="sign out everywhere", detail={"tokens": ended}
+        )
+    )
+    session.commit()
+    return ended
 
 
 def sign_out(token: str, *, session: Session) -> None:

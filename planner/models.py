@@ -623,10 +623,12 @@ class User(UserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     password_hash: str = Field(max_length=500)
     created_at: dt.datetime = Field(default_factory=utcnow)
+    disabled: bool = Field(default=False, description="Disabled by the planner: no sign-in, no token.")
 
 
 class UserPublic(UserBase):
     id: int
+    disabled: bool = False
 
 
 class ApiToken(SQLModel, table=True):

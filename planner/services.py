@@ -22,7 +22,14 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, SQLModel, select
 
 from planner import credentials, mapping, person_rules
-from planner.auth import Actor, hash_password, require_member, require_planner, require_self_or_planner
+from planner.auth import (
+    Actor,
+    end_sign_ins,
+    hash_password,
+    require_member,
+    require_planner,
+    require_self_or_planner,
+)
 from planner.errors import (
     Conflict,
     Forbidden,
@@ -316,14 +323,29 @@ def delete_setup(kind: str, item_id: int, *, session: Session, actor: Actor) -> 
     row = get(session, model, item_id, kind, visible_to=actor)
     team_id = row.team_id  # type: ignore[attr-defined]
     require_planner(actor, team_id)
+    detail: dict[str, Any] = {}
+    if kind == "staff":  # a person who leaves takes their sign-in with them (off-boarding)
+        account = session.exec(select(User).where(User.staff_id == item_id)).first()
+        if account is not None:
+            assert account.id is not None
+            detail["account"] = account.username
+            detail["tokens"] = end_sign_ins(session, account.id)
+            session.delete(account)
+            session.flush()  # before the person: the account refers to them
     session.delete(row)
     try:
         session.flush()
     except IntegrityError:
+        session.rollback()
         raise Conflict(
-            f"{kind} {item_id} is still used (wishes, picks, accounts); it cannot be deleted"
+            N_(
+                "{kind} {item_id} is still used (wishes, picks, agreements); it cannot be deleted — "
+                "disable their account to end their access"
+            ),
+            kind=kind,
+            item_id=item_id,
         ) from None
-    audit(session, actor, team_id, f"delete {kind}", f"{kind} {item_id}")
+    audit(session, actor, team_id, f"delete {kind}", f"{kind} {item_id}", **detail)
     _commit(session)
 
 
@@ -396,6 +418,36 @@ def create_user(team_id: int, data: UserCreate, *, session: Session, actor: Acto
     audit(session, actor, team_id, "create account", data.username, role=data.role)
     _commit(session)
     return user
+
+
+def set_user_disabled(user_id: int, disabled: bool, *, session: Session, actor: Actor) -> User:
+    """Disable an account (every sign-in of it ends at once, and it cannot sign in) or enable it again;
+    the team's planner only, and not their own account (a team would be left without a planner)."""
+    user = get(session, User, user_id, "user", visible_to=actor)
+    assert user.team_id is not None
+    require_planner(actor, user.team_id)
+    if disabled and user.id == actor.user_id:
+        raise Conflict(N_("you cannot disable your own account: another planner must"))
+    user.disabled = disabled
+    session.add(user)
+    ended = end_sign_ins(session, user_id) if disabled else 0
+    action = "disable account" if disabled else "enable account"
+    audit(session, actor, user.team_id, action, user.username, tokens=ended)
+    _commit(session)
+    return user
+
+
+def delete_user(user_id: int, *, session: Session, actor: Actor) -> None:
+    """Remove an account (its sign-ins end; the person, their wishes and rotas stay; the name is free)."""
+    user = get(session, User, user_id, "user", visible_to=actor)
+    assert user.team_id is not None
+    require_planner(actor, user.team_id)
+    if user.id == actor.user_id:
+        raise Conflict(N_("you cannot delete your own account: another planner must"))
+    ended = end_sign_ins(session, user_id)
+    session.delete(user)
+    audit(session, actor, user.team_id, "delete account", user.username, tokens=ended)
+    _commit(session)
 
 
 def list_users(team_id: int, *, session: Session, actor: Actor) -> Sequence[User]:

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from api.deps import CurrentUser, SessionDep
+from api.deps import CurrentUser, SessionDep, oauth2_scheme
+from planner import auth
 from planner.auth import sign_in
 
 router = APIRouter(tags=["auth"])
@@ -43,6 +44,18 @@ def login(
         form.username, form.password, session=session, address=address, throttle=request.app.state.throttle
     )
     return Token(access_token=token)
+
+
+@router.post("/sign-out", status_code=204)
+def sign_out(session: SessionDep, token: Annotated[str, Depends(oauth2_scheme)], actor: CurrentUser) -> None:
+    """End this sign-in: the token sent is revoked (answers 401 from now on)."""
+    auth.sign_out(token, session=session)
+
+
+@router.post("/sign-out-everywhere", status_code=204)
+def sign_out_everywhere(session: SessionDep, actor: CurrentUser) -> None:
+    """End every sign-in of your account, on every device (a lost phone); your password stays."""
+    auth.sign_out_everywhere(actor, session=session)
 
 
 @router.get("/me")

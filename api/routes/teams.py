@@ -123,6 +123,24 @@ def list_users(team_id: int, session: SessionDep, actor: PlannerUser) -> Any:
     return services.list_users(team_id, session=session, actor=actor)
 
 
+@router.post("/users/{user_id}/disable", response_model=UserPublic)
+def disable_user(user_id: int, session: SessionDep, actor: PlannerUser) -> Any:
+    """Disable an account: every sign-in of it ends now and it cannot sign in (its person stays)."""
+    return services.set_user_disabled(user_id, True, session=session, actor=actor)
+
+
+@router.post("/users/{user_id}/enable", response_model=UserPublic)
+def enable_user(user_id: int, session: SessionDep, actor: PlannerUser) -> Any:
+    """Enable a disabled account again (same user name and password)."""
+    return services.set_user_disabled(user_id, False, session=session, actor=actor)
+
+
+@router.delete("/users/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_user(user_id: int, session: SessionDep, actor: PlannerUser) -> None:
+    """Remove an account: its sign-ins end and the user name is free (the person and their data stay)."""
+    services.delete_user(user_id, session=session, actor=actor)
+
+
 @router.get("/teams/{team_id}/audit", response_model=list[AuditEntryPublic])
 def audit_log(
     team_id: int, session: SessionDep, actor: PlannerUser, limit: Limit = 200, offset: Offset = 0

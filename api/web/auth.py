@@ -97,6 +97,22 @@ def sign_out(request: Request, session: SessionDep) -> Response:
     return response
 
 
+@router.post("/web/sign-out-everywhere")
+def sign_out_everywhere(request: Request, session: SessionDep) -> Response:
+    """End every sign-in of the account (a lost phone), this browser's too."""
+    token = session_token(request)
+    if token:
+        try:
+            actor = auth.actor_for_token(token, session=session)
+        except Unauthorized:
+            actor = None
+        if actor is not None:
+            auth.sign_out_everywhere(actor, session=session)
+    response = redirect(request, f"{PREFIX}/sign-in")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
 @router.get("/web/language/{lang}")
 def set_language(request: Request, lang: str, back: str | None = None) -> Response:
     """Switch the pages' language (a cookie; Danish when none is set) and go back where the user was."""

@@ -37,6 +37,7 @@ from planner.models import (
     ShiftTypeCreate,
     StaffCreate,
     TeamCreate,
+    User,
     UserCreate,
 )
 from planner.texts import N_
@@ -678,10 +679,10 @@ def _person(staff_id: int, session: Session, actor: Actor) -> Any:
     return services.get_setup("staff", staff_id, session=session, actor=actor)
 
 
-def _account_of(staff_id: int, session: Session, actor: Actor) -> str | None:
+def _account_of(staff_id: int, session: Session, actor: Actor) -> User | None:
     for user in services.list_users(_team(actor), session=session, actor=actor):
         if user.staff_id == staff_id:
-            return user.username
+            return user
     return None
 
 
@@ -691,7 +692,7 @@ def _account_page(
     form: dict[str, Any],
     errors: dict[str, str] | None = None,
     status_code: int = 200,
-    existing: str | None = None,
+    existing: User | None = None,
 ) -> Response:
     context = {
         "person": person,
@@ -708,6 +709,21 @@ def account_form(request: Request, session: SessionDep, actor: WebPlanner, staff
     person = _person(staff_id, session, actor)
     existing = _account_of(staff_id, session, actor)
     return _account_page(request, person, {"username": person.code}, existing=existing)
+
+
+@router.post("/web/team/staff/{staff_id}/account/{action}")
+def account_access(
+    request: Request, session: SessionDep, actor: WebPlanner, staff_id: int, action: str
+) -> Response:
+    """Disable the person's sign-in (every session of it ends now) or enable it again."""
+    if action not in ("disable", "enable"):
+        raise NotFound("page", action)
+    _person(staff_id, session, actor)
+    account = _account_of(staff_id, session, actor)
+    if account is None or account.id is None:
+        raise NotFound("user", staff_id)
+    services.set_user_disabled(account.id, action == "disable", session=session, actor=actor)
+    return redirect(request, f"/web/team/staff/{staff_id}/account")
 
 
 @router.post("/web/team/staff/{staff_id}/account")
@@ -728,7 +744,9 @@ def create_account(
     existing = _account_of(staff_id, session, actor)
     if existing is not None:
         message = _(
-            "{name} already has a sign-in: {username}.", name=person.name or person.code, username=existing
+            "{name} already has a sign-in: {username}.",
+            name=person.name or person.code,
+            username=existing.username,
         )
         return _account_page(request, person, form, {"form": message}, 409, existing)
     chosen = password or auth.new_password()
@@ -847,9 +865,11 @@ def delete_item(
             "what": _("Delete {what}", what=label),
             "action": None,
             "error": _(
-                "{what} cannot be deleted: it is still in use (wishes, own picks or a sign-in).",
+                "{what} cannot be deleted: it is still in use (wishes, own picks or agreements).",
                 what=label[:1].upper() + label[1:],
             ),
         }
+        if kind.service == "staff":  # a sign-in alone no longer blocks: it goes with the person
+            context["error"] += " " + _("To end their access now, disable their sign-in.")
         return render(request, "setup/confirm_delete.html", context, status_code=409)
     return redirect(request, f"{TEAM}#{slug}")

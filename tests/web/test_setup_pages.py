@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from fastapi.testclient import TestClient
-from service.helpers import PASSWORD
+from service.helpers import PASSWORD, START
 from sqlmodel import Session
 
 from api.web.common import SESSION_COOKIE
@@ -282,9 +282,12 @@ def test_deleting_asks_first_and_refuses_a_person_still_in_use(web: Web) -> None
     confirm = web.get("planner", f"/web/team/staff/{ali}/delete")
     assert confirm.status_code == 200 and "Er du sikker?" in text_of(confirm.text)
     assert f'action="/web/team/staff/{ali}/delete"' in confirm.text
-    refused = web.post("planner", f"/web/team/staff/{ali}/delete")  # Ali has a sign-in
+    wish = {"staff_id": ali, "date": START.isoformat(), "kind": "veto"}
+    assert web.world.post("ali", f"/periods/{web.world.period}/wishes", json=wish).status_code == 201
+    refused = web.post("planner", f"/web/team/staff/{ali}/delete")  # Ali has a wish in the period
     assert refused.status_code == 409
-    assert "kan ikke slettes" in text_of(refused.text)
+    assert "kan ikke slettes" in text_of(refused.text) and "Spær personens login" in text_of(refused.text)
+    assert web.world.client.get("/me", headers=web.world.as_("ali")).status_code == 200  # nothing done
     assert "ali" in staff_by_code(web)
     assert web.post("planner", "/web/team/staff/new", STAFF_FORM).status_code == 303
     jonas = staff_by_code(web)["jonas"]["id"]
