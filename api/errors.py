@@ -24,7 +24,15 @@ from api.web.common import (
     sign_in_redirect,
 )
 from api.web.i18n import translator
-from planner.errors import Conflict, Forbidden, InputError, NotFound, TooManyAttempts, Unauthorized
+from planner.errors import (
+    Conflict,
+    DatabaseUnavailable,
+    Forbidden,
+    InputError,
+    NotFound,
+    TooManyAttempts,
+    Unauthorized,
+)
 from planner.services import STORED_DATA_CONFLICT
 
 log = logging.getLogger("pusleplan.api")
@@ -112,6 +120,11 @@ def install(app: FastAPI) -> None:
         if is_page(request):
             return sign_in_redirect(request)
         return JSONResponse({"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(DatabaseUnavailable)
+    async def _database(request: Request, exc: DatabaseUnavailable) -> Response:
+        log.error("%s", exc)
+        return JSONResponse({"detail": str(exc)}, status_code=503)
 
     @app.exception_handler(TooManyAttempts)
     async def _too_many(request: Request, exc: TooManyAttempts) -> Response:

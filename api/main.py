@@ -15,7 +15,7 @@ from fastapi import FastAPI, Response
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from api import errors, openapi, web
 from api.headers import SecurityHeaders
@@ -23,7 +23,7 @@ from api.limits import BodyLimit
 from api.routes import auth, periods, rotas, solving, teams
 from api.web.common import STATIC_DIR
 from planner.auth import SignInThrottle
-from planner.db import get_engine
+from planner.db import database_problem, get_engine
 from planner.jobs import JobQueue, ProcessQueue
 from planner.settings import settings
 
@@ -108,16 +108,17 @@ def create_app(engine: Engine | None = None, queue: JobQueue | None = None) -> F
         responses={503: {"description": "The database cannot be reached (the body says why)."}},
     )
     def health(response: Response) -> dict[str, Any]:
-        """Version and database status: 200 when the database answers, 503 with the same body when not
-        (so a load balancer or a container health check takes the instance out)."""
-        try:
-            with app.state.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-            database = "ok"
-        except Exception as exc:
-            database = f"error: {type(exc).__name__}"
+        """Version and database status: 200 when the database can serve, 503 with the same body when
+        not — it does not answer, or (SQLite) its file is missing, replaced or read-only, or
+        (PostgreSQL) it is read-only — so a load balancer or a container health check takes the instance
+        out."""
+        problem = database_problem(app.state.engine)
+        if problem is not None:
             response.status_code = 503
-        status = "ok" if database == "ok" else "unavailable"
-        return {"status": status, "version": app.version, "database": database}
+        return {
+            "status": "ok" if problem is None else "unavailable",
+            "version": app.version,
+            "database": "ok" if problem is None else f"error: {problem}",
+        }
 
     return app

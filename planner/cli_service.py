@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from planner import auth, demo, migrate, services
 from planner.auth import Actor
-from planner.db import get_engine
+from planner.db import database_url, get_engine, sqlite_file_missing
 from planner.errors import InputError
 from planner.io import load_problem
 from planner.models import Team
@@ -49,6 +49,12 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     )
     p.add_argument(
         "--no-access-log", action="store_true", help="do not log a line per request (faster under load)"
+    )
+    p.add_argument(
+        "--create-database",
+        action="store_true",
+        help="start on an empty new SQLite database when its file does not exist (without it, a missing "
+        "file is an error: a lost database must not be replaced by an empty one unnoticed)",
     )
     p.set_defaults(command=serve)
 
@@ -94,6 +100,14 @@ def db_command(args: argparse.Namespace) -> int:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    missing = sqlite_file_missing(database_url())
+    if missing and not args.create_database:
+        raise InputError(
+            "DATABASE_URL",
+            f"no database file {missing}: `pusleplan init-demo` makes one with the example team, "
+            "`pusleplan serve --create-database` starts on an empty one; if it was there before, restore "
+            "it from a backup",
+        )
     engine = get_engine()
     stale = prepare_database(engine)
     if stale:

@@ -22,11 +22,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
+from planner.errors import DatabaseUnavailable
 from planner.settings import DEFAULT_DATABASE_URL, settings
 
 try:
@@ -117,6 +118,14 @@ def _sqlite_file(url: str) -> str | None:
     return None if not database or database == ":memory:" or database.startswith("file:") else database
 
 
+def sqlite_file_missing(url: str) -> str | None:
+    """The path of an SQLite database file that `url` names and that does not exist (else None)."""
+    if not url.startswith("sqlite"):
+        return None
+    path = _sqlite_file(url)
+    return path if path is not None and not os.path.exists(path) else None
+
+
 def _sqlite_pragmas(engine: Engine, *, wal: bool) -> None:
     # pysqlite's own transaction handling starts transactions late and cannot BEGIN IMMEDIATE; take it
     # over (the recipe from the SQLAlchemy SQLite dialect docs) so a write transaction holds the lock
@@ -139,12 +148,23 @@ def _sqlite_pragmas(engine: Engine, *, wal: bool) -> None:
     lock = threading.Lock()
     database = _sqlite_file(engine.url.render_as_string(hide_password=False)) if wal else None
     file_lock = _FileLock(database + "-writer.lock") if database else None
+    identity = _FileIdentity(database) if database else None
+
+    # A database file deleted or replaced under a running service: SQLite would go on writing into the
+    # deleted file (its connections keep it open) and a new connection would create an empty one. Each
+    # new connection and each write transaction first checks that the file is still the one opened first.
+    @event.listens_for(engine, "do_connect")
+    def _do_connect(*_: Any) -> None:
+        if identity is not None:
+            identity.check()
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
         if connection.get_execution_options().get("pusleplan_read_only"):
             connection.exec_driver_sql("BEGIN")  # deferred: a WAL reader needs no lock
             return
+        if identity is not None:
+            identity.check()
         start = time.monotonic()
         if not lock.acquire(timeout=_SQLITE_BUSY_SECONDS):
             raise TimeoutError(f"no database transaction within {_SQLITE_BUSY_SECONDS} s")
@@ -190,6 +210,53 @@ def _sqlite_pragmas(engine: Engine, *, wal: bool) -> None:
 
     if file_lock is not None:
         engine.pusleplan_file_lock = file_lock  # type: ignore[attr-defined]
+    engine.pusleplan_file = identity  # type: ignore[attr-defined]
+
+
+class _FileIdentity:
+    """The database file as first opened (device and inode), to notice it deleted or replaced."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.seen: tuple[int, int] | None = None
+
+    def problem(self) -> str | None:
+        """Why the file is not the database this engine opened (None: it is, or none was opened yet)."""
+        try:
+            now = os.stat(self.path)
+        except FileNotFoundError:
+            return f"the database file {self.path} is missing" if self.seen else None
+        if self.seen is None:
+            self.seen = (now.st_dev, now.st_ino)
+        elif (now.st_dev, now.st_ino) != self.seen:
+            return f"the database file {self.path} was replaced by another file"
+        if not os.access(self.path, os.W_OK) or not os.access(os.path.dirname(self.path) or ".", os.W_OK):
+            return f"the database file {self.path} is read-only"
+        return None
+
+    def check(self) -> None:
+        if (problem := self.problem()) is not None:
+            raise DatabaseUnavailable(problem + ": nothing is read or written until the service restarts")
+
+
+def database_problem(engine: Engine) -> str | None:
+    """Why the engine's database cannot serve (missing, replaced, read-only, not answering), or None:
+    what `/health` reports. Reads only; takes no write lock."""
+    identity: _FileIdentity | None = getattr(engine, "pusleplan_file", None)
+    if identity is not None and (problem := identity.problem()) is not None:
+        return problem
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            if engine.dialect.name == "postgresql":
+                read_only = connection.execute(text("SHOW transaction_read_only")).scalar()
+                if read_only == "on":
+                    return "the database is read-only (a standby, or default_transaction_read_only)"
+    except DatabaseUnavailable as exc:
+        return str(exc)
+    except Exception as exc:
+        return f"the database does not answer: {type(exc).__name__}"
+    return None
 
 
 _engine: Engine | None = None

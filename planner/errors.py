@@ -173,3 +173,8 @@ class PendingChanges(Conflict):
         )
         self.rota_id = rota_id
         self.cells = cells
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be used as it is: its file is gone, replaced or read-only (a 503: a load
+    balancer takes the instance out; nothing of the request is stored)."""

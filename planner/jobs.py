@@ -10,10 +10,14 @@ thread (tests, scripts). A distributed worker pool is another `JobQueue` that ca
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import multiprocessing.connection
+import os
 import queue as queue_module
+import signal
+import sys
 import threading
 import time
 import traceback
@@ -36,6 +40,8 @@ STOP_POLL = 0.25  # seconds between looks at a running job's state (has the plan
 # cancelled without one): stopping the search takes a moment, settling and storing the rota a few seconds.
 STOP_GRACE = 60.0
 _POLL = 0.2
+PARENT_POLL = 1.0  # seconds between a job process's looks at its parent (where the kernel cannot tell it)
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent ends
 
 
 class JobQueue(Protocol):
@@ -223,8 +229,30 @@ class InlineQueue:
         pass
 
 
-def _child(database_url: str, job_id: int) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Make this job process end when the server process that started it does, even when that one is
+    killed outright (`kill -9`, the OOM killer) and runs no clean-up: on Linux the kernel sends SIGKILL
+    (`PR_SET_PDEATHSIG`); elsewhere a thread notices the new parent within `PARENT_POLL` s. The job row
+    stays `running`, and the next `serve` marks it failed. A parent already gone before this ran: exit."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_POLL)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def _child(database_url: str, job_id: int, parent: int | None = None) -> None:
     """Entry point of a job process (spawned: a fresh interpreter with its own engine)."""
+    if parent is not None:
+        _die_with_parent(parent)
     engine = make_engine(database_url)
     try:
         execute_job(engine, job_id, watch=True)
@@ -282,7 +310,8 @@ class ProcessQueue:
                 job = session.get(SolveJob, job_id)
                 if job is None or job.state != "queued":
                     continue  # cancelled while waiting
-            process = self.context.Process(target=_child, args=(self.url, job_id), daemon=True)
+            args = (self.url, job_id, os.getpid())
+            process = self.context.Process(target=_child, args=args, daemon=True)
             with self.lock:
                 self.running[job_id] = process
             process.start()
