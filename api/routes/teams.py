@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, status
 
 from api.deps import CurrentUser, Limit, Offset, PlannerUser, SessionDep
+from planner import personal_data as personal
 from planner import services
 from planner.models import (
     AuditEntryPublic,
@@ -121,6 +122,20 @@ def create_user(team_id: int, data: UserCreate, session: SessionDep, actor: Plan
 def list_users(team_id: int, session: SessionDep, actor: PlannerUser) -> Any:
     """The team's accounts."""
     return services.list_users(team_id, session=session, actor=actor)
+
+
+@router.get("/staff/{staff_id}/personal-data")
+def personal_data(staff_id: int, session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
+    """Everything stored about one person, as one document (GDPR art. 15): for the person themself
+    and the planner."""
+    return personal.personal_data(staff_id, session=session, actor=actor)
+
+
+@router.post("/staff/{staff_id}/erase")
+def erase_person(staff_id: int, session: SessionDep, actor: PlannerUser) -> dict[str, Any]:
+    """Erase one person on request (GDPR art. 17): their record, account, wishes, picks, agreements and
+    locks go; rotas and the audit keep a pseudonym in their place. Cannot be undone."""
+    return personal.erase_person(staff_id, session=session, actor=actor)
 
 
 @router.post("/users/{user_id}/disable", response_model=UserPublic)

@@ -1,0 +1,194 @@
+"""One person's data on request (GDPR articles 15 and 17; issue 17): everything stored about them as
+one document, and erasure.
+
+**Export** (`personal_data`): the person's record, their account (no password hash), wishes, self-picks,
+standing wishes, the planner's locks of their cells, their rows of every rota (assignments, fulfilment,
+penalties), and the audit entries they made or that name them. For the person themself and the planner.
+
+**Erase** (`erase_person`, the planner only): what is theirs alone goes — the record (with contract,
+absences and their reasons, days off, favourites), the account and its sign-ins, wishes, self-picks,
+standing wishes, locks. What the team must keep (the rotas that were worked, the audit trail) stays,
+with the person replaced by a pseudonym (`erased-<n>`): their code and name are removed from every stored
+rota and solve result, and the audit entries lose the details that named them. The erasure itself is
+audited under the pseudonym.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import Session, SQLModel, col, select
+
+from planner import services
+from planner.auth import Actor, end_sign_ins, require_planner, require_self_or_planner
+from planner.models import (
+    AuditEntry,
+    Lock,
+    Period,
+    Rota,
+    SelfPick,
+    SolveJob,
+    Staff,
+    StaffPublic,
+    StandingWish,
+    User,
+    Wish,
+)
+
+
+def _rows(session: Session, model: type[SQLModel], staff_id: int) -> list[Any]:
+    return list(session.exec(select(model).where(model.staff_id == staff_id)).all())  # type: ignore[attr-defined]
+
+
+def _periods(session: Session, team_id: int) -> list[int]:
+    return [p for p in session.exec(select(Period.id).where(Period.team_id == team_id)).all() if p]
+
+
+def personal_data(staff_id: int, *, session: Session, actor: Actor) -> dict[str, Any]:
+    """Everything stored about one person, as JSON-ready data."""
+    person = services.get(session, Staff, staff_id, "staff", visible_to=actor)
+    require_self_or_planner(actor, person.team_id, staff_id)
+    account = session.exec(select(User).where(User.staff_id == staff_id)).first()
+    rotas = session.exec(
+        select(Rota).where(col(Rota.period_id).in_(_periods(session, person.team_id))).order_by(col(Rota.id))
+    ).all()
+    if not services._plans(actor, person.team_id):
+        rotas = [r for r in rotas if r.state != "draft"]  # drafts are the planner's work
+    mine = person.code
+
+    def own(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [item for item in items if item.get("staff") == mine]
+
+    named = [AuditEntry.target == f"staff {staff_id}"]
+    if account is not None:
+        named.append(AuditEntry.who == account.username)
+    audit = session.exec(
+        select(AuditEntry).where(AuditEntry.team_id == person.team_id).order_by(col(AuditEntry.id))
+    ).all()
+    return {
+        "person": StaffPublic.model_validate(person, from_attributes=True).model_dump(mode="json"),
+        "account": None
+        if account is None
+        else {
+            "username": account.username,
+            "role": account.role,
+            "created_at": account.created_at.isoformat(),
+            "disabled": account.disabled,
+        },
+        "wishes": [_plain(w) for w in _rows(session, Wish, staff_id)],
+        "self_picks": [_plain(p) for p in _rows(session, SelfPick, staff_id)],
+        "standing_wishes": [_plain(s) for s in _rows(session, StandingWish, staff_id)],
+        "locks": [_plain(lock) for lock in _rows(session, Lock, staff_id)],
+        "rotas": [
+            {
+                "rota_id": r.id,
+                "period_id": r.period_id,
+                "state": r.state,
+                "assignments": own(r.assignments),
+                "fulfilment": own(r.fulfilment),
+                "penalties": own(r.penalties),
+            }
+            for r in rotas
+        ],
+        "audit": [
+            _plain(e)
+            for e in audit
+            if e.target == f"staff {staff_id}" or (account is not None and e.who == account.username)
+        ],
+    }
+
+
+def _plain(row: SQLModel) -> dict[str, Any]:
+    return row.model_dump(mode="json")
+
+
+def erase_person(staff_id: int, *, session: Session, actor: Actor) -> dict[str, Any]:
+    """Erase one person (see the module's docstring); returns what was removed, by kind."""
+    person = services.get(session, Staff, staff_id, "staff", visible_to=actor)
+    team_id = person.team_id
+    require_planner(actor, team_id)
+    pseudonym = f"erased-{staff_id}"
+    code, name = person.code, person.name
+    account = session.exec(select(User).where(User.staff_id == staff_id)).first()
+    counts: dict[str, Any] = {}
+    if account is not None:
+        assert account.id is not None
+        counts["sign_ins"] = end_sign_ins(session, account.id)
+        username = account.username
+        session.delete(account)
+        session.flush()
+    else:
+        username = None
+    for key, model in (
+        ("wishes", Wish),
+        ("self_picks", SelfPick),
+        ("standing_wishes", StandingWish),
+        ("locks", Lock),
+    ):
+        result = session.execute(delete(model).where(model.staff_id == staff_id))  # type: ignore[attr-defined]
+        counts[key] = int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    scrub = _Scrubber(words=(code, name, username or ""), pseudonym=pseudonym)
+    periods = _periods(session, team_id)
+    touched_rotas: set[int | None] = set()
+    for rota in session.exec(select(Rota).where(col(Rota.period_id).in_(periods))).all():
+        for field in ("problem", "assignments", "penalties", "fulfilment", "coverage", "conflicts"):
+            value = getattr(rota, field)
+            cleaned = scrub(value)
+            if cleaned != value:
+                setattr(rota, field, cleaned)
+                touched_rotas.add(rota.id)
+        session.add(rota)
+    for job in session.exec(select(SolveJob).where(col(SolveJob.period_id).in_(periods))).all():
+        job.conflicts = scrub(job.conflicts)
+        session.add(job)
+    entries = session.exec(select(AuditEntry).where(AuditEntry.team_id == team_id)).all()
+    for entry in entries:
+        touched = entry.target == f"staff {staff_id}" or scrub(entry.detail) != entry.detail
+        entry.target = scrub(entry.target)
+        if username is not None and entry.who == username:
+            entry.who = pseudonym
+            touched = True
+        if touched:
+            entry.detail = {"erased": "personal data erased on request"}
+            session.add(entry)
+    counts["rotas_pseudonymised"] = len(touched_rotas)
+    session.delete(person)
+    session.flush()
+    services.audit(session, actor, team_id, "erase person", pseudonym, **counts)
+    session.commit()
+    return {"pseudonym": pseudonym, "removed": counts}
+
+
+class _Scrubber:
+    """Replaces a person in stored JSON: a field whose value is their code becomes the pseudonym, their
+    entry in a problem's staff list loses everything personal, and texts naming them are reworded."""
+
+    def __init__(self, *, words: tuple[str, ...], pseudonym: str) -> None:
+        """`words`: the person's code first, then their name and user name."""
+        self.code, self.pseudonym = words[0], pseudonym
+        self._patterns = [
+            re.compile(rf"(?<![\w.-]){re.escape(word)}(?![\w.-])") for word in words if word.strip()
+        ]
+
+    def __call__(self, value: Any) -> Any:
+        return self._walk(value)
+
+    def _walk(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            if value.get("id") == self.code and "contract" in value:  # the person in a problem's staff list
+                return {"id": self.pseudonym, "name": "", "skills": value.get("skills", [])}
+            return {k: self._walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._walk(v) for v in value]
+        if isinstance(value, str):
+            if value == self.code:
+                return self.pseudonym
+            if value.startswith("staff ") or not value:  # "staff 3": an id, not a name
+                return value
+            for pattern in self._patterns:  # whole words only: "Ali" is not erased from "Natalie"
+                value = pattern.sub(self.pseudonym, value)
+            return value
+        return value
