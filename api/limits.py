@@ -1,4 +1,5 @@
-"""A limit on the size of a request body (issue 17 item 5), as a pure ASGI middleware.
+"""Limits of a request (issue 17), as pure ASGI middlewares: the size of its body, and how many requests
+are handled at once.
 
 The biggest body a real client sends is a team's set-up or a problem's worth of JSON (the Uldum example:
 36 KB); `MAX_BODY_BYTES` is far above that. A larger body is refused with 413 before the application
@@ -8,6 +9,7 @@ body comes in chunks — nothing of it is stored either way.
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -66,3 +68,29 @@ class BodyLimit:
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+# Requests of one process handled at once; the others wait, holding nothing, until one has finished.
+# A sync route runs in one of AnyIO's 40 threads and keeps its database connection until its answer is
+# written, which (the response's serialisation) needs a thread again: beyond 40 at once, every thread
+# could wait for a connection held by a request that waits for a thread (on PostgreSQL, whose pool has
+# 40 connections: a pool time-out and 500s after 30 s). Admitting 40 at a time keeps connections, threads
+# and requests in step; the wait is the same queue a busy server has anyway, only in the right place.
+MAX_IN_FLIGHT = 40
+_UNLIMITED_PREFIXES = ("/static/", "/health")
+
+
+class InFlightLimit:
+    def __init__(self, app: ASGIApp, limit: int = MAX_IN_FLIGHT) -> None:
+        self.app = app
+        self.limit = limit
+        self._slots: asyncio.Semaphore | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(_UNLIMITED_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        if self._slots is None:  # made in the running event loop
+            self._slots = asyncio.Semaphore(self.limit)
+        async with self._slots:
+            await self.app(scope, receive, send)

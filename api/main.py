@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from api import errors, openapi, web
 from api.headers import SecurityHeaders
-from api.limits import BodyLimit
+from api.limits import BodyLimit, InFlightLimit
 from api.routes import auth, periods, rotas, solving, teams
 from api.web.common import STATIC_DIR
 from planner.auth import SignInThrottle
@@ -89,6 +89,7 @@ def create_app(engine: Engine | None = None, queue: JobQueue | None = None) -> F
     # small API answers (under 1 KiB) go as they are.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(BodyLimit)
+    app.add_middleware(InFlightLimit)
     app.add_middleware(SecurityHeaders)
 
     @app.get("/", include_in_schema=False)
