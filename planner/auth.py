@@ -23,8 +23,9 @@ from pwdlib import PasswordHash
 from sqlalchemy import delete, false
 from sqlmodel import Session, select
 
+from planner import two_factor
 from planner.credentials import normal_username
-from planner.errors import Forbidden, InputError, TooManyAttempts, Unauthorized
+from planner.errors import Forbidden, InputError, SecondFactorNeeded, TooManyAttempts, Unauthorized
 from planner.models import ApiToken, AuditEntry, User, utcnow
 
 TOKEN_LIFETIME = dt.timedelta(hours=12)
@@ -151,6 +152,7 @@ def sign_in(
     session: Session,
     address: str | None = None,
     throttle: SignInThrottle | None = None,
+    code: str | None = None,
 ) -> str:
     """A new bearer token for the user; `Unauthorized` for a wrong name or password, `TooManyAttempts`
     while `throttle` holds this name or `address` back. Every failure is in the audit log (with the
@@ -170,6 +172,15 @@ def sign_in(
         what = "sign-in refused: account disabled" if right and user and user.disabled else "sign-in failed"
         _audit_failure(session, username, user, address, what)
         raise Unauthorized("wrong username or password")
+    if user.totp_enabled:  # the second factor: a one-time code from the account's authenticator app
+        if not code:
+            raise SecondFactorNeeded("this account signs in with a one-time code too: send it as `totp`")
+        if not two_factor.code_ok(user, code):
+            if throttle:
+                throttle.failed(username, address)
+            _audit_failure(session, username, user, address, "sign-in failed: wrong one-time code")
+            raise Unauthorized("wrong one-time code")
+        session.add(user)  # the code's time step is now used
     token = secrets.token_urlsafe(32)
     assert user.id is not None
     session.add(ApiToken(token_hash=_digest(token), user_id=user.id, expires_at=utcnow() + TOKEN_LIFETIME))

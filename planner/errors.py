@@ -113,6 +113,10 @@ class Unauthorized(PermissionError):
     """Wrong username or password, or a token that is unknown or expired."""
 
 
+class SecondFactorNeeded(Unauthorized):
+    """The password was right, and the account signs in with a one-time code too: none was given."""
+
+
 class TooManyAttempts(PermissionError):
     """Sign-in refused for now: too many failed attempts for this user name or from this address, right
     password or not; `retry_after` whole seconds until the oldest failure leaves the window."""

@@ -624,6 +624,11 @@ class User(UserBase, table=True):
     password_hash: str = Field(max_length=500)
     created_at: dt.datetime = Field(default_factory=utcnow)
     disabled: bool = Field(default=False, description="Disabled by the planner: no sign-in, no token.")
+    # Two-factor sign-in (TOTP, RFC 6238): the shared secret (base32), whether it is confirmed and asked
+    # at sign-in, and the last time step used (a code is accepted once).
+    totp_secret: str | None = Field(default=None, max_length=64)
+    totp_enabled: bool = False
+    totp_last_step: int | None = None
 
 
 class UserPublic(UserBase):

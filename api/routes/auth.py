@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.deps import CurrentUser, SessionDep, oauth2_scheme
-from planner import auth
+from planner import auth, two_factor
 from planner.auth import sign_in
+from planner.models import User
 
 router = APIRouter(tags=["auth"])
+TOTP_FIELD = "The one-time code of the authenticator app, for an account with two-factor sign-in on."
 
 
 class Token(BaseModel):
@@ -25,6 +27,16 @@ class Me(BaseModel):
     role: str
     team_id: int | None
     staff_id: int | None
+    two_factor: bool = False
+
+
+class TwoFactorKey(BaseModel):
+    secret: str
+    uri: str
+
+
+class OneTimeCode(BaseModel):
+    code: str = Field(min_length=6, max_length=12, description="The 6 digits the authenticator app shows.")
 
 
 @router.post(
@@ -35,13 +47,24 @@ class Me(BaseModel):
     },
 )
 def login(
-    request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
+    request: Request,
+    session: SessionDep,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    totp: Annotated[
+        str | None, Form(max_length=12, description="One-time code, for two-factor accounts")
+    ] = None,
 ) -> Token:
-    """Sign in with username and password; returns a bearer token. After a handful of failures for a
-    user name (or many from one address) every attempt answers 429 for a while, the right one too."""
+    """Sign in with username and password (and `totp`, the one-time code, where the account has
+    two-factor sign-in on); returns a bearer token. After a handful of failures for a user name (or many
+    from one address) every attempt answers 429 for a while, the right one too."""
     address = request.client.host if request.client else None
     token = sign_in(
-        form.username, form.password, session=session, address=address, throttle=request.app.state.throttle
+        form.username,
+        form.password,
+        session=session,
+        address=address,
+        throttle=request.app.state.throttle,
+        code=totp,
     )
     return Token(access_token=token)
 
@@ -59,6 +82,34 @@ def sign_out_everywhere(session: SessionDep, actor: CurrentUser) -> None:
 
 
 @router.get("/me")
-def me(actor: CurrentUser) -> Me:
+def me(actor: CurrentUser, session: SessionDep) -> Me:
     """The signed-in user."""
-    return Me(username=actor.username, role=actor.role, team_id=actor.team_id, staff_id=actor.staff_id)
+    user = session.get(User, actor.user_id) if actor.user_id is not None else None
+    return Me(
+        username=actor.username,
+        role=actor.role,
+        team_id=actor.team_id,
+        staff_id=actor.staff_id,
+        two_factor=bool(user and user.totp_enabled),
+    )
+
+
+@router.post("/me/two-factor")
+def begin_two_factor(actor: CurrentUser, session: SessionDep) -> TwoFactorKey:
+    """Step 1 of turning on two-factor sign-in: a new key for the authenticator app (`uri` as a QR
+    code, or `secret` typed in). Not asked at sign-in until confirmed."""
+    return TwoFactorKey(**two_factor.begin(actor, session=session))
+
+
+@router.post("/me/two-factor/confirm")
+def confirm_two_factor(data: OneTimeCode, actor: CurrentUser, session: SessionDep) -> Me:
+    """Step 2: a code from the app turns two-factor sign-in on; from now on `/token` needs `totp`."""
+    two_factor.confirm(actor, data.code, session=session)
+    return me(actor, session)
+
+
+@router.post("/me/two-factor/off")
+def turn_off_two_factor(data: OneTimeCode, actor: CurrentUser, session: SessionDep) -> Me:
+    """Turn two-factor sign-in off, with a current code from the app."""
+    two_factor.turn_off(actor, data.code, session=session)
+    return me(actor, session)

@@ -20,7 +20,7 @@ from api.web.common import (
     session_token,
 )
 from planner import auth
-from planner.errors import TooManyAttempts, Unauthorized
+from planner.errors import SecondFactorNeeded, TooManyAttempts, Unauthorized
 
 router = APIRouter()
 
@@ -55,15 +55,26 @@ def sign_in(
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "",
+    code: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     address = request.client.host if request.client else None
     _ = i18n.translator(lang_of(request))
     try:
         token = auth.sign_in(
-            username.strip(), password, session=session, address=address, throttle=request.app.state.throttle
+            username.strip(),
+            password,
+            session=session,
+            address=address,
+            throttle=request.app.state.throttle,
+            code=code or None,
         )
+    except SecondFactorNeeded:
+        error = _("Type the one-time code from your authenticator app too.")
+        context = {"next": next, "error": error, "username": username, "need_code": True}
+        return render(request, "sign_in.html", context, status_code=401)
     except Unauthorized:
-        context = {"next": next, "error": _("Wrong username or password."), "username": username}
+        wrong = _("Wrong username, password or one-time code.") if code else _("Wrong username or password.")
+        context = {"next": next, "error": wrong, "username": username, "need_code": bool(code)}
         return render(request, "sign_in.html", context, status_code=401)
     except TooManyAttempts as exc:
         minutes = max(1, round(exc.retry_after / 60))

@@ -19,6 +19,7 @@ def test_sign_in(world: World) -> None:
         "role": "staff",
         "team_id": world.team,
         "staff_id": world.staff["mette"],
+        "two_factor": False,
     }
 
 
