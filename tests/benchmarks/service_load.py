@@ -104,14 +104,17 @@ def wrk_version() -> str:
 
 
 def prepare(
-    tmp: Path, env: dict[str, str], staff: int, mix: int = 0
+    tmp: Path, env: dict[str, str], staff: int, mix: int = 0, *, levels_of_mix: int = 0
 ) -> tuple[int, list[str], list[str], list[tuple[int, str, list[int]]]]:
     """Fresh database with the demo team and `staff` members with tokens: (period id, dates, shift codes,
-    [(staff id, token, ids of the `mix` wishes stored for them)])."""
+    [(staff id, token, ids of the `mix` wishes stored for them, `levels_of_mix` per level)]). The demo's
+    own wishes are removed first: the deadline starts from an empty list, and a new wish never meets one
+    of them in its slot (which the service refuses as a second wish for one slot)."""
     subprocess.run(
         [sys.executable, "-m", "planner.cli", "init-demo"], env=env, cwd=tmp, check=True, capture_output=True
     )
     os.environ["DATABASE_URL"] = env["DATABASE_URL"]
+    from sqlalchemy import delete
     from sqlmodel import Session, select
 
     from planner.auth import _digest, hash_password
@@ -121,6 +124,7 @@ def prepare(
     engine = make_engine(env["DATABASE_URL"])
     with Session(engine) as session:
         period = session.exec(select(Period)).one()
+        session.execute(delete(Wish).where(Wish.period_id == period.id))  # type: ignore[arg-type]
         people = session.exec(select(Staff).order_by(Staff.id)).all()  # type: ignore[arg-type]
         template = people[0]
         password_hash = hash_password(STAFF_PASSWORD)  # one hash for the added accounts: Argon2 is slow
@@ -157,14 +161,17 @@ def prepare(
         shifts = [s.code for s in session.exec(select(ShiftType).where(ShiftType.team_id == period.team_id))]
         dates = [(period.start + dt.timedelta(days=d)).isoformat() for d in range(period.days)]
         members = []
-        for staff_id, token in tokens:  # the wishes the mix changes: day k, the last shift, "avoid"
+        for staff_id, token in tokens:  # the wishes the mix changes: level n's k-th on day k, "avoid",
+            # in a shift of its own (`level_shift`): no two stored wishes of a person share a slot, as the
+            # service allows only one wish per slot
+            per_level = levels_of_mix or mix
             wishes = [
                 Wish(
                     period_id=period.id,
                     staff_id=staff_id,
-                    date=period.start + dt.timedelta(days=k % period.days),
+                    date=period.start + dt.timedelta(days=(k % per_level) % period.days),
                     kind="avoid",
-                    shift=shifts[-1],
+                    shift=level_shift(shifts, k // per_level),
                 )
                 for k in range(mix)
             ]
@@ -175,6 +182,12 @@ def prepare(
         period_id = period.id
     engine.dispose()
     return period_id, dates, shifts, members
+
+
+def level_shift(shifts: list[str], level: int) -> str:
+    """The shift of level `level`'s stored wishes: the last, then the one before, …; never the first,
+    which the new wishes of the mix fill first."""
+    return shifts[-1 - level % max(1, len(shifts) - 1)]
 
 
 State = tuple[set[int], int, set[int]]
@@ -244,6 +257,11 @@ def wait_healthy(base: str, server: subprocess.Popen[bytes]) -> None:
 # ---- wrk -------------------------------------------------------------------------------------------
 
 
+# New wishes of one member in one wrk run, at most (15 s at ~200 requests/s over 200 members: about 15
+# without the mix, 5 with it); each run starts its walk this far on.
+SLOTS_PER_RUN = 18
+
+
 def run_wrk(
     base: str,
     plan: Path,
@@ -253,7 +271,11 @@ def run_wrk(
     threads: int,
     think_ms: int = 0,
     mix: bool = False,
+    first: int = 0,
 ) -> dict[str, Any]:
+    """One wrk run. `first`: where each member's walk over their slots starts (the runs on one database
+    take turns of `SLOTS_PER_RUN`, so no run repeats a wish an earlier one stored: the service allows one
+    wish per slot)."""
     command = [
         "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
         "-s", str(LUA), base,
@@ -263,6 +285,7 @@ def run_wrk(
         env["WISHES_THINK_MS"] = str(think_ms)
     if mix:
         env["WISHES_MIX"] = "1"
+    env["WISHES_FIRST"] = str(first)
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
@@ -355,14 +378,19 @@ def one_run(
             "PYTHONPATH": str(ROOT),
         }
         try:
-            period_id, dates, shifts, members = prepare(tmp, env, args.staff, mix * len(levels))
+            period_id, dates, shifts, members = prepare(
+                tmp, env, args.staff, mix * len(levels), levels_of_mix=mix
+            )
         except BaseException:
             if drop:
                 drop()
             raise
-        head = f"{period_id}\n{' '.join(dates)}\n{' '.join(shifts)}\n"
         plans = []
         for n in range(len(levels)):  # each level changes its own slice of the stored wishes
+            # wishes.lua changes a stored wish in the last shift of the header: this level's shift
+            own = level_shift(shifts, n)
+            ordered = [s for s in shifts if s != own] + [own]
+            head = f"{period_id}\n{' '.join(dates)}\n{' '.join(ordered)}\n"
             plan = tmp / f"plan{n}.txt"
             plan.write_text(
                 head
@@ -406,6 +434,7 @@ def one_run(
                     args.threads,
                     think,
                     mix=bool(mix),
+                    first=(n + 1) * SLOTS_PER_RUN,  # the warm-up had the first turn
                 )
                 cpu = cpu_seconds(server.pid) - cpu0
                 # requests in flight when wrk stopped still commit

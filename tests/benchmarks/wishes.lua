@@ -78,6 +78,7 @@ if think and think > 0 then
 end
 
 local kinds = { "avoid", "want" }
+local first = tonumber(os.getenv("WISHES_FIRST") or "0")
 
 function request()
    local i = next_member
@@ -102,10 +103,12 @@ function request()
       end
    end
    serial[i] = n + 1
-   -- n walks over every (date, shift, kind) of the period before it repeats one
+   -- n walks over the dates of the first shift (the stored wishes of the mix are in the others), from
+   -- where this run's turn starts (WISHES_FIRST): one wish per slot, as the service allows
+   n = n + first
    local date = dates[n % #dates + 1]
-   local shift = shifts[math.floor(n / #dates) % #shifts + 1]
-   local kind = kinds[math.floor(n / (#dates * #shifts)) % 2 + 1]
+   local shift = shifts[1]
+   local kind = kinds[math.floor(n / #dates) % 2 + 1]
    local body = string.format(
       '{"staff_id":%s,"date":"%s","kind":"%s","shift":"%s","weight":%d}',
       m.staff, date, kind, shift, 1 + n % 5
