@@ -10,7 +10,7 @@ import the problem types, whose `Weights` read the registry).
 from __future__ import annotations
 
 from solver import check, greedy
-from solver.families import Family, FamilySpec, MessageSpec, Msg, WeightSpec
+from solver.families import N_, Family, FamilySpec, MessageSpec, Msg, WeightSpec
 from solver.rules import assignment, cover, keep, rest, sequences, wishes, workload
 
 _WHO = ("who", "staff")
@@ -26,14 +26,14 @@ HARD: tuple[FamilySpec, ...] = (
         True,
         "Days off",
         (
-            MessageSpec(Msg.DAYS_OFF_FIXED, "fixed day off {date}", ("staff", "date")),
-            MessageSpec(Msg.DAYS_OFF_WEEKDAY, "fixed day off every {weekday_name}", ("staff", "weekday")),
+            MessageSpec(Msg.DAYS_OFF_FIXED, N_("fixed day off {date}"), ("staff", "date")),
+            MessageSpec(Msg.DAYS_OFF_WEEKDAY, N_("fixed day off every {weekday_name}"), ("staff", "weekday")),
             MessageSpec(
                 Msg.DAYS_OFF_ABSENCE,
-                "absence {start} … {end}{reason_part}",
+                N_("absence {start} … {end}{reason_part}"),
                 ("staff", "start", "end", "reason"),
             ),
-            MessageSpec(Msg.DAYS_OFF_VETO, "veto day {date}", ("staff", "date")),
+            MessageSpec(Msg.DAYS_OFF_VETO, N_("veto day {date}"), ("staff", "date")),
         ),
         model=assignment.add_days_off,
         check=check.hard_days_off,
@@ -43,13 +43,13 @@ HARD: tuple[FamilySpec, ...] = (
         True,
         "Locks",
         (
-            MessageSpec(Msg.LOCK_OFF, "lock: off on {date}", ("staff", "date")),
+            MessageSpec(Msg.LOCK_OFF, N_("lock: off on {date}"), ("staff", "date")),
             MessageSpec(
-                Msg.LOCK_SHIFT, "lock: {shift} on {date}{route_part}", ("staff", "date", "shift", "route")
+                Msg.LOCK_SHIFT, N_("lock: {shift} on {date}{route_part}"), ("staff", "date", "shift", "route")
             ),
             MessageSpec(
                 Msg.LOCK_IMPOSSIBLE,
-                "lock: {shift} on {date}{route_part} (not qualified or not allowed)",
+                N_("lock: {shift} on {date}{route_part} (not qualified or not allowed)"),
                 ("staff", "date", "shift", "route"),
             ),
         ),
@@ -60,7 +60,7 @@ HARD: tuple[FamilySpec, ...] = (
         Family.SUCCESSION,
         True,
         "Daily rest and shift successions",
-        (MessageSpec(Msg.SUCCESSION_REST, "daily rest and shift successions", ("staff",)),),
+        (MessageSpec(Msg.SUCCESSION_REST, N_("daily rest and shift successions"), ("staff",)),),
         model=rest.add_successions,
         check=check.hard_successions,
     ),
@@ -68,7 +68,7 @@ HARD: tuple[FamilySpec, ...] = (
         Family.MAX_SHIFTS,
         True,
         "Shifts per type",
-        (MessageSpec(Msg.MAX_SHIFTS_LIMIT, "at most {n} {shift} shifts", ("staff", "n", "shift")),),
+        (MessageSpec(Msg.MAX_SHIFTS_LIMIT, N_("at most {n} {shift} shifts"), ("staff", "n", "shift")),),
         model=workload.add_max_shifts,
         check=check.hard_max_shifts,
     ),
@@ -77,8 +77,10 @@ HARD: tuple[FamilySpec, ...] = (
         True,
         "Hours in the period",
         (
-            MessageSpec(Msg.MINUTES_AT_LEAST, "at least {hours:g} hours in the period", ("staff", "hours")),
-            MessageSpec(Msg.MINUTES_AT_MOST, "at most {hours:g} hours in the period", ("staff", "hours")),
+            MessageSpec(
+                Msg.MINUTES_AT_LEAST, N_("at least {hours:g} hours in the period"), ("staff", "hours")
+            ),
+            MessageSpec(Msg.MINUTES_AT_MOST, N_("at most {hours:g} hours in the period"), ("staff", "hours")),
         ),
         model=workload.add_minutes,
         check=check.hard_minutes,
@@ -87,7 +89,11 @@ HARD: tuple[FamilySpec, ...] = (
         Family.MAX_CONSECUTIVE_WORK,
         True,
         "Most working days in a row",
-        (MessageSpec(Msg.MAX_CONSECUTIVE_WORK_LIMIT, "at most {n} working days in a row", ("staff", "n")),),
+        (
+            MessageSpec(
+                Msg.MAX_CONSECUTIVE_WORK_LIMIT, N_("at most {n} working days in a row"), ("staff", "n")
+            ),
+        ),
         model=sequences.add_max_consecutive_work,
         check=check.hard_max_consecutive_work,
     ),
@@ -95,7 +101,11 @@ HARD: tuple[FamilySpec, ...] = (
         Family.MIN_CONSECUTIVE_WORK,
         True,
         "Fewest working days in a row",
-        (MessageSpec(Msg.MIN_CONSECUTIVE_WORK_LIMIT, "at least {n} working days in a row", ("staff", "n")),),
+        (
+            MessageSpec(
+                Msg.MIN_CONSECUTIVE_WORK_LIMIT, N_("at least {n} working days in a row"), ("staff", "n")
+            ),
+        ),
         model=sequences.add_min_consecutive_work,
         check=check.hard_min_consecutive_work,
     ),
@@ -103,7 +113,7 @@ HARD: tuple[FamilySpec, ...] = (
         Family.MIN_CONSECUTIVE_OFF,
         True,
         "Fewest days off in a row",
-        (MessageSpec(Msg.MIN_CONSECUTIVE_OFF_LIMIT, "at least {n} days off in a row", ("staff", "n")),),
+        (MessageSpec(Msg.MIN_CONSECUTIVE_OFF_LIMIT, N_("at least {n} days off in a row"), ("staff", "n")),),
         model=sequences.add_min_consecutive_off,
         check=check.hard_min_consecutive_off,
     ),
@@ -112,8 +122,8 @@ HARD: tuple[FamilySpec, ...] = (
         True,
         "Weekends",
         (
-            MessageSpec(Msg.WEEKENDS_AT_MOST, "at most {n} working weekends", ("staff", "n")),
-            MessageSpec(Msg.WEEKENDS_OFF_EVERY, "a weekend off in every {n}", ("staff", "n")),
+            MessageSpec(Msg.WEEKENDS_AT_MOST, N_("at most {n} working weekends"), ("staff", "n")),
+            MessageSpec(Msg.WEEKENDS_OFF_EVERY, N_("a weekend off in every {n}"), ("staff", "n")),
         ),
         model=sequences.add_weekends,
         check=check.hard_weekends,
@@ -124,7 +134,7 @@ HARD: tuple[FamilySpec, ...] = (
         "Weekly rest",
         (
             MessageSpec(
-                Msg.WEEKLY_REST_NEEDED, "weekly rest of {hours} h in every 7 days", ("staff", "hours")
+                Msg.WEEKLY_REST_NEEDED, N_("weekly rest of {hours} h in every 7 days"), ("staff", "hours")
             ),
         ),
         model=rest.add_weekly_rest,
@@ -140,12 +150,12 @@ SOFT: tuple[FamilySpec, ...] = (
         (
             MessageSpec(
                 Msg.COVER_UNDER,
-                "{date} {shift_skill}: {n} short of {need} needed",
+                N_("{date} {shift_skill}: {n} short of {need} needed"),
                 ("date", "shift", "skill", "n", "need"),
             ),
             MessageSpec(
                 Msg.COVER_OVER,
-                "{date} {shift_skill}: {n} more than {need} needed",
+                N_("{date} {shift_skill}: {n} more than {need} needed"),
                 ("date", "shift", "skill", "n", "need"),
             ),
         ),
@@ -159,7 +169,7 @@ SOFT: tuple[FamilySpec, ...] = (
         (
             MessageSpec(
                 Msg.ROUTE_UNFILLED,
-                "{date} {shift}: route {route_name} has nobody",
+                N_("{date} {shift}: route {route_name} has nobody"),
                 ("date", "shift", "route", "route_name"),
             ),
         ),
@@ -171,8 +181,8 @@ SOFT: tuple[FamilySpec, ...] = (
         False,
         "Wishes",
         (
-            MessageSpec(Msg.WISH_WANT, "{who}, {date}: wanted {what}, not given", _CELL),
-            MessageSpec(Msg.WISH_AVOID, "{who}, {date}: asked to avoid {what}", _CELL),
+            MessageSpec(Msg.WISH_WANT, N_("{who}, {date}: wanted {what}, not given"), _CELL),
+            MessageSpec(Msg.WISH_AVOID, N_("{who}, {date}: asked to avoid {what}"), _CELL),
         ),
         model=wishes.penalize_wishes,
         check=check.soft_wish,
@@ -182,7 +192,7 @@ SOFT: tuple[FamilySpec, ...] = (
         Family.SELF_PICK,
         False,
         "Self-picked shifts",
-        (MessageSpec(Msg.SELF_PICK_CHANGED, "{who}, {date}: own pick {what} was changed", _CELL),),
+        (MessageSpec(Msg.SELF_PICK_CHANGED, N_("{who}, {date}: own pick {what} was changed"), _CELL),),
         model=wishes.penalize_self_picks,
         check=check.soft_self_pick,
     ),
@@ -190,7 +200,7 @@ SOFT: tuple[FamilySpec, ...] = (
         Family.KEEP,
         False,
         "Changed from the draft",
-        (MessageSpec(Msg.KEEP_CHANGED, "{who}, {date}: changed from the draft ({slot})", _CELL),),
+        (MessageSpec(Msg.KEEP_CHANGED, N_("{who}, {date}: changed from the draft ({slot})"), _CELL),),
         model=keep.penalize_keep,
         check=check.soft_keep,
     ),
@@ -201,7 +211,7 @@ SOFT: tuple[FamilySpec, ...] = (
         (
             MessageSpec(
                 Msg.CONTRACT_OFF_TARGET,
-                "{who}: {hours} h outside the contract target of {target:g} h",
+                N_("{who}: {hours} h outside the contract target of {target:g} h"),
                 (*_WHO, "hours", "target"),
             ),
         ),
@@ -221,7 +231,7 @@ SOFT: tuple[FamilySpec, ...] = (
         "Fair share of wishes",
         (
             MessageSpec(
-                Msg.FAIRNESS_WORST, "the least-served person has {unmet} unmet wish weight", ("unmet",)
+                Msg.FAIRNESS_WORST, N_("the least-served person has {unmet} unmet wish weight"), ("unmet",)
             ),
         ),
         model=wishes.penalize_unfairness,
@@ -238,7 +248,7 @@ SOFT: tuple[FamilySpec, ...] = (
         (
             MessageSpec(
                 Msg.CONTINUITY_CARERS,
-                "route {route_name}: {carers} different carers",
+                N_("route {route_name}: {carers} different carers"),
                 ("route", "route_name", "carers"),
             ),
         ),
@@ -256,7 +266,7 @@ SOFT: tuple[FamilySpec, ...] = (
         (
             MessageSpec(
                 Msg.FAVOURITE_OUTSIDE,
-                "{who}, {date}: route {route_name} is not a favourite",
+                N_("{who}, {date}: route {route_name} is not a favourite"),
                 (*_CELL, "route_name"),
             ),
         ),

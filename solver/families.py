@@ -46,8 +46,13 @@ English template may use phrases derived from them (`_PHRASES`): `what` (a wish'
 "dag", "route R1", "dag route R1", or "a shift"), `slot` (a draft cell: "dag" or "dag route R1"),
 `shift_skill` ("dag" or "dag (nurse)"), `route_part` (" route R1" or ""), `reason_part` (" (ferie)" or
 "") and `weekday_name` (the English name of the weekday number `weekday`, 0 = Monday). A hard rule
-whose params carry `before` (an ISO date) reads the days before the horizon; its English gets
-", counting the days before <before>".
+whose params carry `before` (an ISO date) reads the days before the horizon; its English is `HISTORY`
+around it (", counting the days before <before>").
+
+The English templates are marked `N_(...)` where they are written: `babel.cfg` extracts them into the
+application's catalogue (`planner/locale/`), and the pages render a message from its id and params in
+their language (`api/web/explain.py`), building the derived phrases there in the same language. A
+family registered later brings its own wordings (`planner.texts.add_translations`) or reads in English.
 
 The messages per family (ids and parameters) are listed in `docs/rules.md`, "The family registry".
 Pure: imports nothing of the project at import time, reads no files, environment or network.
@@ -69,6 +74,16 @@ if TYPE_CHECKING:
     from solver.variables import Vars
 
 Params = dict[str, str | int | float]
+
+
+def N_(template: str) -> str:
+    """Mark an English template for the application's text catalogue (`babel.cfg` extracts `solver/`
+    too, so each has its wording in every page language); the template itself, unchanged."""
+    return template
+
+
+# The ending of a hard rule that reads the days before the horizon (params with `before`).
+HISTORY = N_("{rule}, counting the days before {before}")
 
 
 class Family(StrEnum):
@@ -184,12 +199,12 @@ _loaded = False
 # Messages of the solver itself, not of one family.
 _CONFLICT_MESSAGES = (
     MessageSpec(
-        Msg.CONFLICT_PERSON, "{who}: these rules cannot all hold: {rules}", ("who", "staff", "rules")
+        Msg.CONFLICT_PERSON, N_("{who}: these rules cannot all hold: {rules}"), ("who", "staff", "rules")
     ),
     MessageSpec(
-        Msg.CONFLICT_PEOPLE, "these rules of several people cannot all hold together: {rules}", ("rules",)
+        Msg.CONFLICT_PEOPLE, N_("these rules of several people cannot all hold together: {rules}"), ("rules",)
     ),
-    MessageSpec(Msg.CONFLICT_UNKNOWN, "the hard rules cannot all hold (no smaller cause found)"),
+    MessageSpec(Msg.CONFLICT_UNKNOWN, N_("the hard rules cannot all hold (no smaller cause found)")),
 )
 
 
@@ -321,5 +336,5 @@ def render(message_id: str, params: Mapping[str, str | int | float]) -> str:
         values.setdefault(name, _PHRASES[name](params))
     text = spec.template.format(**values)
     if "before" in params:
-        text += f", counting the days before {params['before']}"
+        text = HISTORY.format(rule=text, before=params["before"])
     return text
