@@ -17,6 +17,8 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from api.web import i18n
+from api.web.explain import say
+from solver.families import Msg
 
 _DATE = r"\d{4}-\d\d-\d\d"
 _NUMBER = r"\d+(?:\.\d+)?"
@@ -103,11 +105,45 @@ def rule_text(rule: str, lang: str) -> str:
     return rule
 
 
+def _from_causes(conflict: Mapping[str, Any], lang: str) -> str | None:
+    """A conflict worded from its message and its causes' messages (`explain.say`); None for a conflict
+    stored before causes existed, or one whose wording the catalogue lacks."""
+    message, causes = conflict.get("message"), conflict.get("causes") or []
+    params = conflict.get("params") or {}
+    _ = i18n.translator(lang)
+    if message == Msg.CONFLICT_UNKNOWN:
+        return say(conflict, lang)
+    if not causes or message not in (Msg.CONFLICT_PERSON, Msg.CONFLICT_PEOPLE):
+        return None
+    worded = [say(cause, lang) for cause in causes]
+    if message == Msg.CONFLICT_PERSON:
+        who = params.get("who", "")
+        who = _("the team") if who == "the team" else who
+        return say({**conflict, "params": {**params, "who": who, "rules": "; ".join(worded)}}, lang)
+    # Several people: their names are in the English params ("Name: rule, rule; Name: rule"), one part per
+    # person in the order of the causes.
+    names = [part.split(": ", 1)[0] for part in str(params.get("rules", "")).split("; ")]
+    groups: dict[Any, list[str]] = {}
+    for cause, text in zip(causes, worded, strict=True):
+        groups.setdefault(cause.get("staff"), []).append(text)
+    if len(names) != len(groups):
+        return None
+    parts = [
+        f"{_('the team') if name in ('team', 'the team') else name}: {', '.join(texts)}"
+        for name, texts in zip(names, groups.values(), strict=True)
+    ]
+    return say({**conflict, "params": {**params, "rules": "; ".join(parts)}}, lang)
+
+
 def conflict_text(conflict: Mapping[str, Any], lang: str) -> str:
-    """A stored conflict (`explanation`, `rules`) in `lang`: its rules and the sentence around them."""
+    """A stored conflict in `lang`: worded from its message and causes where it has them, else its
+    English rules and the sentence around them through the patterns here."""
     text = str(conflict.get("explanation", ""))
     if lang == "en":
         return text
+    worded = _from_causes(conflict, lang)
+    if worded is not None:
+        return worded
     for rule in sorted(set(conflict.get("rules", [])), key=len, reverse=True):
         text = text.replace(rule, rule_text(rule, lang))
     for english, danish in _SENTENCES:

@@ -582,7 +582,7 @@ def test_every_explanation_is_reachable_and_can_be_filtered_by_person(web: Web) 
 def test_every_hard_rule_the_solver_can_name_in_a_conflict_has_danish_words() -> None:
     """The rule names of every guarded hard rule of the example team (with locks added) are known to
     `api.web.conflicts`, which writes them in Danish with Danish dates and decimals."""
-    from api.web.conflicts import known, rule_text
+    from api.web.conflicts import conflict_text, known, rule_text
     from planner.io import load_problem
     from solver.model import build
 
@@ -603,3 +603,25 @@ def test_every_hard_rule_the_solver_can_name_in_a_conflict_has_danish_words() ->
         assert known(rule), rule
         danish = rule_text(rule, "da")
         assert not english.search(danish) and not re.search(r"\d{4}-\d\d-\d\d", danish), danish
+    # The same rules worded from their message ids and params (issue 11), and a conflict from its causes.
+    guards = list(build(problem, explain_mode=True).guards.values())
+    causes = [
+        {"message": g.message, "params": g.params, "staff": g.staff, "explanation": g.rule} for g in guards
+    ]
+    for cause in causes:
+        danish = say(cause, "da")
+        assert not english.search(danish) and not re.search(r"\d{4}-\d\d-\d\d", danish), danish
+    mine = [c for c in causes if c["staff"] == person.id][:3]
+    conflict = {
+        "message": "conflict.person",
+        "params": {
+            "who": person.label,
+            "staff": person.id,
+            "rules": "; ".join(c["explanation"] for c in mine),
+        },
+        "causes": mine,
+        "explanation": "",
+    }
+    text = conflict_text(conflict, "da")
+    assert text.startswith(f"{person.label}: disse regler kan ikke overholdes samtidig: "), text
+    assert not english.search(text), text
