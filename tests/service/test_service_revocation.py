@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from planner import auth
 from planner.models import AuditEntry, User
-from service.helpers import PASSWORD, World, login, ok
+from service.helpers import PASSWORD, START, World, login, ok
 
 
 def _user_id(world: World, username: str) -> int:
@@ -80,6 +80,34 @@ def test_a_person_who_leaves_is_off_boarded_with_their_account(world: World) -> 
     with Session(world.engine) as session:
         entry = session.exec(select(AuditEntry).where(AuditEntry.action == "delete staff")).one()
     assert entry.detail.get("account") == "jonas"
+    # The user name is free again: when Jonas comes back, he gets a new person and a new account.
+    again = ok(world.post("planner", f"/teams/{world.team}/staff", json=body), 201)["id"]
+    account["staff_id"] = again
+    ok(world.post("planner", f"/teams/{world.team}/users", json=account), 201)
+    login(world.client, "jonas")
+
+
+def test_a_person_still_in_use_is_refused_whole_and_disabled_instead(world: World) -> None:
+    """Deleting a person whose wishes the team keeps is refused (409, saying what to do instead), and
+    nothing of it is half done: the account and its sign-ins stay until the planner disables them."""
+    mette = world.staff["mette"]
+    wish = {"staff_id": mette, "date": START.isoformat(), "kind": "veto"}
+    ok(world.post("mette", f"/periods/{world.period}/wishes", json=wish), 201)
+    token = world.as_("mette")
+    refused = world.delete("planner", f"/staff/{mette}")
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == (
+        f"staff {mette} is still used (wishes, picks, agreements); it cannot be deleted — "
+        "disable their account to end their access"
+    )
+    assert world.client.get("/me", headers=token).status_code == 200
+    assert "mette" in [u["username"] for u in ok(world.get("planner", f"/teams/{world.team}/users"))]
+    with Session(world.engine) as session:
+        actions = [e.action for e in session.exec(select(AuditEntry)).all()]
+    assert "delete staff" not in actions
+
+    ok(world.post("planner", f"/users/{_user_id(world, 'mette')}/disable"))
+    assert world.client.get("/me", headers=token).status_code == 401
 
 
 def test_deleting_an_account_ends_its_sign_ins_and_frees_the_name(world: World) -> None:
