@@ -3,8 +3,9 @@
 FastAPI documents each operation's success and its 422; the answers that come from `api/errors.py`
 (401 without a valid token, 403 for a role that may not, 404 for an unknown id or another team's, 409 for
 a state or a clash, 400 for a body that is not JSON, 413 for a body over the limit) are added here by
-what an operation is: every operation that needs a token may answer 401, 403 and 404 (an id may be in
-the path, the query or the body), one that changes something 409, one with a body 400 and 413. Each is
+what an operation is: every operation that needs a token may answer 401, and 403 unless it is on the
+signed-in user's own account; one that names an id (in the path, a query `…_id` or the body) 404; one
+that changes something named by an id, or one's own account, 409; one with a body 400 and 413. Each is
 an `Error` (`{"detail": "…"}`).
 """
 
@@ -34,13 +35,24 @@ DESCRIPTIONS = {
 _CHANGES = {"post", "put", "patch", "delete"}
 
 
+# Operations on the signed-in user's own account: any role may, and there is no id to miss.
+_OWN = ("/me", "/sign-out")
+
+
 def _errors_of(path: str, method: str, operation: dict[str, Any]) -> list[str]:
     codes = []
+    names_an_id = (
+        "{" in path
+        or "requestBody" in operation
+        or any(str(p.get("name", "")).endswith("_id") for p in operation.get("parameters", []))
+    )
     if operation.get("security"):
-        codes += ["401", "403", "404"]
-    elif "{" in path:
+        codes.append("401")
+        if not path.startswith(_OWN):
+            codes.append("403")
+    if names_an_id and not path.startswith(_OWN):
         codes.append("404")
-    if method in _CHANGES and operation.get("security"):
+    if method in _CHANGES and operation.get("security") and (names_an_id or path.startswith("/me")):
         codes.append("409")
     if "requestBody" in operation:
         codes += ["400", "413"]
