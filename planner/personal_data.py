@@ -18,11 +18,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_
 from sqlmodel import Session, SQLModel, col, select
 
 from planner import services
 from planner.auth import Actor, end_sign_ins, require_planner, require_self_or_planner
+from planner.errors import Conflict
 from planner.models import (
     AuditEntry,
     Lock,
@@ -36,6 +37,7 @@ from planner.models import (
     User,
     Wish,
 )
+from planner.texts import N_
 
 
 def _rows(session: Session, model: type[SQLModel], staff_id: int) -> list[Any]:
@@ -65,7 +67,9 @@ def personal_data(staff_id: int, *, session: Session, actor: Actor) -> dict[str,
     if account is not None:
         named.append(AuditEntry.who == account.username)
     audit = session.exec(
-        select(AuditEntry).where(AuditEntry.team_id == person.team_id).order_by(col(AuditEntry.id))
+        select(AuditEntry)
+        .where(AuditEntry.team_id == person.team_id, or_(*named))
+        .order_by(col(AuditEntry.id))
     ).all()
     return {
         "person": StaffPublic.model_validate(person, from_attributes=True).model_dump(mode="json"),
@@ -92,11 +96,7 @@ def personal_data(staff_id: int, *, session: Session, actor: Actor) -> dict[str,
             }
             for r in rotas
         ],
-        "audit": [
-            _plain(e)
-            for e in audit
-            if e.target == f"staff {staff_id}" or (account is not None and e.who == account.username)
-        ],
+        "audit": [_plain(e) for e in audit],
     }
 
 
@@ -109,6 +109,20 @@ def erase_person(staff_id: int, *, session: Session, actor: Actor) -> dict[str, 
     person = services.get(session, Staff, staff_id, "staff", visible_to=actor)
     team_id = person.team_id
     require_planner(actor, team_id)
+    # A solve still running would store a rota with the person in it after the erasure.
+    active = session.exec(
+        select(SolveJob.id)
+        .join(Period, col(Period.id) == SolveJob.period_id)
+        .where(Period.team_id == team_id, col(SolveJob.state).in_(services.ACTIVE_JOB_STATES))
+    ).first()
+    if active is not None:
+        raise Conflict(
+            N_(
+                "solve job {job} of the team is still queued or running: wait for it to end, or stop "
+                "it, then erase"
+            ),
+            job=active,
+        )
     pseudonym = f"erased-{staff_id}"
     code, name = person.code, person.name
     account = session.exec(select(User).where(User.staff_id == staff_id)).first()

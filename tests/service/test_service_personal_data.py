@@ -80,3 +80,24 @@ def test_erasing_a_person_leaves_nothing_that_names_her(world: World) -> None:
     assert f"erased-{mette}" in {a["staff"] for a in kept["assignments"]} | {
         f["staff"] for f in kept["fulfilment"]
     }
+
+
+def test_a_person_is_not_erased_while_a_solve_of_the_team_runs(world: World) -> None:
+    """A solve still running would store a rota naming her after the erasure: refused, nothing erased."""
+    from planner.models import SolveJob
+
+    mette = world.staff["mette"]
+    ok(world.post("planner", f"/periods/{world.period}/close"))
+    with Session(world.engine) as session:
+        job = SolveJob(period_id=world.period, created_by="planner", time_limit=60, workers=1, seed=0)
+        session.add(job)
+        session.commit()
+        job_id = job.id
+    refused = world.post("planner", f"/staff/{mette}/erase")
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == (
+        f"solve job {job_id} of the team is still queued or running: wait for it to end, or stop it, "
+        "then erase"
+    )
+    assert ok(world.get("planner", f"/staff/{mette}"))["code"] == "mette"
+    assert world.client.get("/me", headers=world.as_("mette")).status_code == 200
