@@ -151,12 +151,7 @@ def build_problem(
             "max_vetoes": rules.max_vetoes,
             "forbidden_successions": rules.forbidden_successions,
         },
-        "weights": {
-            "contract_hour": rules.weight_contract_hour,
-            "continuity": rules.weight_continuity,
-            "fairness": rules.weight_fairness,
-            "route_not_favourite": rules.weight_route_not_favourite,
-        },
+        "weights": rules.registered_weights().model_dump(),
         "wishes": [
             {
                 "staff": code[w.staff_id],
@@ -313,10 +308,7 @@ def import_problem(
             max_average_weekly_hours=rules.max_average_weekly_hours,
             max_vetoes=rules.max_vetoes,
             forbidden_successions=[list(pair) for pair in rules.forbidden_successions],
-            weight_contract_hour=weights.contract_hour,
-            weight_continuity=weights.continuity,
-            weight_fairness=weights.fairness,
-            weight_route_not_favourite=weights.route_not_favourite,
+            weights=weights.model_dump(),
         )
     )
     ids: dict[str, int] = {}

@@ -28,7 +28,8 @@ from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from planner import credentials
-from solver.problem import Absence, Contract, Id
+from solver import families
+from solver.problem import Absence, Contract, Id, Weights
 
 PeriodState = Literal["draft", "open", "closed", "solved", "published"]
 # "stopping": the planner asked a running job to stop; it keeps the best rota found so far.
@@ -288,24 +289,47 @@ class RulesBase(SQLModel):
     weekly_rest_minutes: int | None = Field(default=35 * 60, ge=0, le=INT_MAX)
     max_average_weekly_hours: FiniteFloat | None = Field(default=48, gt=0, le=7 * 24)
     max_vetoes: int | None = Field(default=2, ge=0, le=INT_MAX)
-    weight_contract_hour: int = Field(default=5, ge=0, le=1_000_000)
-    weight_continuity: int = Field(default=3, ge=0, le=1_000_000)
-    weight_fairness: int = Field(default=2, ge=0, le=1_000_000)
-    weight_route_not_favourite: int = Field(default=1, ge=0, le=1_000_000)
+
+
+def default_weights() -> dict[str, int]:
+    """Every registered soft-rule weight at its default (`solver/families.py`)."""
+    return Weights().model_dump()
+
+
+def registered_weights(stored: Any) -> Any:
+    """Stored weights as the registry has them now: a weight of a family no longer registered is left
+    out, one registered since the row was written takes its default (in `Weights`)."""
+    if not isinstance(stored, dict):
+        return stored
+    known = {w.field for _, w in families.weighted()}
+    return {name: value for name, value in stored.items() if name in known}
 
 
 class RulesUpdate(RulesBase):
     forbidden_successions: list[Succession] = Field(default=[], max_length=MAX_CODES * MAX_CODES)
+    weights: Weights = Field(
+        default_factory=Weights,
+        description="The team-wide soft-rule weights, one per weighted rule family (`docs/rules.md`); "
+        "a weight left out takes its default.",
+    )
 
 
 class Rules(RulesBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     team_id: int = Field(foreign_key="team.id", unique=True)
     forbidden_successions: list[list[str]] = _json()
+    # One number per weighted family of the registry, by its weight field (`{"continuity": 3, …}`).
+    weights: dict[str, int] = _json(default_weights)
+
+    def registered_weights(self) -> Weights:
+        """The stored weights as the registry has them now (`registered_weights`), defaults filled in."""
+        return Weights.model_validate(registered_weights(self.weights))
 
 
 class RulesPublic(RulesUpdate):
     team_id: int
+
+    _known_weights = field_validator("weights", mode="before")(registered_weights)
 
 
 # ---- periods ----------------------------------------------------------------------------------------

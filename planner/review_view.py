@@ -17,21 +17,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.models import Lock, Rota, SolveJob, local
+from solver import families
 
 # How many explanations of one rule family the page lists at once (the rest behind "and N more").
 TOP_PER_FAMILY = 8
-# Families in the order a planner reads them: gaps first, then people, then polish.
-FAMILY_ORDER = (
-    "cover",
-    "route",
-    "wish",
-    "self_pick",
-    "keep",
-    "contract",
-    "fairness",
-    "continuity",
-    "favourite",
-)
+
+
+def family_order() -> list[str]:
+    """The soft families in the order a planner reads them (gaps first, then people, then polish): the
+    registry's order (`solver/families.py`), a family registered later at the end."""
+    return [spec.name for spec in families.soft_families()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +243,7 @@ def penalty_groups(
     for p in penalties:
         if staff is None or p.get("staff") == staff:
             by_family[p["family"]].append(p)
-    rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
+    rank = {f: i for i, f in enumerate(family_order())}
     groups = []
     for family, items in by_family.items():
         items.sort(key=lambda p: (-p["cost"], p.get("date") or "", p.get("staff") or ""))

@@ -18,13 +18,13 @@ _CELL = (*_WHO, "date", "shift", "route")
 
 HARD: tuple[FamilySpec, ...] = (
     # One shift a day and shift skills need no constraint: the variables are built that way.
-    FamilySpec(Family.ONE_SHIFT_A_DAY, True, "One shift a day", check=check.hard_one_shift_a_day),
-    FamilySpec(Family.SKILLS, True, "Shift skills", check=check.hard_skills),
-    FamilySpec(Family.ROUTES, True, "Routes", model=assignment.add_routes, check=check.hard_routes),
+    FamilySpec(Family.ONE_SHIFT_A_DAY, True, N_("One shift a day"), check=check.hard_one_shift_a_day),
+    FamilySpec(Family.SKILLS, True, N_("Shift skills"), check=check.hard_skills),
+    FamilySpec(Family.ROUTES, True, N_("Routes"), model=assignment.add_routes, check=check.hard_routes),
     FamilySpec(
         Family.DAYS_OFF,
         True,
-        "Days off",
+        N_("Days off"),
         (
             MessageSpec(Msg.DAYS_OFF_FIXED, N_("fixed day off {date}"), ("staff", "date")),
             MessageSpec(Msg.DAYS_OFF_WEEKDAY, N_("fixed day off every {weekday_name}"), ("staff", "weekday")),
@@ -41,7 +41,7 @@ HARD: tuple[FamilySpec, ...] = (
     FamilySpec(
         Family.LOCK,
         True,
-        "Locks",
+        N_("Locks"),
         (
             MessageSpec(Msg.LOCK_OFF, N_("lock: off on {date}"), ("staff", "date")),
             MessageSpec(
@@ -59,7 +59,7 @@ HARD: tuple[FamilySpec, ...] = (
     FamilySpec(
         Family.SUCCESSION,
         True,
-        "Daily rest and shift successions",
+        N_("Daily rest and shift successions"),
         (MessageSpec(Msg.SUCCESSION_REST, N_("daily rest and shift successions"), ("staff",)),),
         model=rest.add_successions,
         check=check.hard_successions,
@@ -67,7 +67,7 @@ HARD: tuple[FamilySpec, ...] = (
     FamilySpec(
         Family.MAX_SHIFTS,
         True,
-        "Shifts per type",
+        N_("Shifts per type"),
         (MessageSpec(Msg.MAX_SHIFTS_LIMIT, N_("at most {n} {shift} shifts"), ("staff", "n", "shift")),),
         model=workload.add_max_shifts,
         check=check.hard_max_shifts,
@@ -75,7 +75,7 @@ HARD: tuple[FamilySpec, ...] = (
     FamilySpec(
         Family.MINUTES,
         True,
-        "Hours in the period",
+        N_("Hours in the period"),
         (
             MessageSpec(
                 Msg.MINUTES_AT_LEAST, N_("at least {hours:g} hours in the period"), ("staff", "hours")
@@ -88,7 +88,7 @@ HARD: tuple[FamilySpec, ...] = (
     FamilySpec(
         Family.MAX_CONSECUTIVE_WORK,
         True,
-        "Most working days in a row",
+        N_("Most working days in a row"),
         (
             MessageSpec(
                 Msg.MAX_CONSECUTIVE_WORK_LIMIT, N_("at most {n} working days in a row"), ("staff", "n")
@@ -100,7 +100,7 @@ HARD: tuple[FamilySpec, ...] = (
     FamilySpec(
         Family.MIN_CONSECUTIVE_WORK,
         True,
-        "Fewest working days in a row",
+        N_("Fewest working days in a row"),
         (
             MessageSpec(
                 Msg.MIN_CONSECUTIVE_WORK_LIMIT, N_("at least {n} working days in a row"), ("staff", "n")
@@ -112,7 +112,7 @@ HARD: tuple[FamilySpec, ...] = (
     FamilySpec(
         Family.MIN_CONSECUTIVE_OFF,
         True,
-        "Fewest days off in a row",
+        N_("Fewest days off in a row"),
         (MessageSpec(Msg.MIN_CONSECUTIVE_OFF_LIMIT, N_("at least {n} days off in a row"), ("staff", "n")),),
         model=sequences.add_min_consecutive_off,
         check=check.hard_min_consecutive_off,
@@ -120,7 +120,7 @@ HARD: tuple[FamilySpec, ...] = (
     FamilySpec(
         Family.WEEKENDS,
         True,
-        "Weekends",
+        N_("Weekends"),
         (
             MessageSpec(Msg.WEEKENDS_AT_MOST, N_("at most {n} working weekends"), ("staff", "n")),
             MessageSpec(Msg.WEEKENDS_OFF_EVERY, N_("a weekend off in every {n}"), ("staff", "n")),
@@ -131,7 +131,7 @@ HARD: tuple[FamilySpec, ...] = (
     FamilySpec(
         Family.WEEKLY_REST,
         True,
-        "Weekly rest",
+        N_("Weekly rest"),
         (
             MessageSpec(
                 Msg.WEEKLY_REST_NEEDED, N_("weekly rest of {hours} h in every 7 days"), ("staff", "hours")
@@ -146,7 +146,7 @@ SOFT: tuple[FamilySpec, ...] = (
     FamilySpec(
         Family.COVER,
         False,
-        "Cover",
+        N_("Cover"),
         (
             MessageSpec(
                 Msg.COVER_UNDER,
@@ -165,7 +165,7 @@ SOFT: tuple[FamilySpec, ...] = (
     FamilySpec(
         Family.ROUTE,
         False,
-        "Routes without a carer",
+        N_("Routes without a carer"),
         (
             MessageSpec(
                 Msg.ROUTE_UNFILLED,
@@ -179,7 +179,7 @@ SOFT: tuple[FamilySpec, ...] = (
     FamilySpec(
         Family.WISH,
         False,
-        "Wishes",
+        N_("Wishes"),
         (
             MessageSpec(Msg.WISH_WANT, N_("{who}, {date}: wanted {what}, not given"), _CELL),
             MessageSpec(Msg.WISH_AVOID, N_("{who}, {date}: asked to avoid {what}"), _CELL),
@@ -191,7 +191,7 @@ SOFT: tuple[FamilySpec, ...] = (
     FamilySpec(
         Family.SELF_PICK,
         False,
-        "Self-picked shifts",
+        N_("Self-picked shifts"),
         (MessageSpec(Msg.SELF_PICK_CHANGED, N_("{who}, {date}: own pick {what} was changed"), _CELL),),
         model=wishes.penalize_self_picks,
         check=check.soft_self_pick,
@@ -199,7 +199,7 @@ SOFT: tuple[FamilySpec, ...] = (
     FamilySpec(
         Family.KEEP,
         False,
-        "Changed from the draft",
+        N_("Changed from the draft"),
         (MessageSpec(Msg.KEEP_CHANGED, N_("{who}, {date}: changed from the draft ({slot})"), _CELL),),
         model=keep.penalize_keep,
         check=check.soft_keep,
@@ -207,7 +207,7 @@ SOFT: tuple[FamilySpec, ...] = (
     FamilySpec(
         Family.CONTRACT,
         False,
-        "Contract hours",
+        N_("Contract hours"),
         (
             MessageSpec(
                 Msg.CONTRACT_OFF_TARGET,
@@ -220,7 +220,7 @@ SOFT: tuple[FamilySpec, ...] = (
         weight=WeightSpec(
             "contract_hour",
             5,
-            "Each hour away from the contract",
+            N_("Each hour away from the contract"),
             "Per started hour outside target ± tolerance.",
         ),
         greedy=greedy.contract_cost,
@@ -228,7 +228,7 @@ SOFT: tuple[FamilySpec, ...] = (
     FamilySpec(
         Family.FAIRNESS,
         False,
-        "Fair share of wishes",
+        N_("Fair share of wishes"),
         (
             MessageSpec(
                 Msg.FAIRNESS_WORST, N_("the least-served person has {unmet} unmet wish weight"), ("unmet",)
@@ -238,13 +238,13 @@ SOFT: tuple[FamilySpec, ...] = (
         check=check.soft_fairness,
         reads_terms=True,
         weight=WeightSpec(
-            "fairness", 2, "Fair share of wishes", "Per unit of the largest unmet wish weight of anyone."
+            "fairness", 2, N_("Fair share of wishes"), "Per unit of the largest unmet wish weight of anyone."
         ),
     ),
     FamilySpec(
         Family.CONTINUITY,
         False,
-        "Same carers on a route",
+        N_("Same carers on a route"),
         (
             MessageSpec(
                 Msg.CONTINUITY_CARERS,
@@ -255,14 +255,14 @@ SOFT: tuple[FamilySpec, ...] = (
         model=wishes.penalize_continuity,
         check=check.soft_continuity,
         weight=WeightSpec(
-            "continuity", 3, "Same carers on a route", "Per carer on a route beyond the first."
+            "continuity", 3, N_("Same carers on a route"), "Per carer on a route beyond the first."
         ),
         greedy=greedy.continuity_cost,
     ),
     FamilySpec(
         Family.FAVOURITE,
         False,
-        "Favourite routes",
+        N_("Favourite routes"),
         (
             MessageSpec(
                 Msg.FAVOURITE_OUTSIDE,
@@ -275,7 +275,7 @@ SOFT: tuple[FamilySpec, ...] = (
         weight=WeightSpec(
             "route_not_favourite",
             1,
-            "A route that is not a favourite",
+            N_("A route that is not a favourite"),
             "Per route slot given to someone with favourites, outside them.",
         ),
         greedy=greedy.favourite_cost,

@@ -11,6 +11,7 @@ The exact meaning of every field, and the exact objective, are documented in `do
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Iterable
 from enum import StrEnum
@@ -23,13 +24,13 @@ from pydantic import (
     Field,
     GetJsonSchemaHandler,
     PrivateAttr,
-    TypeAdapter,
     ValidationError,
+    create_model,
     field_validator,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema
+from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError
 
 from solver import families
 
@@ -39,7 +40,6 @@ Weight = Annotated[int, Field(ge=0, le=1_000_000)]
 # no number reaches the solver that it cannot hold (a tolerance of 10^30 once failed a solve).
 MAX_HORIZON_MINUTES = 366 * 24 * 60
 
-_WHOLE = TypeAdapter(int)
 
 MINUTES_PER_DAY = 1440
 MAX_SHIFT_MINUTES = 16 * 60
@@ -336,6 +336,13 @@ class Rules(_Strict):
         )
 
 
+@functools.cache
+def _weights_model(specs: tuple[families.WeightSpec, ...]) -> type[BaseModel]:
+    """A model with one whole-number field per registered weight (its default and bounds)."""
+    fields: dict[str, Any] = {w.field: (int, Field(default=w.default, ge=w.ge, le=w.le)) for w in specs}
+    return create_model("RegisteredWeights", __config__=ConfigDict(extra="forbid"), **fields)
+
+
 class Weights(BaseModel):
     """Weights of the soft rules that are not carried on a record of their own: one field per weighted
     family of the registry (`solver/families.py`), e.g. `weights.continuity`, including families
@@ -355,23 +362,25 @@ class Weights(BaseModel):
             data = data.model_dump()
         if not isinstance(data, dict):
             raise ValueError(f"weights must be an object of weight names and numbers, got {data!r}")
-        specs = {w.field: w for _, w in families.weighted()}
-        errors = [
-            f"unknown weight {name!r} (known: {', '.join(specs)})" for name in data if name not in specs
+        specs = tuple(w for _, w in families.weighted())
+        known = {w.field for w in specs}
+        unknown = [
+            InitErrorDetails(
+                type=PydanticCustomError(
+                    "unknown_weight",
+                    "unknown weight {name} (known: {known})",
+                    {"name": repr(name), "known": ", ".join(w.field for w in specs)},
+                ),
+                loc=(name,),
+                input=value,
+            )
+            for name, value in data.items()
+            if name not in known
         ]
-        values: dict[str, int] = {}
-        for name, spec in specs.items():
-            try:
-                value = _WHOLE.validate_python(data.get(name, spec.default))
-            except ValidationError:
-                errors.append(f"{name}: must be a whole number, got {data[name]!r}")
-                continue
-            if not spec.ge <= value <= spec.le:
-                errors.append(f"{name}: must be {spec.ge} … {spec.le}, got {value}")
-            values[name] = value
-        if errors:
-            raise ValueError("; ".join(errors))
-        return values
+        if unknown:
+            raise ValidationError.from_exception_data("Weights", unknown)
+        # Each weight's own errors carry its name in their path (`weights.continuity`).
+        return _weights_model(specs).model_validate(data).model_dump()
 
     @classmethod
     def __get_pydantic_json_schema__(

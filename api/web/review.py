@@ -49,6 +49,7 @@ from planner.models import (
 )
 from planner.review_view import Cell, compared, grid_cell, job_elapsed, rota_grid, routes_in, staff_names
 from planner.texts import N_
+from solver import families
 
 try:  # H2's wording of a refused change in the reader's language (api/web/refusals.py)
     from api.web.refusals import refusal_text
@@ -87,17 +88,11 @@ ROTA_STATUS = {
     "INFEASIBLE": N_("No rota possible"),
     "UNKNOWN": N_("No rota found in time"),
 }
-FAMILIES = {
-    "cover": N_("Cover"),
-    "route": N_("Routes without a carer"),
-    "wish": N_("Wishes"),
-    "self_pick": N_("Self-picked shifts"),
-    "keep": N_("Changed from the draft"),
-    "contract": N_("Contract hours"),
-    "fairness": N_("Fair share of wishes"),
-    "continuity": N_("Same carers on a route"),
-    "favourite": N_("Favourite routes"),
-}
+
+
+def family_labels() -> dict[str, str]:
+    """Each rule family's heading (English, translated on the page), from the registry."""
+    return {spec.name: spec.label for spec in families.all_families()}
 
 
 # ---- helpers ----------------------------------------------------------------------------------------
@@ -279,7 +274,7 @@ def _rota_context(rota_id: int, session: Session, actor: Actor, person: str | No
         "published_at": local(rota.published_at),
         "status_text": ROTA_STATUS.get(rota.status, rota.status),
         "state_text": ROTA_STATES.get(rota.state, rota.state),
-        "families": FAMILIES,
+        "families": family_labels(),
         "publishable": _publishable(rota),
         "solve": {"time_limit": DEFAULT_TIME_LIMIT, "workers": 2, "seed": 0},
         "errors": {},

@@ -41,6 +41,8 @@ from planner.models import (
     UserCreate,
 )
 from planner.texts import N_
+from solver import families
+from solver.families import WeightSpec
 
 router = APIRouter()
 
@@ -500,13 +502,15 @@ def _rule_lines(rules: Any, shift_names: dict[str, str], lang: str) -> list[str]
     return lines
 
 
+def _weight_fields() -> list[tuple[str, WeightSpec]]:
+    """The rules form's weight fields, one per weighted family of the registry: (form name, spec)."""
+    return [(f"weights.{w.field}", w) for _, w in families.weighted()]
+
+
 def _weight_lines(rules: Any) -> list[tuple[str, int]]:
-    return [
-        ("Each hour away from the contract", rules.weight_contract_hour),
-        ("Same carers on a route", rules.weight_continuity),
-        ("Fair share of wishes", rules.weight_fairness),
-        ("A route that is not a favourite", rules.weight_route_not_favourite),
-    ]
+    """(label, value) of every registered weight, as the team has it."""
+    weights = rules.registered_weights()
+    return [(w.label, getattr(weights, w.field)) for _, w in _weight_fields()]
 
 
 @router.get("/web/team")
@@ -621,12 +625,8 @@ def _rules_form(rules: Any, lang: str) -> dict[str, Any]:
         "weekly_rest_minutes": _field_hours(rules.weekly_rest_minutes),
         "max_average_weekly_hours": _field_number(rules.max_average_weekly_hours),
         "max_vetoes": "" if rules.max_vetoes is None else str(rules.max_vetoes),
-        "weight_contract_hour": str(rules.weight_contract_hour),
-        "weight_continuity": str(rules.weight_continuity),
-        "weight_fairness": str(rules.weight_fairness),
-        "weight_route_not_favourite": str(rules.weight_route_not_favourite),
         "forbidden_successions": [f"{a} {b}" for a, b in rules.forbidden_successions],
-    }
+    } | {name: str(getattr(rules.registered_weights(), w.field)) for name, w in _weight_fields()}
 
 
 def _rules_page(
@@ -639,7 +639,13 @@ def _rules_page(
 ) -> Response:
     shifts = _rows("shift type", _team(actor), session, actor)
     pairs = [(a, b) for a in shifts for b in shifts]
-    context = {"form": form, "errors": errors or {}, "err": _lookup(errors or {}), "pairs": pairs}
+    context = {
+        "form": form,
+        "errors": errors or {},
+        "err": _lookup(errors or {}),
+        "pairs": pairs,
+        "weights": _weight_fields(),
+    }
     return render(request, "setup/rules_form.html", context, status_code=status_code)
 
 
@@ -660,9 +666,10 @@ def save_rules(request: Request, session: SessionDep, actor: WebPlanner, posted:
         "max_vetoes": _number(form.get("max_vetoes")),
         "forbidden_successions": [tuple(p.split(" ", 1)) for p in form["forbidden_successions"] if " " in p],
     }
-    for key in ("weight_contract_hour", "weight_continuity", "weight_fairness", "weight_route_not_favourite"):
-        if _blank(form.get(key)) is not None:
-            payload[key] = _number(form[key])
+    # A weight left empty takes its default.
+    payload["weights"] = {
+        w.field: _number(form[name]) for name, w in _weight_fields() if _blank(form.get(name)) is not None
+    }
     try:
         data = RulesUpdate.model_validate(payload)
         services.update_rules(team_id, data, session=session, actor=actor)

@@ -98,3 +98,47 @@ def init_demo_creates_the_team_and_accounts(
     assert main(["init-demo"]) == 2  # not twice without --force
     db.get_engine().dispose()
     monkeypatch.setattr("planner.db._engine", None)
+
+
+def test_a_teams_rule_weights_survive_the_move_into_one_object(tmp_path: Path) -> None:
+    """The migration that stores the weights by family keeps every team's values (and back again)."""
+    from alembic import command
+
+    with fresh_database(tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            migrate.upgrade(engine, "d82f5b3c7a10")  # the last schema with a column per weight
+            with engine.begin() as connection:
+                connection.execute(text("INSERT INTO team (name, created_at) VALUES ('Uldum', '2026-01-01')"))
+                team = connection.execute(text("SELECT id FROM team")).scalar_one()
+                connection.execute(
+                    text(
+                        "INSERT INTO rules (team_id, forbidden_successions, weight_contract_hour, "
+                        "weight_continuity, weight_fairness, weight_route_not_favourite) "
+                        "VALUES (:team, '[]', 7, 0, 11, 2)"
+                    ),
+                    {"team": team},
+                )
+            migrate.upgrade(engine)
+            with Session(engine) as session:
+                rules = session.exec(select(planner.models.Rules)).one()
+                assert rules.weights == {
+                    "contract_hour": 7,
+                    "continuity": 0,
+                    "fairness": 11,
+                    "route_not_favourite": 2,
+                }
+            config = migrate.alembic_config(engine.url.render_as_string(hide_password=False))
+            with engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.downgrade(config, "d82f5b3c7a10")
+            with engine.connect() as connection:
+                row = connection.execute(
+                    text(
+                        "SELECT weight_contract_hour, weight_continuity, weight_fairness, "
+                        "weight_route_not_favourite FROM rules"
+                    )
+                ).one()
+            assert tuple(row) == (7, 0, 11, 2)
+        finally:
+            engine.dispose()

@@ -227,10 +227,10 @@ def test_rules_round_trip(web: Web) -> None:
         "weekly_rest_minutes": "35",
         "max_average_weekly_hours": "48",
         "max_vetoes": "",
-        "weight_contract_hour": "5",
-        "weight_continuity": "3",
-        "weight_fairness": "2",
-        "weight_route_not_favourite": "1",
+        "weights.contract_hour": "5",
+        "weights.continuity": "0",
+        "weights.fairness": "2",
+        "weights.route_not_favourite": "",
         "forbidden_successions": ["aften dag"],
     }
     response = web.post("planner", "/web/team/rules", posted)
@@ -239,19 +239,22 @@ def test_rules_round_trip(web: Web) -> None:
     assert rules["min_rest_minutes"] == 600
     assert rules["max_vetoes"] is None
     assert rules["forbidden_successions"] == [["aften", "dag"]]
+    # an empty weight takes its default
+    assert rules["weights"] == {"contract_hour": 5, "continuity": 0, "fairness": 2, "route_not_favourite": 1}
     page = text_of(web.get("planner", response.headers["location"]).text)
     assert "10 timers hvile mellem vagter" in page
     assert "Ingen grænse for vetodage" in page
     assert "Aldrig Dagvagt lige efter Aftenvagt" in page
     again = web.get("planner", "/web/team/rules").text
     assert 'value="10"' in again and 'value="aften dag" checked' in again
+    assert re.search(r'name="weights\.continuity" type="number" value="0"', again)
 
 
 def test_bad_rules_are_refused_at_the_field(web: Web) -> None:
-    response = web.post("planner", "/web/team/rules", {"min_rest_minutes": "-1", "weight_fairness": "x"})
+    response = web.post("planner", "/web/team/rules", {"min_rest_minutes": "-1", "weights.fairness": "x"})
     assert response.status_code == 422
     assert field_message(response.text, "f-min_rest_minutes") == "Skal være mindst 0."
-    assert field_message(response.text, "f-weight_fairness") == "Skriv et helt tal."
+    assert field_message(response.text, "f-weights-fairness") == "Skriv et helt tal."
     assert api(web, f"/teams/{web.world.team}/rules")["min_rest_minutes"] == 660
 
 
