@@ -48,6 +48,15 @@ class Actor:
     def is_planner(self) -> bool:
         return self.role == "planner"
 
+    @property
+    def plans(self) -> bool:
+        """A planner (of their own team), or the service itself (of every team)."""
+        return self.role in ("planner", "system")
+
+    def can_plan(self, team_id: int) -> bool:
+        """May plan `team_id`: its planner, or the service itself."""
+        return self.role == "system" or (self.is_planner and self.team_id == team_id)
+
     @classmethod
     def of(cls, user: User) -> Actor:
         return cls(user.id, user.username, user.role, user.team_id, user.staff_id)
@@ -217,9 +226,7 @@ def actor_for_token(token: str, *, session: Session) -> Actor:
 
 def require_planner(actor: Actor, team_id: int) -> None:
     """Planners may do everything in their own team."""
-    if actor.role == "system":
-        return
-    if not actor.is_planner or actor.team_id != team_id:
+    if not actor.can_plan(team_id):
         raise Forbidden("only the team's planner may do this")
 
 
@@ -233,7 +240,7 @@ def require_member(actor: Actor, team_id: int) -> None:
 
 def require_self_or_planner(actor: Actor, team_id: int, staff_id: int) -> None:
     """A staff member may act for themselves only; the planner for everyone in the team."""
-    if actor.role == "system" or (actor.is_planner and actor.team_id == team_id):
+    if actor.can_plan(team_id):
         return
     if actor.team_id != team_id or actor.staff_id != staff_id:
         raise Forbidden("staff may only see and change their own wishes and picks")

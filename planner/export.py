@@ -155,7 +155,7 @@ def _check_references(
     if staff not in known.staff:
         raise InputError(f"line {line}, staff_id", f"unknown staff id {staff!r}")
     if not horizon.contains(date):
-        last = horizon.start + dt.timedelta(days=horizon.days - 1)
+        last = horizon.last_day
         raise InputError(f"line {line}, date", f"{date} is outside the horizon {horizon.start} … {last}")
     if shift not in known.shifts:
         raise InputError(f"line {line}, shift", f"unknown shift {shift!r}")

@@ -70,7 +70,7 @@ def build_problem(
     rules = team_rules(session, period.team_id)
     code = {s.id: s.code for s in staff}
     first = period.start
-    last = first + dt.timedelta(days=period.days - 1)
+    last = period.last_day
 
     def inside(day: str | dt.date) -> bool:
         value = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
@@ -208,7 +208,7 @@ def previous_days(
     ).all()
     known: dict[tuple[str, dt.date], str | None] = {}
     for before in earlier:  # a later period wins where two overlap
-        last = before.start + dt.timedelta(days=before.days - 1)
+        last = before.last_day
         if last >= period.start or last < first:
             continue
         rota = session.exec(

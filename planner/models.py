@@ -341,6 +341,11 @@ class PeriodBase(SQLModel):
     days: int = Field(default=56, ge=1, le=366)
     deadline: dt.datetime | None = Field(default=None, description="Wishes close for staff at this time.")
 
+    @property
+    def last_day(self) -> dt.date:
+        """The period's last date (`days` dates from `start`)."""
+        return self.start + dt.timedelta(days=self.days - 1)
+
 
 class PeriodCreate(PeriodBase):
     public_holidays: list[dt.date] = Field(default=[], max_length=MAX_DAYS)

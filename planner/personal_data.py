@@ -56,7 +56,7 @@ def personal_data(staff_id: int, *, session: Session, actor: Actor) -> dict[str,
     rotas = session.exec(
         select(Rota).where(col(Rota.period_id).in_(_periods(session, person.team_id))).order_by(col(Rota.id))
     ).all()
-    if not services._plans(actor, person.team_id):
+    if not actor.can_plan(person.team_id):
         rotas = [r for r in rotas if r.state != "draft"]  # drafts are the planner's work
     mine = person.code
 

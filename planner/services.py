@@ -275,7 +275,7 @@ def staff_record(staff_id: int, *, session: Session, actor: Actor) -> StaffPubli
 
 
 def _staff_record(row: Staff, actor: Actor) -> StaffPublic | ColleaguePublic:
-    if _plans(actor, row.team_id) or row.id == actor.staff_id:
+    if actor.can_plan(row.team_id) or row.id == actor.staff_id:
         return StaffPublic.model_validate(row, from_attributes=True)
     return ColleaguePublic.model_validate(
         {name: getattr(row, name) for name in ColleaguePublic.model_fields}, from_attributes=True
@@ -477,7 +477,7 @@ def audit_log(
 def create_period(team_id: int, data: PeriodCreate, *, session: Session, actor: Actor) -> Period:
     get(session, Team, team_id, "team", visible_to=actor)
     require_planner(actor, team_id)
-    last = data.start + dt.timedelta(days=data.days - 1)
+    last = data.last_day
     for i, day in enumerate(data.public_holidays):
         if not data.start <= day <= last:
             raise InputError(
@@ -570,7 +570,7 @@ def submissions(period_id: int, *, session: Session, actor: Actor) -> list[dict[
 def _require_editable(period: Period, actor: Actor) -> None:
     """Staff change their slip while the period is open and before the deadline; the planner until it
     is solved."""
-    if actor.is_planner or actor.role == "system":
+    if actor.plans:
         if period.state not in EDITABLE_BY_PLANNER:
             raise Conflict(
                 N_("period {period} is {state}: reopen it to change wishes"),
@@ -592,7 +592,7 @@ def _require_editable(period: Period, actor: Actor) -> None:
 
 
 def _period_dates(period: Period) -> tuple[dt.date, dt.date]:
-    return period.start, period.start + dt.timedelta(days=period.days - 1)
+    return period.start, period.last_day
 
 
 def _check_slot(
@@ -639,7 +639,7 @@ def _person(session: Session, staff_id: int, team_id: int) -> Staff:
 def _visible_staff(period_id: int, *, session: Session, actor: Actor, staff_id: int | None) -> int | None:
     """Whose records of a period the actor may list: anyone's (or all, None) for a planner, own for staff."""
     period = get_period(period_id, session=session, actor=actor)
-    if staff_id is None and not (actor.is_planner or actor.role == "system"):
+    if staff_id is None and not actor.plans:
         staff_id = actor.staff_id
     if staff_id is not None:
         require_self_or_planner(actor, period.team_id, staff_id)
@@ -812,7 +812,7 @@ def create_standing_wish(data: StandingWishCreate, *, session: Session, actor: A
         raise InputError("shift", f"unknown shift {data.shift!r}")
     if data.route is not None and data.route not in {r.code for r in routes}:
         raise InputError("route", f"unknown route {data.route!r}")
-    row = StandingWish(**_row_values(StandingWish, data), approved=actor.is_planner or actor.role == "system")
+    row = StandingWish(**_row_values(StandingWish, data), approved=actor.plans)
     session.add(row)
     session.flush()
     audit(session, actor, person.team_id, "create standing wish", f"standing wish {row.id}", data=data)
@@ -823,7 +823,7 @@ def create_standing_wish(data: StandingWishCreate, *, session: Session, actor: A
 def list_standing_wishes(team_id: int, *, session: Session, actor: Actor) -> Sequence[StandingWish]:
     get_team(team_id, session=session, actor=actor)
     query = select(StandingWish).join(Staff).where(Staff.team_id == team_id)
-    if not (actor.is_planner or actor.role == "system"):
+    if not actor.plans:
         query = query.where(StandingWish.staff_id == actor.staff_id)
     return session.exec(query.order_by(StandingWish.id)).all()  # type: ignore[arg-type]
 
@@ -843,7 +843,7 @@ def delete_standing_wish(item_id: int, *, session: Session, actor: Actor) -> Non
     row = get(session, StandingWish, item_id, "standing wish", visible_to=actor)
     person = get(session, Staff, row.staff_id, "staff")
     require_self_or_planner(actor, person.team_id, row.staff_id)
-    if row.approved and not (actor.is_planner or actor.role == "system"):
+    if row.approved and not actor.plans:
         raise Forbidden("an approved agreement can only be ended by the planner")
     session.delete(row)
     audit(session, actor, person.team_id, "delete standing wish", f"standing wish {item_id}")
@@ -894,7 +894,7 @@ def open_slots(period_id: int, *, session: Session, actor: Actor) -> list[dict[s
     picks = session.exec(select(SelfPick).where(SelfPick.period_id == period_id)).all()
     claimed: Counter[tuple[dt.date, str]] = Counter((p.date, p.shift) for p in picks)
     by_route = {(p.date, p.shift, p.route): p for p in picks if p.route}
-    planner = actor.is_planner or actor.role == "system"
+    planner = actor.plans
     out: list[dict[str, Any]] = []
     for i in range(period.days):
         day = period.start + dt.timedelta(days=i)
@@ -1173,13 +1173,9 @@ def list_rotas(period_id: int, *, session: Session, actor: Actor) -> Sequence[Ro
     """The planner sees every rota of the period; staff only the published one."""
     period = get_period(period_id, session=session, actor=actor)
     query = select(Rota).where(Rota.period_id == period_id)
-    if not _plans(actor, period.team_id):
+    if not actor.can_plan(period.team_id):
         query = query.where(Rota.state == "published")
     return session.exec(query.order_by(Rota.id)).all()  # type: ignore[arg-type]
-
-
-def _plans(actor: Actor, team_id: int) -> bool:
-    return actor.role == "system" or (actor.is_planner and actor.team_id == team_id)
 
 
 def rota_public(rota: Rota, *, session: Session, actor: Actor) -> RotaPublic:
@@ -1189,7 +1185,7 @@ def rota_public(rota: Rota, *, session: Session, actor: Actor) -> RotaPublic:
     public = RotaPublic.model_validate(rota, from_attributes=True)
     public.unfilled = [c for c in rota.coverage if c["need"] > c["assigned"]]
     period = get(session, Period, rota.period_id, "period")
-    if _plans(actor, period.team_id):
+    if actor.can_plan(period.team_id):
         return public
     person = session.get(Staff, actor.staff_id) if actor.staff_id is not None else None
     own = person.code if person is not None else None
@@ -1203,7 +1199,7 @@ def get_rota(rota_id: int, *, session: Session, actor: Actor) -> Rota:
     rota = get(session, Rota, rota_id, "rota", visible_to=actor)
     period = get(session, Period, rota.period_id, "period")
     require_member(actor, period.team_id)
-    if rota.state != "published" and not _plans(actor, period.team_id):
+    if rota.state != "published" and not actor.can_plan(period.team_id):
         raise NotFound("rota", rota_id)  # a draft does not exist for staff
     return rota
 

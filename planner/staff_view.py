@@ -26,10 +26,6 @@ from solver.rules.wishes import WISH_FAMILIES
 SlotState = Literal["free", "mine", "taken"]
 
 
-def last_day(period: Period) -> dt.date:
-    return period.start + dt.timedelta(days=period.days - 1)
-
-
 def wishes_open(period: Period, now: dt.datetime | None = None) -> bool:
     """Whether staff may still change their wishes: the period is open and its deadline not passed (the
     same test as the services', so the page shows buttons exactly when a tap can succeed)."""
@@ -243,7 +239,7 @@ def calendar_days(
 def days_off(person: Staff, period: Period) -> dict[dt.date, DayOff]:
     """The person's days off in the period whatever the rota (absences with their reason, fixed days
     off, fixed weekdays off): the calendar shows them and offers nothing to claim or want there."""
-    return person_rules.days_off(person, period.start, last_day(period))
+    return person_rules.days_off(person, period.start, period.last_day)
 
 
 def routes_served(person: Staff, routes: Sequence[Route], shifts: Sequence[ShiftType]) -> list[Route]:
@@ -264,7 +260,7 @@ def weeks(days: Sequence[DayView]) -> list[WeekView]:
 
 def week_span(period: Period) -> tuple[int, int]:
     """The period's first and last ISO week numbers ("uge 9–16")."""
-    return period.start.isocalendar()[1], last_day(period).isocalendar()[1]
+    return period.start.isocalendar()[1], period.last_day.isocalendar()[1]
 
 
 def vetoes_used(wishes: Iterable[Wish]) -> int:

@@ -61,6 +61,11 @@ class Horizon(_Strict):
         "follow the real length across a clock change. Null: clock times as nominal (every day 24 h).",
     )
 
+    @property
+    def last_day(self) -> dt.date:
+        """The horizon's last date."""
+        return self.start + dt.timedelta(days=self.days - 1)
+
     @field_validator("time_zone")
     @classmethod
     def _known_zone(cls, value: str | None) -> str | None:
@@ -466,7 +471,7 @@ class Problem(_Strict):
 
         def date_in(path: str, day: dt.date) -> None:
             if not h.contains(day):
-                last = h.start + dt.timedelta(days=h.days - 1)
+                last = h.last_day
                 errors.append(f"{path}: date {day} is outside the horizon {h.start} … {last}")
 
         def known(path: str, value: str | None, pool: set[str] | dict[str, Route], what: str) -> None:

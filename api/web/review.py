@@ -178,7 +178,7 @@ def _period_context(period_id: int, session: Session, actor: Actor) -> dict[str,
     rotas = list(services.list_rotas(period_id, session=session, actor=actor))
     return {
         "period": period,
-        "last_day": period.start + dt.timedelta(days=period.days - 1),
+        "last_day": period.last_day,
         "deadline": local(period.deadline),
         "state_text": PERIOD_STATES.get(period.state, period.state),
         "people": people,
@@ -336,7 +336,7 @@ def _periods_page(
         "periods": [
             {
                 "period": p,
-                "last_day": p.start + dt.timedelta(days=p.days - 1),
+                "last_day": p.last_day,
                 "deadline": local(p.deadline),
                 "state_text": PERIOD_STATES.get(p.state, p.state),
             }

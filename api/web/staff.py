@@ -197,7 +197,7 @@ def home(request: Request, session: SessionDep, actor: WebUser) -> Response:
                     "weeks": _weeks_label(p, _, "weeks"),
                     "subtitle": subtitle(p, _weeks_label(p, _, "weeks")),
                     "wishes": _weeks_label(p, _, "wishes"),
-                    "last_day": staff_view.last_day(p),
+                    "last_day": p.last_day,
                     "state_text": PERIOD_STATES.get(p.state, p.state),
                     "editable": staff_view.wishes_open(p),
                 }
@@ -240,7 +240,7 @@ def _calendar(
     editable = staff_view.wishes_open(period)
     return {
         "period": period,
-        "last_day": staff_view.last_day(period),
+        "last_day": period.last_day,
         "weeks_label": _weeks_label(period, _t(request), "weeks"),
         "subtitle": subtitle(period, _weeks_label(period, _t(request), "weeks")),
         "weeks": staff_view.weeks(days),
@@ -273,7 +273,7 @@ def _parse_day(period: Period, value: str) -> dt.date:
         day = dt.date.fromisoformat(value)
     except ValueError:
         raise NotFound("day", value) from None
-    if not period.start <= day <= staff_view.last_day(period):
+    if not period.start <= day <= period.last_day:
         raise NotFound("day", value)
     return day
 
@@ -513,7 +513,7 @@ def rota_page(request: Request, period_id: int, session: SessionDep, actor: WebU
         "period": period,
         "weeks_label": _weeks_label(period, _t(request), "weeks"),
         "subtitle": subtitle(period, _weeks_label(period, _t(request), "weeks")),
-        "last_day": staff_view.last_day(period),
+        "last_day": period.last_day,
         **_common(lang),
     }
     try:
