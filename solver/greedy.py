@@ -214,7 +214,8 @@ def greedy_rota(problem: Problem) -> list[Assignment]:
         for lock in locks[d]:
             assert lock.shift is not None
             state.take(people[lock.staff], d, lock.shift, lock.route)
-        taken_routes = {(r, c) for c, r in (state.worked[p].get(d, (None, None)) for p in people) if r}
+        cells = [state.worked[p].get(d) for p in people]  # (shift, route) of each person at work that day
+        taken_routes = {(r, c) for c, r in filter(None, cells) if r}
         for pick in picks[d]:
             person = people[pick.staff]
             if (pick.route, pick.shift) in taken_routes and pick.route is not None:

@@ -1,8 +1,8 @@
-"""Build, solve and read back the CP-SAT rota model.
+"""Solve the CP-SAT rota model and read it back; name the rules that clash when there is no rota.
 
-The rule families are listed once, in the registry (`solver/families.py`): the model adds each hard
-family's constraints, then each soft family's terms, in registration order. Everything is read from the
-`Problem`; weights never appear as literals in rule code.
+The model itself is built by `solver.build.build` (also importable from here); the search strategies
+beyond a plain solve live in `solver.search` (which uses `solver.people`). Imports run one way:
+model → search → people → build → variables, all configuring their solvers through `solver.cpsat`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from solver import check, families, search, stop
+from solver.build import build
+from solver.cpsat import fix, found, make_solver
 from solver.families import Msg
 from solver.greedy import greedy_rota
 from solver.params import SolveParams
@@ -21,26 +23,22 @@ from solver.problem import Problem
 from solver.solution import Assignment, BrokenRule, Conflict, Penalty, Progress, Solution
 from solver.variables import Guard, Vars
 
-_STATUS = {
+__all__ = ["build", "explain_infeasibility", "solve"]
+
+_STATUS: dict[cp_model.CpSolverStatus, str] = {
     cp_model.OPTIMAL: "OPTIMAL",
     cp_model.FEASIBLE: "FEASIBLE",
     cp_model.INFEASIBLE: "INFEASIBLE",
 }
 
-
-def build(problem: Problem, *, explain_mode: bool = False) -> Vars:
-    """The full model; in explain mode hard rules are guarded and there is no objective."""
-    v = Vars(problem, cp_model.CpModel(), explain_mode=explain_mode)
-    for family in families.hard_families():
-        if family.model is not None:
-            family.model(v)
-    if not explain_mode:
-        # Families that read other families' terms come after them (a stable sort keeps the order else).
-        for family in sorted(families.soft_families(), key=lambda f: f.reads_terms):
-            if family.model is not None:
-                family.model(v)
-        v.cp.minimize(cp_model.LinearExpr.sum([t.weight * t.expr for t in v.terms]))
-    return v
+# Seconds: the least time a completion (the model with every decision fixed) gets…
+COMPLETION_MIN_TIME = 0.5
+# …else the time limit divided by this.
+COMPLETION_TIME_DIVISOR = 10
+# Seconds: the least time the search for the rules that clash gets after an infeasible solve.
+EXPLAIN_MIN_TIME = 5.0
+# Seconds: the least time each solve of a (shrinking) assumption core gets.
+CORE_MIN_TIME = 0.1
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -64,13 +62,6 @@ class _Progress(cp_model.CpSolverSolutionCallback):
                     elapsed=elapsed,
                 )
             )
-
-
-def _configure(solver: cp_model.CpSolver, params: SolveParams, time_limit: float) -> None:
-    solver.parameters.max_time_in_seconds = max(0.01, time_limit)
-    solver.parameters.num_workers = params.workers
-    solver.parameters.random_seed = params.seed
-    solver.parameters.log_search_progress = params.log
 
 
 def _add_hint(v: Vars, hint: list[Assignment], params: SolveParams) -> cp_model.CpSolver | None:
@@ -103,14 +94,11 @@ def _complete(
 ) -> cp_model.CpSolver | None:
     """Solve the model with the decisions fixed (variable indexes are those of `cp`), or None if they
     break a hard rule."""
-    fixed = cp.clone()
-    for var, value in chosen.items():
-        fixed.add(fixed.get_bool_var_from_proto_index(var.index) == value)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = params.seed
-    solver.parameters.max_time_in_seconds = max(0.5, params.time_limit / 10)
-    if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    completion = cp.clone()
+    fix(completion, {var.index: value for var, value in chosen.items()})
+    time_limit = max(COMPLETION_MIN_TIME, params.time_limit / COMPLETION_TIME_DIVISOR)
+    solver = make_solver(time_limit, workers=1, seed=params.seed)
+    if not found(solver.solve(completion)):
         return None
     return solver
 
@@ -134,9 +122,13 @@ def solve(problem: Problem, params: SolveParams) -> Solution:
         outcome = search.lns(v, params, started)
         solver, code, bound, progress.first = outcome.solver, outcome.code, outcome.bound, outcome.first
     else:
-        solver = cp_model.CpSolver()
-        _configure(solver, params, params.time_limit - (time.perf_counter() - started))
-        search.configure(solver, v, params)
+        solver = make_solver(
+            params.time_limit - (time.perf_counter() - started),
+            workers=params.workers,
+            seed=params.seed,
+            log_progress=params.log,
+            subsolvers=search.portfolio(v, params),
+        )
         with stop.watching(solver, params.stop):
             code = solver.solve(v.cp, progress)
         bound = solver.best_objective_bound
@@ -144,7 +136,7 @@ def solve(problem: Problem, params: SolveParams) -> Solution:
     if status in ("OPTIMAL", "FEASIBLE"):
         solution = _read_rota(problem, v, _settled(v, solver, status, params), status, bound)
     elif status == "INFEASIBLE":
-        remaining = max(5.0, params.time_limit - (time.perf_counter() - started))
+        remaining = max(EXPLAIN_MIN_TIME, params.time_limit - (time.perf_counter() - started))
         solution = Solution(status="INFEASIBLE", conflicts=explain_infeasibility(problem, params, remaining))
     elif start is not None:
         # The search found nothing in time, but the starting rota keeps every hard rule: return it.
@@ -185,13 +177,13 @@ def _read_rota(problem: Problem, v: Vars, solver: cp_model.CpSolver, status: str
     assignments = []
     for (pi, d, si), var in v.x.items():
         if solver.boolean_value(var):
-            ri = route_of.get((pi, d, si))
+            route = route_of.get((pi, d, si))
             assignments.append(
                 Assignment(
                     staff=v.people[pi].id,
                     date=v.dates[d],
                     shift=v.shifts[si].code,
-                    route=None if ri is None else v.routes[ri].id,
+                    route=None if route is None else v.routes[route].id,
                 )
             )
     assignments.sort(key=lambda a: (a.date, a.staff))
@@ -248,8 +240,8 @@ def explain_infeasibility(problem: Problem, params: SolveParams, time_limit: flo
     if len(by_staff) == 1:
         staff, chosen = next(iter(by_staff.items()))
         rules = [g.rule for g in chosen]
-        params = {"who": names.get(staff or "", "the team"), "staff": staff or "", "rules": "; ".join(rules)}
-        return [Conflict(staff=staff, rules=rules, causes=causes, message=Msg.CONFLICT_PERSON, params=params)]
+        said = {"who": names.get(staff or "", "the team"), "staff": staff or "", "rules": "; ".join(rules)}
+        return [Conflict(staff=staff, rules=rules, causes=causes, message=Msg.CONFLICT_PERSON, params=said)]
     parts = [f"{names.get(s or '', 'team')}: {', '.join(g.rule for g in gs)}" for s, gs in by_staff.items()]
     return [
         Conflict(
@@ -271,10 +263,7 @@ def _core(
     def infeasible_core(lits: list[cp_model.IntVar]) -> list[int] | None:
         v.cp.clear_assumptions()
         v.cp.add_assumptions(lits)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = params.seed
-        solver.parameters.max_time_in_seconds = max(0.1, deadline - time.perf_counter())
+        solver = make_solver(max(CORE_MIN_TIME, deadline - time.perf_counter()), workers=1, seed=params.seed)
         if solver.solve(v.cp) != cp_model.INFEASIBLE:
             return None
         return list(solver.sufficient_assumptions_for_infeasibility())

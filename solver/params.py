@@ -31,6 +31,6 @@ class SolveParams(BaseModel):
     strategy: Literal["auto", "plain", "lns", "people"] = "auto"
     lns_full_share: float = Field(default=0.3, gt=0, le=1)
     lns_step: float = Field(default=1.0, gt=0)
-    # Worker portfolio (solver/search.py `configure`): "max_lp" makes the full-problem worker the one with
+    # Worker portfolio (solver/search.py `portfolio`): "max_lp" makes the full-problem worker the one with
     # the strongest LP; "auto" does so for models without routes and at most 3 workers.
     portfolio: Literal["auto", "default", "max_lp"] = "auto"

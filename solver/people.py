@@ -7,7 +7,7 @@ shifts is their own terms plus, for each cell (day, shift) they could work, a co
 under-cover weight of every slot there that is still short, plus the over-cover weight of every slot
 that is already full. One solve of that person's own model with those costs is an exact best response.
 
-`PersonSearch` builds each person's model once (a one-person `Problem`, through `solver.model.build`)
+`PersonSearch` builds each person's model once (a one-person `Problem`, through `solver.build.build`)
 and only swaps the cover costs in its objective, so a step costs a presolve of a few thousand
 variables instead of the whole model. The first rota takes the people in turn (each sees the cover left
 by those before); later sweeps re-solve people one at a time and keep a change when the full objective
@@ -23,11 +23,34 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from solver.build import build
+from solver.cpsat import fixed, found, hinted, make_solver, set_hint
 from solver.params import SolveParams
+from solver.problem import Wish
+from solver.rules.cover import resolve_cover
 from solver.variables import Vars
 
 # Soft families whose terms belong to one person (or are cover): the only ones this search handles.
 _FAMILIES = {"cover", "wish", "contract"}
+
+# Seconds: the time limit of the first retry of a person's first rota (`PersonSearch._first`).
+FIRST_RETRY_TIME = 0.5
+# Each retry of a person's first rota gets this many times the time limit of the one before.
+FIRST_RETRY_GROWTH = 2
+# Seconds: no retry of a person's first rota gets a longer time limit than this.
+FIRST_RETRY_MAX_TIME = 8.0
+# Seed offset between attempts of one person's solve (the first rota's retries).
+ATTEMPT_SEED_STRIDE = 101
+# Seconds: with less time than this left, no further person is solved (first-rota retries, sweeps).
+MIN_PERSON_TIME = 0.05
+# Seconds: the longest one person's solve may take while the first rota is built.
+FIRST_ROTA_MAX_STEP = 0.3
+# Share of the time left, divided among the people still without a rota, that the next one may take.
+FIRST_ROTA_SHARE = 0.4
+# Seconds: the default time limit of one best response in a sweep.
+SWEEP_STEP = 0.5
+# Seconds: the least time the read-back (the full model with every shift fixed) gets.
+READ_BACK_MIN_TIME = 1.0
 
 
 def applicable(v: Vars) -> bool:
@@ -63,7 +86,7 @@ class _Slot:
 class _Person:
     v: Vars
     cells: list[tuple[int, int, int]]  # (day, shift position, proto index in the person's model)
-    own: cp_model.LinearExprT
+    own: cp_model.LinearExpr | int  # the person's own soft terms (0 when none)
     solution: list[int] | None = None
 
 
@@ -71,8 +94,6 @@ class PersonSearch:
     """The rota as one shift (or none) per person and day, improved one person at a time."""
 
     def __init__(self, v: Vars, params: SolveParams) -> None:
-        from solver.rules.cover import resolve_cover
-
         self.v = v
         self.params = params
         self.rng = random.Random(params.seed)
@@ -89,7 +110,7 @@ class PersonSearch:
         self.rota: list[dict[int, int]] = [{} for _ in v.people]  # person → day → shift position
         self.own: list[int] = [0] * len(v.people)
         self.models: dict[int, _Person] = {}
-        self.wishes: dict[str, list] = {}
+        self.wishes: dict[str, list[Wish]] = {}
         for wish in v.problem.wishes:
             self.wishes.setdefault(wish.staff, []).append(wish)
         self.steps = 0
@@ -109,11 +130,9 @@ class PersonSearch:
     # ---- one person -----------------------------------------------------------------------------------
 
     def _model(self, pi: int) -> _Person:
-        from solver.model import build  # solver.model imports solver.search, which imports this module
-
-        found = self.models.get(pi)
-        if found is not None:
-            return found
+        known = self.models.get(pi)
+        if known is not None:
+            return known
         problem, person = self.v.problem, self.v.people[pi]
         sub = problem.model_copy(
             update={
@@ -124,45 +143,47 @@ class PersonSearch:
             }
         )
         sv = build(sub)
-        own = cp_model.LinearExpr.sum([t.weight * t.expr for t in sv.terms]) if sv.terms else 0
+        own: cp_model.LinearExpr | int = 0
+        if sv.terms:
+            own = cp_model.LinearExpr.sum([t.weight * t.expr for t in sv.terms])
         cells = [(d, si, var.index) for (_, d, si), var in sv.x.items()]
-        found = _Person(sv, cells, own)
-        self.models[pi] = found
-        return found
+        person_model = _Person(sv, cells, own)
+        self.models[pi] = person_model
+        return person_model
 
     def _solve(
         self, cp: cp_model.CpModel, time_limit: float, attempt: int, *, first_only: bool
-    ) -> tuple[cp_model.CpSolver, int]:
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = self.params.workers
-        solver.parameters.random_seed = self.params.seed + self.steps + 101 * attempt
-        solver.parameters.max_time_in_seconds = max(0.01, time_limit)
-        solver.parameters.stop_after_first_solution = first_only
-        if attempt % 2 == 0:
-            # One presolve pass: for one person of Curtois Instance24 (364 days, 21 shift types) it
-            # halved the time to a first rota (0.4–0.8 s vs 0.75–1.7 s), but for two people of
-            # Instance22 it took 2.9–5.2 s where the default took 0.4–0.7 s; so retries alternate.
-            solver.parameters.max_presolve_iterations = 1
+    ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+        # One presolve pass on even attempts: for one person of Curtois Instance24 (364 days, 21 shift
+        # types) it halved the time to a first rota (0.4–0.8 s vs 0.75–1.7 s), but for two people of
+        # Instance22 it took 2.9–5.2 s where the default took 0.4–0.7 s; so retries alternate.
+        solver = make_solver(
+            time_limit,
+            workers=self.params.workers,
+            seed=self.params.seed + self.steps + ATTEMPT_SEED_STRIDE * attempt,
+            first_only=first_only,
+            presolve_iterations=1 if attempt % 2 == 0 else None,
+        )
         return solver, solver.solve(cp)
 
     def _first(
         self, cp: cp_model.CpModel, time_limit: float, deadline: float
-    ) -> tuple[cp_model.CpSolver, int]:
+    ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
         """A rota for one person of the first rota. The time to a person's first rota is heavy-tailed
         (Curtois Instance22, one person: 0.4 s with one seed, nothing in 10 s with another), so after a
         failure the attempts restart with another seed and presolve setting and twice the time."""
         solver, code = self._solve(cp, time_limit, 0, first_only=self.first_only)
-        attempt, limit = 0, max(0.5, time_limit)
-        while code not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and code != cp_model.INFEASIBLE:
+        attempt, limit = 0, max(FIRST_RETRY_TIME, time_limit)
+        while not found(code) and code != cp_model.INFEASIBLE:
             # Tight hard rules (e.g. Curtois Instance21: exactly 92 long shifts, runs of 2–5): any rota
             # will do, the sweeps improve it later; the people after this one do the same.
             self.first_only = True
             attempt += 1
             left = deadline - time.perf_counter()
-            if left < 0.05:
+            if left < MIN_PERSON_TIME:
                 break
             solver, code = self._solve(cp, min(limit, left), attempt, first_only=True)
-            limit = min(8.0, 2 * limit)
+            limit = min(FIRST_RETRY_MAX_TIME, FIRST_RETRY_GROWTH * limit)
         return solver, code
 
     def respond(
@@ -180,16 +201,13 @@ class PersonSearch:
         cp = m.v.cp
         xs = [cp.get_bool_var_from_proto_index(i) for _, _, i in m.cells]
         cp.minimize(m.own + cp_model.LinearExpr.weighted_sum(xs, costs))
-        cp.clear_hints()
-        if m.solution is not None:
-            for i, value in enumerate(m.solution):
-                cp.add_hint(cp.get_int_var_from_proto_index(i), value)
+        set_hint(cp, m.solution)
         if first:
             solver, code = self._first(cp, time_limit, deadline)
         else:
             solver, code = self._solve(cp, time_limit, 0, first_only=False)
         self.steps += 1
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if not found(code):
             self._set(pi, old, +1)
             return None if first else False
         before = self.own[pi] + sum(
@@ -221,19 +239,19 @@ class PersonSearch:
             left = deadline - time.perf_counter()
             if left <= 0:
                 return False
-            budget = min(0.3, 0.4 * left / (len(people) - n))
+            budget = min(FIRST_ROTA_MAX_STEP, FIRST_ROTA_SHARE * left / (len(people) - n))
             if self.respond(pi, budget, first=True, deadline=deadline) is None:
                 return False
         return True
 
-    def sweep(self, deadline: float, step: float = 0.5) -> int:
+    def sweep(self, deadline: float, step: float = SWEEP_STEP) -> int:
         """Best responses for the people in a random order until `deadline`; the number of changes."""
         people = list(range(len(self.v.people)))
         self.rng.shuffle(people)
         before = self.changes
         for pi in people:
             left = deadline - time.perf_counter()
-            if left < 0.05:
+            if left < MIN_PERSON_TIME:
                 break
             self.respond(pi, min(step, left))
         return self.changes - before
@@ -250,27 +268,9 @@ class PersonSearch:
     def values(self, deadline: float) -> cp_model.CpSolver | None:
         """A solve of the full model with every shift choice fixed to the rota (domains restored after);
         its response holds the values of every variable."""
-        proto = self.v.cp.proto
-        chosen = self.decisions()
-        saved = {i: list(proto.variables[i].domain) for i in chosen}
-        for i, value in chosen.items():
-            domain = proto.variables[i].domain
-            domain.clear()
-            domain.extend([value, value])
-        hints = (list(proto.solution_hint.vars), list(proto.solution_hint.values))
-        proto.solution_hint.vars.clear()
-        proto.solution_hint.values.clear()
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = self.params.seed
-        solver.parameters.max_time_in_seconds = max(1.0, deadline - time.perf_counter())
-        try:
-            code = solver.solve(self.v.cp)
-        finally:
-            for i, old in saved.items():
-                domain = proto.variables[i].domain
-                domain.clear()
-                domain.extend(old)
-            proto.solution_hint.vars.extend(hints[0])
-            proto.solution_hint.values.extend(hints[1])
-        return solver if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+        cp = self.v.cp
+        with fixed(cp, self.decisions()), hinted(cp, None):
+            time_limit = max(READ_BACK_MIN_TIME, deadline - time.perf_counter())
+            solver = make_solver(time_limit, workers=1, seed=self.params.seed)
+            code = solver.solve(cp)
+        return solver if found(code) else None

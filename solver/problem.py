@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -509,12 +509,13 @@ class Problem(_Strict):
         for a, b in self.rules.forbidden_successions:
             known("rules.forbidden_successions", a, shifts, "shift")
             known("rules.forbidden_successions", b, shifts, "shift")
-        for field, records in (
+        cells: tuple[tuple[str, Sequence[Wish | SelfPick | KeepCell | Lock]], ...] = (
             ("wishes", self.wishes),
             ("self_picks", self.self_picks),
             ("keep", self.keep),
             ("locks", self.locks),
-        ):
+        )
+        for field, records in cells:
             for i, rec in enumerate(records):
                 path = f"{field}[{i}]"
                 known(f"{path}.staff", rec.staff, people, "staff id")
@@ -531,9 +532,15 @@ class Problem(_Strict):
                         f"at most {self.rules.max_vetoes} allowed"
                     )
         levels = Counter((c.shift, c.skill, c.date, c.weekday) for c in self.cover)
-        for (shift, skill, day, weekday), count in levels.items():
+        for (shift, skill, on_date, weekday), count in levels.items():
             if count > 1:
-                where = f"date {day}" if day else f"weekday {weekday}" if weekday is not None else "every day"
+                where = (
+                    f"date {on_date}"
+                    if on_date
+                    else f"weekday {weekday}"
+                    if weekday is not None
+                    else "every day"
+                )
                 errors.append(f"cover: {count} rules for shift {shift!r}, skill {skill!r} on {where}")
         seen_history: set[tuple[str, dt.date]] = set()
         for i, past in enumerate(self.history):

@@ -11,12 +11,14 @@ The LNS driver
    The neighbourhood grows when sub-solves finish early and shrinks when they time out.
 
 Every objective it reports is the objective of the full model (fixed variables stay in the objective),
-so it is exactly the `docs/rules.md` objective. Pure: no files, no environment, no clock other than
+so it is exactly the `docs/rules.md` objective. One line per LNS step and sweep goes to this module's
+logger at DEBUG (for tuning scripts). Pure: no files, no environment, no clock other than
 `time.perf_counter`.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections import defaultdict
@@ -26,26 +28,92 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from solver import stop
+from solver.build import build
+from solver.cpsat import fix, fixed, found, make_solver, set_hint
 from solver.params import SolveParams
+from solver.people import PersonSearch, applicable
 from solver.solution import Progress
 from solver.variables import Vars
 
-DEBUG = False  # print one line per LNS step (for tuning scripts)
-SUB_WORKERS = 2  # workers of each LNS sub-solve (1 was worse on Instance12: 7608 vs 6082)
+log = logging.getLogger(__name__)
+
+# ---- when to search how --------------------------------------------------------------------------------
+# "auto" adds the `max_lp` subsolver for route-free models solved with at most this many workers.
+MAX_LP_MAX_WORKERS = 3
+# Workers of each LNS sub-solve (1 was worse on Instance12: 7608 vs 6082).
+SUB_WORKERS = 2
+# Route-free models with at least this many days use the LNS under "auto" (see `use_lns`).
 LNS_MIN_DAYS = 42
-PEOPLE_MIN_SHIFT_VARS = 30_000  # Curtois: Instance20 has 39 130 shift choices, Instance19 about 13 000
+# LNS models with at least this many shift choices start person by person under "auto" (Curtois: Instance20
+# has 39 130 shift choices, Instance19 about 13 000).
+PEOPLE_MIN_SHIFT_VARS = 30_000
+
+# ---- the LNS driver (`lns`) ------------------------------------------------------------------------------
+# Seconds: with less time than this before the deadline, no first rota is looked for after the full phase.
+FALLBACK_MIN_TIME = 0.05
+# Seed offset of the full-model retry that looks for any first rota.
+FALLBACK_SEED_OFFSET = 1
+# Seconds: with less time than this left, the LNS loop ends.
+LNS_MIN_STEP_TIME = 0.2
+# Share of the rota's (person, day) cells set free by the first LNS step.
+START_SHARE = 0.1
+# The share set free never grows above this…
+MAX_SHARE = 0.9
+# …nor shrinks below this.
+MIN_SHARE = 0.03
+# After a sub-solve that finished (optimal or infeasible) the share set free grows by this factor.
+SHARE_GROWTH = 1.2
+# After a sub-solve that ran out of time the share set free shrinks by this factor.
+SHARE_SHRINK = 0.75
+# The seed of LNS step n is `seed + STEP_SEED_STRIDE * n + STEP_SEED_OFFSET`.
+STEP_SEED_STRIDE = 7
+# See `STEP_SEED_STRIDE`.
+STEP_SEED_OFFSET = 3
+# Seconds: the time limit of the solve that reads the incumbent back with every variable fixed.
+FIX_ALL_TIME = 30.0
+
+# ---- neighbourhoods (`_neighbourhood`) -------------------------------------------------------------------
+# A random draw below this frees a group of people (every day).
+PEOPLE_DRAW_BELOW = 0.4
+# A draw from `PEOPLE_DRAW_BELOW` up to this frees a window of days (everybody); above it, a block of both.
+DAYS_DRAW_BELOW = 0.7
+# A neighbourhood frees at least this many people…
+MIN_GROUP = 2
+# …and a window of at least this many days.
+MIN_WINDOW_DAYS = 7
+# A block frees `sqrt(share) × BLOCK_SCALE` of the people and of the days: about twice the share of each.
+BLOCK_SCALE = 1.4
+
+# ---- the person-first search (`_people`) -----------------------------------------------------------------
+# Seconds per variable of the full model kept back to read the rota back at the end…
+READ_BACK_TIME_PER_VARIABLE = 2.5e-5
+# …plus these seconds…
+READ_BACK_BASE_TIME = 0.5
+# …but at most this share of the time limit.
+READ_BACK_MAX_SHARE = 0.4
+# Seconds: no sweep starts later than this before the time kept back.
+SWEEP_MIN_TIME = 0.1
+
+# ---- a first rota person by person (`_person_by_person`) -------------------------------------------------
+# Share of the time left that the people's own solves get (divided among them).
+PERSON_SHARE = 0.3
+# Seconds: the least time one person's own solve gets.
+PERSON_MIN_TIME = 0.05
+# Seconds: with less time than this before the deadline, the person-by-person rota is given up.
+PERSON_STOP_MARGIN = 1.0
+# Seconds: the least time the completion (every shift choice fixed) gets.
+COMPLETION_MIN_TIME = 0.5
 
 
-def configure(solver: cp_model.CpSolver, v: Vars, params: SolveParams) -> None:
-    """The worker portfolio. With few workers CP-SAT runs only `default_lp`, whose LP leaves the
-    cover shortfalls (lin_max) out and so proves nothing; `max_lp` linearizes them. On Curtois
-    Instance3 (10 s, 2 workers) that is bound 0 → proven optimal in 4 s, Instance5 bound 1 → 799.
-    "auto" picks `max_lp` for models without routes when there are at most 3 workers."""
+def portfolio(v: Vars, params: SolveParams) -> tuple[str, ...]:
+    """The subsolvers to add to the worker portfolio. With few workers CP-SAT runs only `default_lp`,
+    whose LP leaves the cover shortfalls (lin_max) out and so proves nothing; `max_lp` linearizes them. On
+    Curtois Instance3 (10 s, 2 workers) that is bound 0 → proven optimal in 4 s, Instance5 bound 1 → 799.
+    "auto" picks `max_lp` for models without routes when there are at most `MAX_LP_MAX_WORKERS` workers."""
     choice = params.portfolio
     if choice == "auto":
-        choice = "max_lp" if not v.y and params.workers <= 3 else "default"
-    if choice == "max_lp":
-        solver.parameters.subsolvers.append("max_lp")
+        choice = "max_lp" if not v.y and params.workers <= MAX_LP_MAX_WORKERS else "default"
+    return ("max_lp",) if choice == "max_lp" else ()
 
 
 def people_first(v: Vars, params: SolveParams) -> bool:
@@ -55,13 +123,11 @@ def people_first(v: Vars, params: SolveParams) -> bool:
 
     On Curtois Instances 21–24 the full model found no rota at all in 120 s (nor with the objective
     removed: nothing in 60 s on Instance21), while each person's own model is solved in 0.05–1.5 s."""
-    from solver import people
-
     if params.strategy == "people":
-        return people.applicable(v)
+        return applicable(v)
     if params.strategy != "auto" or not use_lns(v, params):
         return False
-    return len(v.x) >= PEOPLE_MIN_SHIFT_VARS and people.applicable(v)
+    return len(v.x) >= PEOPLE_MIN_SHIFT_VARS and applicable(v)
 
 
 def use_lns(v: Vars, params: SolveParams) -> bool:
@@ -81,7 +147,7 @@ def use_lns(v: Vars, params: SolveParams) -> bool:
 class Outcome:
     """What `lns` found: a solver holding the incumbent's values (for reading the rota) and the bound."""
 
-    code: int
+    code: cp_model.CpSolverStatus
     solver: cp_model.CpSolver
     bound: float
     first: float | None
@@ -124,14 +190,18 @@ class _State:
         return False
 
 
-def _solver(v: Vars, params: SolveParams, time_limit: float, seed: int, workers: int) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    configure(solver, v, params)
-    solver.parameters.max_time_in_seconds = max(0.01, time_limit)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    solver.parameters.log_search_progress = params.log
-    return solver
+def _solver(
+    v: Vars, params: SolveParams, time_limit: float, seed: int, workers: int, *, first_only: bool = False
+) -> cp_model.CpSolver:
+    """A solver for the model `v` (or a one-person model): its portfolio and the search log as asked."""
+    return make_solver(
+        time_limit,
+        workers=workers,
+        seed=seed,
+        log_progress=params.log,
+        subsolvers=portfolio(v, params),
+        first_only=first_only,
+    )
 
 
 def _groups(v: Vars) -> dict[tuple[int, int], list[int]]:
@@ -151,81 +221,83 @@ def lns(v: Vars, params: SolveParams, started: float) -> Outcome:
     deadline = started + params.time_limit
     state = _State(started=started, report=params.on_progress)
     if people_first(v, params):
-        found = _people(v, params, state, deadline)
-        if found is not None:
-            return found
+        first = _people(v, params, state, deadline)
+        if first is not None:
+            return first
     share = params.lns_full_share * (deadline - time.perf_counter())
     full = _solver(v, params, share, params.seed, params.workers)
     with stop.watching(full, params.stop):
         code = full.solve(v.cp, _Best(state))
-    state.bound = full.best_objective_bound if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else 0.0
-    if code == cp_model.UNKNOWN and time.perf_counter() < deadline - 0.05 and not stop.requested(params.stop):
+    state.bound = full.best_objective_bound if found(code) else 0.0
+    if (
+        code == cp_model.UNKNOWN
+        and time.perf_counter() < deadline - FALLBACK_MIN_TIME
+        and not stop.requested(params.stop)
+    ):
         # No rota yet: build one person by person (their hard rules do not involve each other).
         values = _person_by_person(v, params, deadline)
         if values is not None:
             state.offer(_objective(v, values), values)
             code = cp_model.FEASIBLE
         else:
-            full = _solver(v, params, deadline - time.perf_counter(), params.seed + 1, params.workers)
-            full.parameters.stop_after_first_solution = True
+            full = _solver(
+                v,
+                params,
+                deadline - time.perf_counter(),
+                params.seed + FALLBACK_SEED_OFFSET,
+                params.workers,
+                first_only=True,
+            )
             with stop.watching(full, params.stop):
                 code = full.solve(v.cp, _Best(state))
-            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if found(code):
                 state.values = list(full.response_proto.solution)
                 state.best = round(full.objective_value)
-    elif code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    elif found(code):
         state.values = list(full.response_proto.solution)
         state.best = round(full.objective_value)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if not found(code):
         return Outcome(code, full, full.best_objective_bound, state.first)
     if code == cp_model.OPTIMAL:
         return Outcome(code, full, full.best_objective_bound, state.first)
     state.bound = max(state.bound, full.best_objective_bound)
 
     cells = _groups(v)
-    people = sorted({pi for pi, _ in cells})
+    staff = sorted({pi for pi, _ in cells})
     work = v.cp.clone()
-    proto = work.proto
-    original = {i: list(var.domain) for i, var in enumerate(proto.variables)}
     rng = random.Random(params.seed)
-    size = 0.1  # share of the rota set free
+    size = START_SHARE  # share of the rota set free
     iterations = improvements = 0
     while True:
         left = deadline - time.perf_counter()
-        if left < 0.2 or state.best <= state.bound or stop.requested(params.stop):
+        if left < LNS_MIN_STEP_TIME or state.best <= state.bound or stop.requested(params.stop):
             break
-        free = _neighbourhood(rng, v, people, size)
-        fixed: list[int] = []
-        for key, indexes in cells.items():
-            if key not in free:
-                fixed.extend(indexes)
-        for i in fixed:
-            proto.variables[i].domain.clear()
-            proto.variables[i].domain.extend([state.values[i], state.values[i]])
-        proto.solution_hint.vars.clear()
-        proto.solution_hint.values.clear()
-        proto.solution_hint.vars.extend(range(len(state.values)))
-        proto.solution_hint.values.extend(state.values)
-        sub = _solver(v, params, min(params.lns_step, left), params.seed + 7 * iterations + 3, SUB_WORKERS)
-        with stop.watching(sub, params.stop):
-            sub_code = sub.solve(work)
-        for i in fixed:
-            proto.variables[i].domain.clear()
-            proto.variables[i].domain.extend(original[i])
+        free = _neighbourhood(rng, v, staff, size)
+        kept = {i: state.values[i] for key, indexes in cells.items() if key not in free for i in indexes}
+        with fixed(work, kept):
+            set_hint(work, state.values)
+            seed = params.seed + STEP_SEED_STRIDE * iterations + STEP_SEED_OFFSET
+            sub = _solver(v, params, min(params.lns_step, left), seed, SUB_WORKERS)
+            with stop.watching(sub, params.stop):
+                sub_code = sub.solve(work)
         iterations += 1
-        if DEBUG:
-            print(
-                f"lns {iterations} size {size:.3f} cells {len(free)} code {sub.status_name(sub_code)} "
-                f"obj {sub.objective_value if sub_code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None} "
-                f"best {state.best} t {sub.wall_time:.2f}"
-            )
-        if sub_code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        log.debug(
+            "lns %d size %.3f cells %d code %s obj %s best %s t %.2f",
+            iterations,
+            size,
+            len(free),
+            sub.status_name(sub_code),
+            sub.objective_value if found(sub_code) else None,
+            state.best,
+            sub.wall_time,
+        )
+        if found(sub_code):
             objective = round(sub.objective_value)
             improvements += state.offer(objective, list(sub.response_proto.solution))
         if sub_code == cp_model.OPTIMAL or sub_code == cp_model.INFEASIBLE:
-            size = min(0.9, size * 1.2)  # solved to the end: a bigger neighbourhood next time
+            size = min(MAX_SHARE, size * SHARE_GROWTH)  # solved to the end: a bigger neighbourhood next time
         else:
-            size = max(0.03, size * 0.75)
+            size = max(MIN_SHARE, size * SHARE_SHRINK)
     final = _fix_all(v, state.values, params)
     code = cp_model.OPTIMAL if state.best <= state.bound else cp_model.FEASIBLE
     return Outcome(code, final, state.bound, state.first, iterations, improvements)
@@ -234,43 +306,43 @@ def lns(v: Vars, params: SolveParams, started: float) -> Outcome:
 def _people(v: Vars, params: SolveParams, state: _State, deadline: float) -> Outcome | None:
     """The person-by-person rota, improved by best responses of one person at a time until shortly
     before the deadline, then read back through the full model; None if no rota was built in time."""
-    from solver.people import PersonSearch
-
     # Reading the rota back solves the full model with every shift fixed: about 25 s for the 1.2 M
     # variables of Curtois Instance24 (measured 28 s), 3 s for Instance21's 124 000.
-    reserve = min(0.4 * params.time_limit, 2.5e-5 * len(v.cp.proto.variables) + 0.5)
+    reserve = min(
+        READ_BACK_MAX_SHARE * params.time_limit,
+        READ_BACK_TIME_PER_VARIABLE * len(v.cp.proto.variables) + READ_BACK_BASE_TIME,
+    )
     search = PersonSearch(v, params)
     if not search.build_first(deadline - reserve):
         return None
     state.offer(search.objective(), None)
-    while time.perf_counter() < deadline - reserve - 0.1 and not stop.requested(params.stop):
+    while time.perf_counter() < deadline - reserve - SWEEP_MIN_TIME and not stop.requested(params.stop):
         changed = search.sweep(deadline - reserve)
         state.offer(search.objective(), None)
-        if DEBUG:
-            print(f"sweep: {changed} changes, objective {search.objective()}")
+        log.debug("sweep: %d changes, objective %d", changed, search.objective())
     solver = search.values(deadline + reserve)
     if solver is None:
         return None
     return Outcome(cp_model.FEASIBLE, solver, 0.0, state.first, search.steps, search.changes)
 
 
-def _neighbourhood(rng: random.Random, v: Vars, people: list[int], size: float) -> set[tuple[int, int]]:
+def _neighbourhood(rng: random.Random, v: Vars, staff: list[int], size: float) -> set[tuple[int, int]]:
     """The (person, day) cells set free: a group of people, a window of days, or a block of both."""
     kind = rng.random()
     days = v.days
-    if kind < 0.4:
-        count = max(2, round(size * len(people)))
-        chosen = rng.sample(people, min(count, len(people)))
+    if kind < PEOPLE_DRAW_BELOW:
+        count = max(MIN_GROUP, round(size * len(staff)))
+        chosen = rng.sample(staff, min(count, len(staff)))
         return {(pi, d) for pi in chosen for d in range(days)}
-    if kind < 0.7:
-        width = max(7, round(size * days))
+    if kind < DAYS_DRAW_BELOW:
+        width = max(MIN_WINDOW_DAYS, round(size * days))
         start = rng.randrange(0, max(1, days - width + 1))
-        return {(pi, d) for pi in people for d in range(start, min(days, start + width))}
+        return {(pi, d) for pi in staff for d in range(start, min(days, start + width))}
     # A block: about twice the share of people and of days, so about `size` of the cells overall.
-    share = min(1.0, (size**0.5) * 1.4)
-    count = max(2, round(share * len(people)))
-    width = max(7, round(share * days))
-    chosen = rng.sample(people, min(count, len(people)))
+    share = min(1.0, (size**0.5) * BLOCK_SCALE)
+    count = max(MIN_GROUP, round(share * len(staff)))
+    width = max(MIN_WINDOW_DAYS, round(share * days))
+    chosen = rng.sample(staff, min(count, len(staff)))
     start = rng.randrange(0, max(1, days - width + 1))
     return {(pi, d) for pi in chosen for d in range(start, min(days, start + width))}
 
@@ -285,15 +357,13 @@ def _objective(v: Vars, values: list[int]) -> int:
 def _person_by_person(v: Vars, params: SolveParams, deadline: float) -> list[int] | None:
     """A full set of values from one small solve per person (their own hard rules and wishes, no cover),
     completed on the full model with every shift choice fixed; None if that fails in time."""
-    from solver.model import build  # solver.model imports this module
-
     problem = v.problem
     if v.y or problem.locks or problem.self_picks or problem.keep:
         return None
     chosen: dict[int, int] = {}
-    budget = max(0.05, 0.3 * (deadline - time.perf_counter()) / max(1, len(v.people)))
+    budget = max(PERSON_MIN_TIME, PERSON_SHARE * (deadline - time.perf_counter()) / max(1, len(v.people)))
     for pi, person in enumerate(v.people):
-        if time.perf_counter() > deadline - 1:
+        if time.perf_counter() > deadline - PERSON_STOP_MARGIN:
             return None
         sub = problem.model_copy(
             update={
@@ -304,28 +374,24 @@ def _person_by_person(v: Vars, params: SolveParams, deadline: float) -> list[int
         )
         sv = build(sub)
         solver = _solver(sv, params, budget, params.seed, 1)
-        if solver.solve(sv.cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if not found(solver.solve(sv.cp)):
             return None
         for (_, d, si), var in sv.x.items():
             chosen[v.x[pi, d, si].index] = int(solver.value(var))
-    fixed = v.cp.clone()
-    for i, value in chosen.items():
-        fixed.proto.variables[i].domain.clear()
-        fixed.proto.variables[i].domain.extend([value, value])
-    fixed.clear_hints()
-    solver = _solver(v, params, max(0.5, deadline - time.perf_counter()), params.seed, params.workers)
-    solver.parameters.stop_after_first_solution = True
-    if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    completion = v.cp.clone()
+    fix(completion, chosen)
+    set_hint(completion, None)
+    time_limit = max(COMPLETION_MIN_TIME, deadline - time.perf_counter())
+    solver = _solver(v, params, time_limit, params.seed, params.workers, first_only=True)
+    if not found(solver.solve(completion)):
         return None
     return list(solver.response_proto.solution)
 
 
 def _fix_all(v: Vars, values: list[int], params: SolveParams) -> cp_model.CpSolver:
     """A solver whose response holds exactly `values` (read back like any other solve)."""
-    fixed = v.cp.clone()
-    for i, var in enumerate(fixed.proto.variables):
-        var.domain.clear()
-        var.domain.extend([values[i], values[i]])
-    solver = _solver(v, params, 30.0, params.seed, 1)
-    solver.solve(fixed)
+    every = v.cp.clone()
+    fix(every, dict(enumerate(values)))
+    solver = _solver(v, params, FIX_ALL_TIME, params.seed, 1)
+    solver.solve(every)
     return solver

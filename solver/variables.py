@@ -54,6 +54,11 @@ class Guard:
         return render(self.message, self.params)
 
 
+def same_params(params: Params) -> Callable[[int], Params]:
+    """A term's `params` when they do not depend on the term's value in a rota."""
+    return lambda _n: params
+
+
 def qualified(person: Staff, skills: list[str]) -> bool:
     """True when `skills` is empty or the person has at least one of them."""
     return not skills or any(s in person.skills for s in skills)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from solver.families import Family, Msg
-from solver.problem import Cover, Problem
+from solver.families import Family, Msg, Params
+from solver.problem import Cover, Problem, Route
 from solver.variables import Term, Vars
 
 
@@ -31,6 +32,21 @@ def resolve_cover(problem: Problem) -> dict[tuple[dt.date, str, str | None], Cov
     return result
 
 
+def _slot_params(day: dt.date, code: str, skill: str | None, need: int) -> Callable[[int], Params]:
+    """The params of a cover term: `n` people missing on (or beyond) a slot that needs `need`."""
+    return lambda n: {"date": day.isoformat(), "shift": code, "skill": skill or "", "n": n, "need": need}
+
+
+def _route_params(route: Route, day: dt.date, code: str) -> Callable[[int], Params]:
+    """The params of an unfilled route slot (they do not depend on the term's value)."""
+    return lambda _n: {
+        "date": day.isoformat(),
+        "shift": code,
+        "route": route.id,
+        "route_name": route.name or route.id,
+    }
+
+
 def penalize_cover(v: Vars) -> None:
     """Each person missing costs `weight_under`, each extra person `weight_over`."""
     n_people = len(v.people)
@@ -52,13 +68,7 @@ def penalize_cover(v: Vars) -> None:
                     rule.weight_under,
                     under,
                     Msg.COVER_UNDER,
-                    lambda n, day=day, code=code, skill=skill, need=rule.need: {
-                        "date": day.isoformat(),
-                        "shift": code,
-                        "skill": skill or "",
-                        "n": n,
-                        "need": need,
-                    },
+                    _slot_params(day, code, skill, rule.need),
                     date=day,
                     shift=code,
                 )
@@ -72,13 +82,7 @@ def penalize_cover(v: Vars) -> None:
                     rule.weight_over,
                     over,
                     Msg.COVER_OVER,
-                    lambda n, day=day, code=code, skill=skill, need=rule.need: {
-                        "date": day.isoformat(),
-                        "shift": code,
-                        "skill": skill or "",
-                        "n": n,
-                        "need": need,
-                    },
+                    _slot_params(day, code, skill, rule.need),
                     date=day,
                     shift=code,
                 )
@@ -99,12 +103,7 @@ def penalize_unfilled_routes(v: Vars) -> None:
                         route.weight_unfilled,
                         1 - cp_model.LinearExpr.sum(ys) if ys else 1,
                         Msg.ROUTE_UNFILLED,
-                        lambda n, r=route, day=day, code=code: {
-                            "date": day.isoformat(),
-                            "shift": code,
-                            "route": r.id,
-                            "route_name": r.name or r.id,
-                        },
+                        _route_params(route, day, code),
                         date=day,
                         shift=code,
                         route=route.id,

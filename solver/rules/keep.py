@@ -6,14 +6,8 @@ a self-pick, so fairness does not read it and it appears in nobody's fulfilment.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from solver.families import Family, Msg, Params
-from solver.variables import Term, Vars
-
-
-def _fixed(params: Params) -> Callable[[int], Params]:
-    return lambda n: params
+from solver.families import Family, Msg
+from solver.variables import Term, Vars, same_params
 
 
 def penalize_keep(v: Vars) -> None:
@@ -30,7 +24,7 @@ def penalize_keep(v: Vars) -> None:
                 cell.weight,
                 1 - kept,
                 Msg.KEEP_CHANGED,
-                _fixed(v.cell_params(pi, cell.date, cell.shift, cell.route)),
+                same_params(v.cell_params(pi, cell.date, cell.shift, cell.route)),
                 staff=cell.staff,
                 date=cell.date,
                 shift=cell.shift,

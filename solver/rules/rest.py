@@ -90,10 +90,10 @@ def add_successions(v: Vars) -> None:
             for d in range(v.days - days_apart):
                 row, later = rows[d], rows[d + days_apart]
                 for firsts, followers in by_day[d]:
-                    now = [var for si in firsts if (var := row[si]) is not None]
+                    now = [first for si in firsts if (first := row[si]) is not None]
                     if not now:
                         continue
-                    nxt = [var for ti in followers if (var := later[ti]) is not None]
+                    nxt = [follower for ti in followers if (follower := later[ti]) is not None]
                     if not nxt:
                         continue
                     if explain:  # guarded: a linear row takes an enforcement literal

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from solver.families import WISH_FAMILIES, Family, Msg
-from solver.problem import SelfPick, Wish, WishKind
-from solver.variables import Term, Vars
+from solver.families import WISH_FAMILIES, Family, Msg, Params
+from solver.problem import Route, SelfPick, Wish, WishKind
+from solver.variables import Term, Vars, same_params
 
 __all__ = [
     "WISH_FAMILIES",
@@ -50,7 +51,7 @@ def penalize_wishes(v: Vars) -> None:
                 wish.weight,
                 expr,
                 message,
-                lambda n, params=params: params,
+                same_params(params),
                 staff=wish.staff,
                 date=wish.date,
                 shift=wish.shift,
@@ -69,7 +70,7 @@ def penalize_self_picks(v: Vars) -> None:
                 pick.weight,
                 1 - _wish_target(v, pick),
                 Msg.SELF_PICK_CHANGED,
-                lambda n, params=params: params,
+                same_params(params),
                 staff=pick.staff,
                 date=pick.date,
                 shift=pick.shift,
@@ -99,13 +100,18 @@ def penalize_route_favourites(v: Vars) -> None:
                 weight,
                 var,
                 Msg.FAVOURITE_OUTSIDE,
-                lambda n, params=params: params,
+                same_params(params),
                 staff=person.id,
                 date=v.dates[d],
                 shift=v.shifts[si].code,
                 route=route.id,
             )
         )
+
+
+def _carers_params(route: Route) -> Callable[[int], Params]:
+    """The params of a continuity term: `n` carers beyond the first."""
+    return lambda n: {"route": route.id, "route_name": route.name or route.id, "carers": n + 1}
 
 
 def penalize_continuity(v: Vars) -> None:
@@ -133,7 +139,7 @@ def penalize_continuity(v: Vars) -> None:
                 weight,
                 extra,
                 Msg.CONTINUITY_CARERS,
-                lambda n, r=route: {"route": r.id, "route_name": r.name or r.id, "carers": n + 1},
+                _carers_params(route),
                 route=route.id,
             )
         )

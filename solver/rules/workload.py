@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
-from solver.families import Family, Msg
+from solver.families import Family, Msg, Params
 from solver.problem import Problem, Staff
 from solver.variables import Term, Vars
 
@@ -64,6 +65,11 @@ def add_minutes(v: Vars) -> None:
             v.hard(v.cp.add(total <= high), person.id, Msg.MINUTES_AT_MOST, {"hours": high / 60})
 
 
+def _off_target_params(person: Staff, target: int) -> Callable[[int], Params]:
+    """The params of a contract term: `n` hours off the target of `target` minutes."""
+    return lambda n: {"who": person.label, "staff": person.id, "hours": n, "target": target / 60}
+
+
 def penalize_contract_target(v: Vars) -> None:
     """Each started hour outside the contract target ± tolerance costs `weights.contract_hour`."""
     weight = v.problem.weights.contract_hour
@@ -87,7 +93,7 @@ def penalize_contract_target(v: Vars) -> None:
                 weight,
                 hours,
                 Msg.CONTRACT_OFF_TARGET,
-                lambda n, p=person, t=target: {"who": p.label, "staff": p.id, "hours": n, "target": t / 60},
+                _off_target_params(person, target),
                 staff=person.id,
             )
         )
