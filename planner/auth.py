@@ -21,7 +21,8 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from pwdlib import PasswordHash
 from sqlalchemy import delete, false
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from planner import two_factor
 from planner.credentials import normal_username
@@ -210,12 +211,20 @@ def _audit_failure(
 def actor_for_token(token: str, *, session: Session) -> Actor:
     """The user a bearer token belongs to, or `Unauthorized`. One query for the columns an `Actor`
     needs (it runs on every request: no ORM objects)."""
+    # sqlalchemy's own `select`: sqlmodel's typed one takes at most four columns.
     query = (
-        select(User.id, User.username, User.role, User.team_id, User.staff_id, ApiToken.expires_at)
-        .join(ApiToken, ApiToken.user_id == User.id)  # type: ignore[arg-type]
-        .where(ApiToken.token_hash == _digest(token), User.disabled == false())
+        sa_select(
+            col(User.id),
+            col(User.username),
+            col(User.role),
+            col(User.team_id),
+            col(User.staff_id),
+            col(ApiToken.expires_at),
+        )
+        .join(ApiToken, col(ApiToken.user_id) == col(User.id))
+        .where(col(ApiToken.token_hash) == _digest(token), col(User.disabled) == false())
     )
-    row = session.exec(query).first()
+    row = session.execute(query).first()
     if row is None or row.expires_at <= utcnow():
         raise Unauthorized("unknown or expired token")
     return Actor(row.id, row.username, row.role, row.team_id, row.staff_id)
@@ -249,7 +258,7 @@ def require_self_or_planner(actor: Actor, team_id: int, staff_id: int) -> None:
 def end_sign_ins(session: Session, user_id: int) -> int:
     """Revoke every token of an account (sign out everywhere, a new password, disabling, deleting);
     the number revoked. Caller commits."""
-    result = session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))  # type: ignore[arg-type]
+    result = session.execute(delete(ApiToken).where(col(ApiToken.user_id) == user_id))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

@@ -188,7 +188,9 @@ DEFAULT_NOTES = """### What helped / what did not
 
 def report(runs: list[dict[str, Any]], command: str, notes: str) -> str:
     """The Markdown section between the curtois markers."""
-    from ortools import __version__ as ortools_version
+    from importlib.metadata import version
+
+    ortools_version = version("ortools")
 
     reached = sum(1 for r in runs if r.get("objective") is not None and r["objective"] <= r["best_known"])
     optimal = sum(1 for r in runs if r.get("optimal"))

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Table, delete, or_
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from planner import mapping, services
 from planner.auth import Actor, hash_password, new_password
@@ -39,7 +39,7 @@ class Demo:
 
 def demo_teams(session: Session, name: str) -> Sequence[Team]:
     """The teams a demo called `name` would start over."""
-    return session.exec(select(Team).where(Team.name == name).order_by(Team.id)).all()  # type: ignore[arg-type]
+    return session.exec(select(Team).where(col(Team.name) == name).order_by(col(Team.id))).all()
 
 
 def load_demo(
@@ -66,7 +66,7 @@ def load_demo(
     )
     session.add(_user(planner, team))
     accounts = [planner]
-    people = session.exec(select(Staff).where(Staff.team_id == team.id).order_by(Staff.id)).all()  # type: ignore[arg-type]
+    people = session.exec(select(Staff).where(col(Staff.team_id) == team.id).order_by(col(Staff.id))).all()
     for person in people:
         account = Account(_free_username(session, person.code), "staff", staff_password or new_password())
         session.add(_user(account, team, person))

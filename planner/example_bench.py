@@ -81,7 +81,9 @@ def _fmt(value: float | None, unit: str = " s", digits: int = 1) -> str:
 
 def report(runs: list[dict[str, Any]], workers: int, command: str) -> str:
     """The Markdown section: every run, then the medians."""
-    from ortools import __version__ as ortools_version
+    from importlib.metadata import version
+
+    ortools_version = version("ortools")
 
     lines = [
         START,

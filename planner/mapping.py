@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pydantic import ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from planner.errors import NotFound
 from planner.io import input_error
@@ -38,10 +38,14 @@ from solver.solution import Assignment, Solution
 def team_rows(
     session: Session, team_id: int
 ) -> tuple[list[Staff], list[ShiftType], list[Route], list[CoverRule]]:
-    staff = list(session.exec(select(Staff).where(Staff.team_id == team_id).order_by(Staff.id)))  # type: ignore[arg-type]
-    shifts = list(session.exec(select(ShiftType).where(ShiftType.team_id == team_id).order_by(ShiftType.id)))  # type: ignore[arg-type]
-    routes = list(session.exec(select(Route).where(Route.team_id == team_id).order_by(Route.id)))  # type: ignore[arg-type]
-    cover = list(session.exec(select(CoverRule).where(CoverRule.team_id == team_id).order_by(CoverRule.id)))  # type: ignore[arg-type]
+    staff = list(session.exec(select(Staff).where(col(Staff.team_id) == team_id).order_by(col(Staff.id))))
+    shifts = list(
+        session.exec(select(ShiftType).where(col(ShiftType.team_id) == team_id).order_by(col(ShiftType.id)))
+    )
+    routes = list(session.exec(select(Route).where(col(Route.team_id) == team_id).order_by(col(Route.id))))
+    cover = list(
+        session.exec(select(CoverRule).where(col(CoverRule.team_id) == team_id).order_by(col(CoverRule.id)))
+    )
     return staff, shifts, routes, cover
 
 
@@ -76,9 +80,11 @@ def build_problem(
         value = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
         return first <= value <= last
 
-    wishes = session.exec(select(Wish).where(Wish.period_id == period.id).order_by(Wish.id)).all()  # type: ignore[arg-type]
-    picks = session.exec(select(SelfPick).where(SelfPick.period_id == period.id).order_by(SelfPick.id)).all()  # type: ignore[arg-type]
-    locks = session.exec(select(Lock).where(Lock.period_id == period.id).order_by(Lock.id)).all()  # type: ignore[arg-type]
+    wishes = session.exec(select(Wish).where(col(Wish.period_id) == period.id).order_by(col(Wish.id))).all()
+    picks = session.exec(
+        select(SelfPick).where(col(SelfPick.period_id) == period.id).order_by(col(SelfPick.id))
+    ).all()
+    locks = session.exec(select(Lock).where(col(Lock.period_id) == period.id).order_by(col(Lock.id))).all()
     taken = {(code[p.staff_id], p.date) for p in picks} | {(code[lk.staff_id], lk.date) for lk in locks}
     kept = [
         {"staff": a.staff, "date": a.date, "shift": a.shift, "route": a.route, "weight": keep_weight}
@@ -204,7 +210,7 @@ def previous_days(
     earlier = session.exec(
         select(Period)
         .where(Period.team_id == period.team_id, Period.start < period.start, Period.id != period.id)
-        .order_by(Period.start, Period.id)  # type: ignore[arg-type]
+        .order_by(col(Period.start), col(Period.id))
     ).all()
     known: dict[tuple[str, dt.date], str | None] = {}
     for before in earlier:  # a later period wins where two overlap

@@ -15,7 +15,6 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import (
-    ConfigDict,
     FiniteFloat,
     StringConstraints,
     ValidationInfo,
@@ -182,7 +181,7 @@ class ColleaguePublic(SQLModel):
     """A colleague as a staff member sees them: who they are and what they can do. Their contract, days
     off, absences (whose reasons may be health data) and favourites are for themselves and the planner."""
 
-    model_config = ConfigDict(extra="forbid")  # a full record is never read as a colleague's
+    model_config = {"extra": "forbid"}  # a full record is never read as a colleague's
     id: int
     team_id: int
     code: str

@@ -63,9 +63,9 @@ def personal_data(staff_id: int, *, session: Session, actor: Actor) -> dict[str,
     def own(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [item for item in items if item.get("staff") == mine]
 
-    named = [AuditEntry.target == f"staff {staff_id}"]
+    named = [col(AuditEntry.target) == f"staff {staff_id}"]
     if account is not None:
-        named.append(AuditEntry.who == account.username)
+        named.append(col(AuditEntry.who) == account.username)
     audit = session.exec(
         select(AuditEntry)
         .where(AuditEntry.team_id == person.team_id, or_(*named))
@@ -141,8 +141,8 @@ def erase_person(staff_id: int, *, session: Session, actor: Actor) -> dict[str, 
         ("standing_wishes", StandingWish),
         ("locks", Lock),
     ):
-        result = session.execute(delete(model).where(model.staff_id == staff_id))  # type: ignore[attr-defined]
-        counts[key] = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        result = session.execute(delete(model).where(col(model.staff_id) == staff_id))
+        counts[key] = int(getattr(result, "rowcount", 0) or 0)
 
     scrub = _Scrubber(words=(code, name, username or ""), pseudonym=pseudonym)
     periods = _periods(session, team_id)

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from sqlalchemy import JSON, bindparam, delete, func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from planner import credentials, mapping, person_rules
 from planner.auth import (
@@ -233,6 +233,7 @@ def create_team(data: TeamCreate, *, session: Session, actor: Actor) -> Team:
     team = Team(name=data.name)
     session.add(team)
     session.flush()
+    assert team.id is not None  # flushed
     session.add(Rules(team_id=team.id))
     if actor.is_planner and actor.user_id is not None:
         user = get(session, User, actor.user_id, "user")
@@ -245,7 +246,7 @@ def create_team(data: TeamCreate, *, session: Session, actor: Actor) -> Team:
 
 def list_teams(*, session: Session, actor: Actor) -> Sequence[Team]:
     if actor.role == "system":
-        return session.exec(select(Team).order_by(Team.id)).all()  # type: ignore[arg-type]
+        return session.exec(select(Team).order_by(col(Team.id))).all()
     return session.exec(select(Team).where(Team.id == actor.team_id)).all()
 
 
@@ -453,7 +454,7 @@ def delete_user(user_id: int, *, session: Session, actor: Actor) -> None:
 def list_users(team_id: int, *, session: Session, actor: Actor) -> Sequence[User]:
     get(session, Team, team_id, "team", visible_to=actor)
     require_planner(actor, team_id)
-    return session.exec(select(User).where(User.team_id == team_id).order_by(User.id)).all()  # type: ignore[arg-type]
+    return session.exec(select(User).where(col(User.team_id) == team_id).order_by(col(User.id))).all()
 
 
 def audit_log(
@@ -493,7 +494,7 @@ def create_period(team_id: int, data: PeriodCreate, *, session: Session, actor: 
 
 def list_periods(team_id: int, *, session: Session, actor: Actor) -> Sequence[Period]:
     get_team(team_id, session=session, actor=actor)
-    return session.exec(select(Period).where(Period.team_id == team_id).order_by(Period.id)).all()  # type: ignore[arg-type]
+    return session.exec(select(Period).where(col(Period.team_id) == team_id).order_by(col(Period.id))).all()
 
 
 def get_period(period_id: int, *, session: Session, actor: Actor) -> Period:
@@ -549,7 +550,7 @@ def submissions(period_id: int, *, session: Session, actor: Actor) -> list[dict[
     period = get(session, Period, period_id, "period", visible_to=actor)
     require_planner(actor, period.team_id)
     staff = mapping.team_rows(session, period.team_id)[0]
-    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    counts: dict[int | None, Counter[str]] = defaultdict(Counter)
     for w in session.exec(select(Wish).where(Wish.period_id == period_id, Wish.source == "own")):
         counts[w.staff_id]["vetoes" if w.kind == "veto" else "wishes"] += 1
     for p in session.exec(select(SelfPick).where(SelfPick.period_id == period_id)):
@@ -559,10 +560,10 @@ def submissions(period_id: int, *, session: Session, actor: Actor) -> list[dict[
             "staff_id": s.id,
             "code": s.code,
             "name": s.name,
-            "wishes": counts[s.id]["wishes"],  # type: ignore[index]
+            "wishes": counts[s.id]["wishes"],
             "vetoes": counts[s.id]["vetoes"],
             "self_picks": counts[s.id]["self_picks"],
-        }  # type: ignore[index]
+        }
         for s in staff
     ]
 
@@ -661,7 +662,7 @@ def list_wishes(
     query = select(Wish).where(Wish.period_id == period_id)
     if staff_id is not None:
         query = query.where(Wish.staff_id == staff_id)
-    query = query.order_by(Wish.date, Wish.id).offset(offset).limit(limit)  # type: ignore[arg-type]
+    query = query.order_by(col(Wish.date), col(Wish.id)).offset(offset).limit(limit)
     return session.exec(query).all()
 
 
@@ -684,7 +685,9 @@ def create_wish(period_id: int, data: WishCreate, *, session: Session, actor: Ac
     values["updated_at"] = utcnow()
     try:
         result = session.connection().execute(_INSERT_WISH, values)
-        wish_id = result.inserted_primary_key[0]
+        key = result.inserted_primary_key
+        assert key is not None  # an INSERT of one row
+        wish_id = key[0]
         audit_now(session, actor, period.team_id, "create wish", f"wish {wish_id}", data=data)
     except IntegrityError as exc:
         session.rollback()
@@ -707,7 +710,7 @@ def update_wish(wish_id: int, data: WishUpdate, *, session: Session, actor: Acto
     # One conditional UPDATE: of two writers with the same version exactly one matches (no lost write).
     result = session.execute(
         update(Wish)
-        .where(Wish.id == wish_id, Wish.version == data.version)  # type: ignore[arg-type]
+        .where(col(Wish.id) == wish_id, col(Wish.version) == data.version)
         .values(**values, version=Wish.version + 1, updated_at=utcnow(), source="own")
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -727,9 +730,9 @@ def delete_wish(wish_id: int, *, session: Session, actor: Actor, version: int | 
     wish = get_wish(wish_id, session=session, actor=actor)
     period = get(session, Period, wish.period_id, "period")
     _require_editable(period, actor)
-    query = delete(Wish).where(Wish.id == wish_id)  # type: ignore[arg-type]
+    query = delete(Wish).where(col(Wish.id) == wish_id)
     if version is not None:
-        query = query.where(Wish.version == version)  # type: ignore[arg-type]
+        query = query.where(col(Wish.version) == version)
     if session.execute(query).rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
         raise Conflict(f"wish {wish_id} was changed by someone else since version {version}; reload it")
@@ -825,7 +828,7 @@ def list_standing_wishes(team_id: int, *, session: Session, actor: Actor) -> Seq
     query = select(StandingWish).join(Staff).where(Staff.team_id == team_id)
     if not actor.plans:
         query = query.where(StandingWish.staff_id == actor.staff_id)
-    return session.exec(query.order_by(StandingWish.id)).all()  # type: ignore[arg-type]
+    return session.exec(query.order_by(col(StandingWish.id))).all()
 
 
 def approve_standing_wish(item_id: int, *, session: Session, actor: Actor) -> StandingWish:
@@ -852,7 +855,8 @@ def delete_standing_wish(item_id: int, *, session: Session, actor: Actor) -> Non
 
 def _apply_standing_wishes(session: Session, period: Period) -> None:
     """Every approved agreement of the team becomes wishes of the period, on each matching day."""
-    session.execute(delete(Wish).where(Wish.period_id == period.id, Wish.source == "standing"))  # type: ignore[arg-type]
+    assert period.id is not None  # a stored period
+    session.execute(delete(Wish).where(col(Wish.period_id) == period.id, col(Wish.source) == "standing"))
     _, _, routes, _ = mapping.team_rows(session, period.team_id)
     runs = {r.code: r for r in routes}
     agreements = session.exec(
@@ -879,7 +883,7 @@ def _apply_standing_wishes(session: Session, period: Period) -> None:
                     weight=sw.weight,
                     source="standing",
                 )
-            )  # type: ignore[arg-type]
+            )
 
 
 # ---- open slots and self-picks ----------------------------------------------------------------------
@@ -952,7 +956,7 @@ def list_self_picks(
     query = select(SelfPick).where(SelfPick.period_id == period_id)
     if staff_id is not None:
         query = query.where(SelfPick.staff_id == staff_id)
-    return session.exec(query.order_by(SelfPick.date, SelfPick.id)).all()  # type: ignore[arg-type]
+    return session.exec(query.order_by(col(SelfPick.date), col(SelfPick.id))).all()
 
 
 def create_self_pick(period_id: int, data: SelfPickCreate, *, session: Session, actor: Actor) -> SelfPick:
@@ -1024,7 +1028,7 @@ def create_solve_job(period_id: int, data: SolveRequest, *, session: Session, ac
     waiting = session.exec(
         select(func.count())
         .select_from(SolveJob)
-        .join(Period, Period.id == SolveJob.period_id)  # type: ignore[arg-type]
+        .join(Period, col(Period.id) == col(SolveJob.period_id))
         .where(Period.team_id == period.team_id, SolveJob.state.in_(ACTIVE_JOB_STATES))  # type: ignore[attr-defined]
     ).one()
     if waiting >= MAX_ACTIVE_SOLVES_PER_TEAM:
@@ -1063,7 +1067,9 @@ def get_job(job_id: int, *, session: Session, actor: Actor) -> SolveJob:
 def list_jobs(period_id: int, *, session: Session, actor: Actor) -> Sequence[SolveJob]:
     period = get(session, Period, period_id, "period", visible_to=actor)
     require_planner(actor, period.team_id)
-    return session.exec(select(SolveJob).where(SolveJob.period_id == period_id).order_by(SolveJob.id)).all()  # type: ignore[arg-type]
+    return session.exec(
+        select(SolveJob).where(col(SolveJob.period_id) == period_id).order_by(col(SolveJob.id))
+    ).all()
 
 
 def cancel_job(job_id: int, *, session: Session, actor: Actor) -> SolveJob:
@@ -1100,8 +1106,8 @@ def set_job_state(
         values.setdefault("finished_at", utcnow())
     result = session.execute(
         update(SolveJob)
-        .where(SolveJob.id == job_id, SolveJob.state.in_(from_states))
-        .values(state=state, **values)  # type: ignore[arg-type,attr-defined]
+        .where(col(SolveJob.id) == job_id, col(SolveJob.state).in_(from_states))
+        .values(state=state, **values)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
@@ -1110,10 +1116,8 @@ def fail_stale_jobs(*, session: Session) -> int:
     """At service start: jobs left queued or running by a previous run are failed, never left hanging."""
     result = session.execute(
         update(SolveJob)
-        .where(SolveJob.state.in_(ACTIVE_JOB_STATES))
-        .values(  # type: ignore[attr-defined]
-            state="failed", error=RESTART_MESSAGE, finished_at=utcnow()
-        )
+        .where(col(SolveJob.state).in_(ACTIVE_JOB_STATES))
+        .values(state="failed", error=RESTART_MESSAGE, finished_at=utcnow())
     )
     count = int(result.rowcount)  # type: ignore[attr-defined]
     if count:
@@ -1175,7 +1179,7 @@ def list_rotas(period_id: int, *, session: Session, actor: Actor) -> Sequence[Ro
     query = select(Rota).where(Rota.period_id == period_id)
     if not actor.can_plan(period.team_id):
         query = query.where(Rota.state == "published")
-    return session.exec(query.order_by(Rota.id)).all()  # type: ignore[arg-type]
+    return session.exec(query.order_by(col(Rota.id))).all()
 
 
 def rota_public(rota: Rota, *, session: Session, actor: Actor) -> RotaPublic:
@@ -1216,8 +1220,8 @@ def list_locks(period_id: int, *, session: Session, actor: Actor) -> Sequence[Lo
     period = get(session, Period, period_id, "period", visible_to=actor)
     require_planner(actor, period.team_id)
     return session.exec(
-        select(Lock).where(Lock.period_id == period_id).order_by(Lock.date, Lock.staff_id)
-    ).all()  # type: ignore[arg-type]
+        select(Lock).where(Lock.period_id == period_id).order_by(col(Lock.date), col(Lock.staff_id))
+    ).all()
 
 
 def edit_cell(
@@ -1250,8 +1254,10 @@ def edit_cell(
     # The lock must hold with the person's other locks and hard rules (`RuleRefusal`; nothing stored).
     person_rules.check_lock(session, period, person, day, shift, route)
     session.execute(
-        delete(Lock).where(Lock.period_id == period.id, Lock.staff_id == staff_id, Lock.date == day)
-    )  # type: ignore[arg-type]
+        delete(Lock).where(
+            col(Lock.period_id) == period.id, col(Lock.staff_id) == staff_id, col(Lock.date) == day
+        )
+    )
     lock = Lock(period_id=rota.period_id, staff_id=staff_id, date=day, shift=shift, route=route)
     session.add(lock)
     session.flush()
@@ -1364,7 +1370,9 @@ def publish_rota(rota_id: int, *, session: Session, actor: Actor) -> Rota:
     if pending:
         raise PendingChanges(rota_id, pending)
     session.execute(
-        update(Rota).where(Rota.period_id == period.id, Rota.state == "published").values(state="superseded")  # type: ignore[arg-type]
+        update(Rota)
+        .where(col(Rota.period_id) == period.id, col(Rota.state) == "published")
+        .values(state="superseded")
     )
     rota.state, rota.published_at = "published", utcnow()
     period.state = "published"

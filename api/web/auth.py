@@ -85,8 +85,8 @@ def sign_in(
         return response
     actor = auth.actor_for_token(token, session=session)
     fallback = PLANNER_HOME if actor.is_planner else STAFF_HOME
-    response = RedirectResponse(_safe_next(next, fallback), status_code=303)
-    response.set_cookie(
+    signed_in = RedirectResponse(_safe_next(next, fallback), status_code=303)
+    signed_in.set_cookie(
         SESSION_COOKIE,
         token,
         max_age=int(auth.TOKEN_LIFETIME.total_seconds()),
@@ -95,7 +95,7 @@ def sign_in(
         secure=request.url.scheme == "https",
         path="/",
     )
-    return response
+    return signed_in
 
 
 @router.post("/web/sign-out")

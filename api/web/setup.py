@@ -868,15 +868,12 @@ def delete_item(
         services.delete_setup(kind.service, item_id, session=session, actor=actor)
     except (Conflict, IntegrityError):
         session.rollback()
-        context = {
-            "what": _("Delete {what}", what=label),
-            "action": None,
-            "error": _(
-                "{what} cannot be deleted: it is still in use (wishes, own picks or agreements).",
-                what=label[:1].upper() + label[1:],
-            ),
-        }
+        error = _(
+            "{what} cannot be deleted: it is still in use (wishes, own picks or agreements).",
+            what=label[:1].upper() + label[1:],
+        )
         if kind.service == "staff":  # a sign-in alone no longer blocks: it goes with the person
-            context["error"] += " " + _("To end their access now, disable their sign-in.")
+            error += " " + _("To end their access now, disable their sign-in.")
+        context = {"what": _("Delete {what}", what=label), "action": None, "error": error}
         return render(request, "setup/confirm_delete.html", context, status_code=409)
     return redirect(request, f"{TEAM}#{slug}")
