@@ -59,7 +59,7 @@ def read_text(path: Path, *, encodings: tuple[str, ...] = ("utf-8-sig",)) -> str
 def _load_curtois(text: str, path: Path) -> Problem:
     # Imported here: the Curtois reader is optional and large, and plain JSON needs none of it.
     try:
-        from planner.curtois import parse_curtois
+        from planner.importers.curtois import parse_curtois
     except ImportError:
         raise InputError(str(path), "Curtois benchmark files cannot be read by this version") from None
     try:

@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 
 from planner import mapping, services
 from planner.db import make_engine
-from planner.models import Period, Rota, SolveJob
+from planner.models import Period, Rota, SolveJob, utcnow
 from solver import SolveParams, solve
 from solver.problem import Problem
 from solver.solution import Progress, Solution
@@ -72,7 +72,7 @@ def execute_job(engine: Engine, job_id: int, *, watch: bool = False) -> None:
     from a thread of its own while the solve runs (a job process; not for an in-memory database)."""
     with Session(engine, expire_on_commit=False) as session:
         if not services.set_job_state(
-            session, job_id, "running", from_states=("queued",), started_at=services.utcnow()
+            session, job_id, "running", from_states=("queued",), started_at=utcnow()
         ):
             session.rollback()
             return

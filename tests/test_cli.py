@@ -387,9 +387,9 @@ def test_curtois_files_go_to_the_curtois_reader(
         seen.append((text, name))
         raise InputError("SECTION_SHIFTS", "no shift types")
 
-    fake = types.ModuleType("planner.curtois")
+    fake = types.ModuleType("planner.importers.curtois")
     fake.parse_curtois = parse_curtois  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "planner.curtois", fake)
+    monkeypatch.setitem(sys.modules, "planner.importers.curtois", fake)
     path = tmp_path / "Instance1.txt"
     path.write_text(CURTOIS_TEXT, encoding="utf-8")
     code, _, err = run(capsys, "solve", str(path))
@@ -398,7 +398,7 @@ def test_curtois_files_go_to_the_curtois_reader(
 
 
 def test_curtois_instance_loads() -> None:
-    pytest.importorskip("planner.curtois")
+    pytest.importorskip("planner.importers.curtois")
     path = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois" / "Instance1.txt"
     if not path.exists():
         pytest.skip(f"{path} is not here")

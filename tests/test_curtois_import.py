@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.curtois import (
+from planner.errors import InputError
+from planner.importers.curtois import (
     GUROBI_60,
     INSTANCE_SIZES,
     START,
@@ -19,7 +20,6 @@ from planner.curtois import (
     looks_like_curtois,
     parse_curtois,
 )
-from planner.errors import InputError
 from planner.io import load_problem
 from solver import check
 from solver.problem import Problem, Rules, Weights, WishKind

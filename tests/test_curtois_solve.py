@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import solve_checked
 
-from planner.curtois import START, best_known, load_curtois
+from planner.importers.curtois import START, best_known, load_curtois
 from solver import check
 from solver.solution import Assignment
 

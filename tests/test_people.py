@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import solve_checked, tiny
 
-from planner.curtois import load_curtois
+from planner.importers.curtois import load_curtois
 from solver import SolveParams, search
 from solver.model import build
 from solver.people import PersonSearch, applicable

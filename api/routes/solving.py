@@ -20,11 +20,7 @@ def start_solve(
     period_id: int, session: SessionDep, actor: PlannerUser, queue: QueueDep, data: SolveRequest | None = None
 ) -> Any:
     """Start a solve of a closed period (or a re-solve from a draft with `from_rota`); returns the job."""
-    job = services.create_solve_job(period_id, data or SolveRequest(), session=session, actor=actor)
-    assert job.id is not None
-    queue.submit(job.id)
-    session.refresh(job)
-    return job
+    return services.start_solve(period_id, data or SolveRequest(), queue=queue, session=session, actor=actor)
 
 
 @router.get("/periods/{period_id}/solve-jobs", response_model=list[SolveJobPublic])

@@ -3,7 +3,7 @@ solving with live progress, the draft rota as a grid with cell editing (locks), 
 comparing drafts, publishing and the exports.
 
 Every page needs `WebPlanner`; each route calls `planner.services` exactly as the JSON API routes in
-`api/routes/periods.py`, `solving.py` and `rotas.py` do, and `planner.review_view` turns a stored rota
+`api/routes/periods.py`, `solving.py` and `rotas.py` do, and `planner.views.review` turns a stored rota
 into plain grid rows. No business rules here.
 """
 
@@ -47,8 +47,8 @@ from planner.models import (
     Staff,
     local,
 )
-from planner.review_view import Cell, compared, grid_cell, job_elapsed, rota_grid, routes_in, staff_names
 from planner.texts import N_
+from planner.views.review import Cell, compared, grid_cell, job_elapsed, rota_grid, routes_in, staff_names
 from solver import families
 
 try:  # H2's wording of a refused change in the reader's language (api/web/refusals.py)
@@ -309,11 +309,7 @@ def _start_solve(
 ) -> SolveJob:
     """Validate the solve form as the API validates its body, create the job and hand it to the queue."""
     data = SolveRequest.model_validate(form)
-    job = services.create_solve_job(period_id, data, session=session, actor=actor)
-    assert job.id is not None
-    queue.submit(job.id)
-    session.refresh(job)
-    return job
+    return services.start_solve(period_id, data, queue=queue, session=session, actor=actor)
 
 
 def _solve_form(time_limit: str, workers: str, seed: str) -> dict[str, Any]:

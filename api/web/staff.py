@@ -3,7 +3,7 @@ avoid a shift, veto days, claiming open slots), my favourite routes, and my publ
 calendar file and why a wish was not granted.
 
 Every page needs `WebUser` with a staff account; a staff member only ever sees and changes their own
-records, because every call goes through `planner.services` (and `planner.staff_view` for the favourite
+records, because every call goes through `planner.services` (and `planner.views.staff` for the favourite
 routes), which check the role exactly as for the JSON API. One form per day: each button posts an action
 (`do`) for that day; htmx swaps just that day's card and updates the veto counter and the spoken status
 line; without JavaScript the same form posts and the page comes back at that day.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
@@ -27,7 +27,7 @@ from api.deps import SessionDep
 from api.web import i18n
 from api.web.common import PREFIX, WebUser, error_text, field_errors, is_htmx, lang_of, redirect, render
 from api.web.refusals import refusal_text
-from planner import services, staff_view
+from planner import services
 from planner.auth import Actor
 from planner.db import READ_ONLY
 from planner.errors import Conflict, Forbidden, InputError, NotFound, PeriodClosed, RuleRefusal
@@ -37,15 +37,14 @@ from planner.models import (
     SelfPickCreate,
     ShiftType,
     Staff,
-    Wish,
-    WishCreate,
-    WishKindName,
-    WishUpdate,
     local,
 )
 from planner.person_rules import DayOff
-from planner.staff_view import DayView, FavouriteRouteError
+from planner.services import FavouriteRouteError
+from planner.services.wishes import DayWishAction
 from planner.texts import N_
+from planner.views import staff as staff_view
+from planner.views.staff import DayView
 
 router = APIRouter()
 
@@ -288,6 +287,17 @@ def _ref(value: str) -> tuple[int, int] | None:
     return int(ident), int(version)
 
 
+# The day card's wish buttons (`services.set_day_wish`) and what the page says after each.
+_DAY_ACTIONS: dict[str, DayWishAction] = {a: a for a in get_args(DayWishAction)}
+_DAY_TEXTS: dict[DayWishAction, str] = {
+    "want": N_("{day}: you want {shift}."),
+    "avoid": N_("{day}: you would rather avoid {shift}."),
+    "clear": N_("{day}: no wish for {shift}."),
+    "veto": N_("{day} is a veto day."),
+    "unveto": N_("{day} is no longer a veto day."),
+}
+
+
 def _act(
     do: str, period: Period, day: dt.date, staff_id: int, session: Session, actor: Actor
 ) -> tuple[str, dict[str, str]]:
@@ -301,46 +311,15 @@ def _act(
     verb, shift, extra = ([*do.split(":"), "", ""])[:3]
     shift_names = {s.code: s.name or s.code for s in _shift_types(period.team_id, session, actor)}
 
-    def mine() -> list[Wish]:
-        """The person's stored wishes of this day."""
-        own = services.list_wishes(period_id, session=session, actor=actor, staff_id=staff_id)
-        return [w for w in own if w.date == day]
-
-    if verb in ("want", "avoid", "clear"):
-        if shift not in shift_names:
+    action = _DAY_ACTIONS.get(verb)
+    if action is not None:
+        if action in ("want", "avoid", "clear") and shift not in shift_names:
             raise InputError("do", f"unknown shift {shift!r}")
-        ref = _ref(extra)
-        values = {"shift": shift_names[shift]}
-        if verb == "clear":
-            if ref is not None:
-                services.delete_wish(ref[0], session=session, actor=actor, version=ref[1])
-            return N_("{day}: no wish for {shift}."), values
-        kind: WishKindName = "want" if verb == "want" else "avoid"
-        if ref is None and any(w.shift == shift and w.route is None and w.kind != "veto" for w in mine()):
-            # The card showed no wish, but one is stored (another window, a double tap): show it instead.
-            raise Conflict(f"a wish for {shift} on {day} exists already")
-        if ref is None:
-            data = WishCreate(staff_id=staff_id, date=day, kind=kind, shift=shift)
-            services.create_wish(period.id, data, session=session, actor=actor)
-        else:
-            current = services.get_wish(ref[0], session=session, actor=actor)
-            update = WishUpdate(date=day, kind=kind, shift=shift, weight=current.weight, version=ref[1])
-            services.update_wish(ref[0], update, session=session, actor=actor)
-        text = (
-            N_("{day}: you want {shift}.") if verb == "want" else N_("{day}: you would rather avoid {shift}.")
+        seen = _ref(extra)
+        services.set_day_wish(
+            period_id, staff_id, day, action, shift=shift or None, seen=seen, session=session, actor=actor
         )
-        return text, values
-    if verb == "veto":
-        if any(w.kind == "veto" for w in mine()):
-            return N_("{day} is a veto day."), {}  # already (a double tap): nothing to do
-        veto = WishCreate(staff_id=staff_id, date=day, kind="veto")
-        services.create_wish(period.id, veto, session=session, actor=actor)
-        return N_("{day} is a veto day."), {}
-    if verb == "unveto":
-        ref = _ref(extra)
-        if ref is not None:
-            services.delete_wish(ref[0], session=session, actor=actor, version=ref[1])
-        return N_("{day} is no longer a veto day."), {}
+        return _DAY_TEXTS[action], {"shift": shift_names.get(shift, shift)}
     if verb == "claim":
         pick = SelfPickCreate(staff_id=staff_id, date=day, shift=shift, route=extra or None)
         services.create_self_pick(period.id, pick, session=session, actor=actor)
@@ -473,7 +452,7 @@ def save_favourites(
     _ = _t(request)
     ranked = staff_view.moved([r.strip() for r in routes or [] if r.strip()], action)
     try:
-        person = staff_view.set_favourite_routes(staff_id, ranked, session=session, actor=actor)
+        person = services.set_favourite_routes(staff_id, ranked, session=session, actor=actor)
     except FavouriteRouteError as exc:
         session.rollback()
         text = (

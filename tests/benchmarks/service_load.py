@@ -64,7 +64,7 @@ if str(ROOT) not in sys.path:
 
 import httpx  # noqa: E402
 
-from planner.bench import machine, write_section  # noqa: E402
+from planner.bench.curtois import machine, write_section  # noqa: E402
 
 LUA = Path(__file__).with_name("wishes.lua")
 START, END = "<!-- service:start -->", "<!-- service:end -->"
@@ -403,7 +403,7 @@ def one_run(
         serve = [
             sys.executable,
             "-m",
-            "planner.cli",
+            "api.cli",
             "serve",
             "--port",
             str(port),
@@ -487,9 +487,7 @@ def one_run(
 
 def other_benchmarks() -> list[str]:
     """Other heavy processes on the machine (solver benchmarks, test runs), for the noise note."""
-    found = subprocess.run(
-        ["pgrep", "-af", "planner.bench|example_bench|pytest"], capture_output=True, text=True
-    )
+    found = subprocess.run(["pgrep", "-af", "planner.bench|pytest"], capture_output=True, text=True)
     return [line for line in found.stdout.splitlines() if str(os.getpid()) not in line.split()[0]]
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from planner import bench
+from planner.bench import curtois as bench
 
 
 @pytest.mark.bench

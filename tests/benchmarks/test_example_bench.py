@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner import example_bench
+from planner.bench import example as example_bench
 
 
 @pytest.mark.bench

@@ -34,7 +34,7 @@ from web.browser import DESKTOP, chromium, live_server  # noqa: E402
 
 from planner import mapping, migrate, services  # noqa: E402
 from planner.auth import hash_password  # noqa: E402
-from planner.bench import machine, write_section  # noqa: E402
+from planner.bench.curtois import machine, write_section  # noqa: E402
 from planner.db import make_engine  # noqa: E402
 from planner.io import load_problem  # noqa: E402
 from planner.models import Rota, User  # noqa: E402

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from planner import person_rules, services, staff_view
+from planner import person_rules, services
 from planner.auth import Actor
 from planner.errors import RuleRefusal
 from planner.models import CellEdit, Lock, SelfPick, SelfPickCreate, Staff, WishCreate
@@ -442,7 +442,7 @@ def test_a_route_without_the_skills_cannot_be_a_favourite(world: World) -> None:
     exc = refused(
         world,
         "mette",
-        lambda s, a: staff_view.set_favourite_routes(
+        lambda s, a: services.set_favourite_routes(
             world.staff["mette"], ["uldum-1", "sygepleje"], session=s, actor=a
         ),
     )
@@ -455,7 +455,7 @@ def test_a_route_without_the_skills_cannot_be_a_favourite(world: World) -> None:
     }
     assert ok(world.get("planner", f"/staff/{world.staff['mette']}"))["favourite_routes"] == []
     with Session(world.engine) as session:
-        staff_view.set_favourite_routes(
+        services.set_favourite_routes(
             world.staff["mette"], ["uldum-1"], session=session, actor=actor(world, "mette")
         )
     assert ok(world.get("planner", f"/staff/{world.staff['mette']}"))["favourite_routes"] == ["uldum-1"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner import services
+from planner.services import teams
 from service.helpers import World, ok
 
 INTERNALS = ("UNIQUE", "constraint", "staff.team_id", "shift_type", "IntegrityError", "sqlite", "psycopg")
@@ -54,7 +54,7 @@ def test_a_race_the_database_catches_is_said_without_its_text(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two requests adding the same code at once: the one the database refuses gets a true 409."""
-    monkeypatch.setattr(services, "_check_code_free", lambda *args, **kwargs: None)  # lost the race
+    monkeypatch.setattr(teams, "_check_code_free", lambda *args, **kwargs: None)  # lost the race
     url = f"/teams/{world.team}/staff"
     before = ok(world.get("planner", url))
     body = {"code": "mette", "name": "Mette 2", "skills": ["sosu-assistent"]}

@@ -38,7 +38,7 @@ def test_restart_marks_running_jobs_failed(world: World) -> None:
         for state in ("queued", "running", "done"):
             session.add(SolveJob(period_id=world.period, state=state, time_limit=5, workers=1, seed=0))
         session.commit()
-    from planner.cli_service import prepare_database
+    from planner.cli.service import prepare_database
 
     assert prepare_database(world.engine) == 2
     jobs = ok(world.get("planner", f"/periods/{world.period}/solve-jobs"))

@@ -7,8 +7,8 @@ import datetime as dt
 
 from sqlmodel import Session
 
-from planner import staff_view
 from planner.models import Rota
+from planner.views import staff as staff_view
 from service.helpers import START, World, checked, ok
 
 

@@ -82,7 +82,7 @@ def test_serve_refuses_a_missing_database_file_unless_asked(tmp_path: Path) -> N
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{missing}"}
     env.pop("PUSLEPLAN_TEST_DATABASE_URL", None)
     run = subprocess.run(
-        [sys.executable, "-m", "planner.cli", "serve", "--port", "1"],
+        [sys.executable, "-m", "api.cli", "serve", "--port", "1"],
         env=env,
         cwd=tmp_path,
         capture_output=True,

@@ -44,7 +44,7 @@ def test_serve_migrates_and_answers(tmp_path: Path, workers: int) -> None:
     port = free_port()
     with fresh_database(tmp_path) as url:
         env = {**os.environ, "DATABASE_URL": url}
-        argv = [sys.executable, "-m", "planner.cli", "serve", "--port", str(port), "--workers", str(workers)]
+        argv = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)]
         argv.append("--create-database")  # a new empty SQLite file (ignored on a database server)
         with subprocess.Popen(
             [*argv, "--log-level", "warning"],

@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from planner import services
 from planner.auth import Actor
-from planner.cli_service import prepare_database
+from planner.cli.service import prepare_database
 from planner.demo import load_demo
 from planner.io import load_problem
 from planner.models import SolveJob, SolveRequest

@@ -6,7 +6,7 @@ from conftest import day, solve_checked, tiny
 
 from api.web.explain import explain, known
 from api.web.review import family_labels
-from planner.review_view import family_order
+from planner.views.review import family_order
 
 
 def test_a_changed_draft_cell_reads_in_danish_and_has_its_place() -> None:

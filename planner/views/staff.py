@@ -13,14 +13,9 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlmodel import Session
-
-from planner import mapping, person_rules
-from planner.auth import Actor, require_self_or_planner
-from planner.errors import InputError
+from planner import person_rules
 from planner.models import Period, Rota, Route, SelfPick, ShiftType, Staff, Wish, utcnow
 from planner.person_rules import DayOff
-from planner.services import audit, get
 from solver.rules.wishes import WISH_FAMILIES
 
 SlotState = Literal["free", "mine", "taken"]
@@ -41,48 +36,6 @@ def period_order(periods: Iterable[Period]) -> list[Period]:
 
 
 # ---- favourite routes -------------------------------------------------------------------------------
-
-
-class FavouriteRouteError(InputError):
-    """A favourite route the team does not have, or one listed twice; `value` is the route code."""
-
-    def __init__(self, index: int, value: str, reason: Literal["unknown", "twice"]) -> None:
-        text = f"unknown route {value!r}" if reason == "unknown" else f"route {value!r} is listed twice"
-        super().__init__(f"favourite_routes[{index}]", text)
-        self.value = value
-        self.reason = reason
-
-
-def set_favourite_routes(staff_id: int, routes: Sequence[str], *, session: Session, actor: Actor) -> Staff:
-    """Store the person's favourite routes, most wanted first. Staff set their own; the planner anyone's
-    in the team. Every code must be a route of the team, each once, and one the person has the skills
-    for (`RuleRefusal` `route`, why `skills`)."""
-    person = get(session, Staff, staff_id, "staff")
-    require_self_or_planner(actor, person.team_id, staff_id)
-    _, shifts, team_routes, _ = mapping.team_rows(session, person.team_id)
-    known = {r.code for r in team_routes}
-    seen: set[str] = set()
-    for i, code in enumerate(routes):
-        if code not in known:
-            raise FavouriteRouteError(i, code, "unknown")
-        if code in seen:
-            raise FavouriteRouteError(i, code, "twice")
-        seen.add(code)
-    person_rules.check_favourites(person, routes, team_routes, shifts)
-    before = list(person.favourite_routes)
-    person.favourite_routes = list(routes)
-    session.add(person)
-    audit(
-        session,
-        actor,
-        person.team_id,
-        "change favourite routes",
-        f"staff {staff_id}",
-        before=before,
-        after=list(routes),
-    )
-    session.commit()
-    return person
 
 
 def moved(routes: Sequence[str], action: str) -> list[str]:

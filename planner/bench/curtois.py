@@ -1,6 +1,6 @@
 """Benchmark runner for the Curtois & Qu nurse rostering instances (`pusleplan bench curtois`).
 
-Each instance is solved in its own child process (`python -m planner.bench --one N ...`), so that the
+Each instance is solved in its own child process (`python -m planner.bench.curtois --one N ...`), so that the
 peak memory reported for it (`ru_maxrss` of the child) is its own. The figures go into
 `docs/benchmarks.md` between the `curtois` markers; the rest of that file (for example the home-care
 section) is left alone, and so is the hand-written "what helped / what did not" block between the
@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "benchmarks" / "curtois"
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- curtois:start -->", "<!-- curtois:end -->"
@@ -57,7 +57,7 @@ def parse_instances(text: str) -> list[int]:
 
 def one_run(instance: int, data: Path, time_limit: float, workers: int, seed: int) -> dict[str, Any]:
     """Load and solve one instance in this process and return its figures."""
-    from planner.curtois import INSTANCE_SIZES, best_known, load_curtois
+    from planner.importers.curtois import INSTANCE_SIZES, best_known, load_curtois
     from solver import SolveParams, check, solve
     from solver.solution import Progress
 
@@ -104,7 +104,7 @@ def in_subprocess(instance: int, data: Path, time_limit: float, workers: int, se
     cmd = [
         sys.executable,
         "-m",
-        "planner.bench",
+        "planner.bench.curtois",
         "--one",
         str(instance),
         "--data",
@@ -155,7 +155,7 @@ def _s(value: float | None) -> str:
 
 def row(r: dict[str, Any]) -> str:
     """One table row of a run."""
-    from planner.curtois import INSTANCE_SIZES, best_known
+    from planner.importers.curtois import INSTANCE_SIZES, best_known
 
     n = r["instance"]
     if r["status"] == "CRASHED":
@@ -205,7 +205,7 @@ def report(runs: list[dict[str, Any]], command: str, notes: str) -> str:
         "runs in its own process; peak memory is that process's maximum resident set size. Times are "
         "seconds since the start of the solve call (model building included); wall time includes "
         "loading the file and the checker is not timed. Size is days × staff × shift types. The gap is "
-        "to the best-known objective (`planner/curtois.py`, a third-party transcription of "
+        "to the best-known objective (`planner/importers/curtois.py`, a third-party transcription of "
         'schedulingbenchmarks.org). "Proven optimal" means CP-SAT closed its own bound.',
         "",
         "| inst | size | limit | objective | bound | best-known | gap to best-known | proven optimal "
@@ -270,7 +270,7 @@ def run(
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    """The options shared by `pusleplan bench curtois` and `python -m planner.bench`."""
+    """The options shared by `pusleplan bench curtois` and `python -m planner.bench.curtois`."""
     p.add_argument("--instances", default="1-12", metavar="RANGE", help="e.g. 1-12 or 1,3,5-7 (default 1-12)")
     p.add_argument(
         "--time-limit",
@@ -312,7 +312,7 @@ def bench(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m planner.bench")
+    parser = argparse.ArgumentParser(prog="python -m planner.bench.curtois")
     parser.add_argument("--one", type=int, metavar="N", help="solve instance N here and print JSON")
     add_arguments(parser)
     args = parser.parse_args(argv)

@@ -1,63 +1,32 @@
-"""The service's commands: `pusleplan serve`, `init-demo`, `reset-password`, `db upgrade`.
+"""The database's commands: `pusleplan init-demo`, `reset-password`, `db upgrade` (and `prepare_database`,
+which `serve` runs first; `serve` itself is `api.cli`'s, the layer that has the application).
 
 Registered by one line in `planner.cli.build_parser`. Passwords are generated (and printed once) or read
-from the environment; none is written in the code. Only this module imports uvicorn, and only when
-serving; it hands uvicorn the application by its import string (`APP_FACTORY`), so `planner` imports
-nothing of `api` (the arrows run api → planner → solver only).
+from the settings (`planner.settings`); none is written in the code.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from planner import auth, demo, migrate, services
 from planner.auth import Actor
-from planner.db import database_url, get_engine, sqlite_file_missing
+from planner.db import get_engine
 from planner.errors import InputError
 from planner.io import load_problem
 from planner.models import Team
+from planner.settings import settings
 
-DEMO_PROBLEM = Path(__file__).resolve().parents[1] / "examples" / "uldum.json"
+DEMO_PROBLEM = Path(__file__).resolve().parents[2] / "examples" / "uldum.json"
 PLANNER_PASSWORD_ENV = "PUSLEPLAN_PLANNER_PASSWORD"
 STAFF_PASSWORD_ENV = "PUSLEPLAN_STAFF_PASSWORD"
-# The application uvicorn serves, by name: it builds its engine from DATABASE_URL (the one `serve` migrated).
-APP_FACTORY = "api.main:create_app"
 
 
 def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = commands.add_parser("serve", help="run the HTTP service (migrates the database first)")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    p.add_argument(
-        "--workers",
-        type=int,
-        default=1,
-        help="server processes (default 1); each runs its own solve-job queue (one solve at a time each)",
-    )
-    p.add_argument(
-        "--log-level",
-        default="info",
-        choices=["critical", "error", "warning", "info", "debug"],
-        help="uvicorn's log level (default info)",
-    )
-    p.add_argument(
-        "--no-access-log", action="store_true", help="do not log a line per request (faster under load)"
-    )
-    p.add_argument(
-        "--create-database",
-        action="store_true",
-        help="start on an empty new SQLite database when its file does not exist (without it, a missing "
-        "file is an error: a lost database must not be replaced by an empty one unnoticed)",
-    )
-    p.set_defaults(command=serve)
-
     p = commands.add_parser("init-demo", help="load the Uldum example team and create its accounts")
     p.add_argument(
         "--problem", type=Path, default=DEMO_PROBLEM, help="problem file (default: examples/uldum.json)"
@@ -97,35 +66,6 @@ def db_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    missing = sqlite_file_missing(database_url())
-    if missing and not args.create_database:
-        raise InputError(
-            "DATABASE_URL",
-            f"no database file {missing}: `pusleplan init-demo` makes one with the example team, "
-            "`pusleplan serve --create-database` starts on an empty one; if it was there before, restore "
-            "it from a backup",
-        )
-    engine = get_engine()
-    stale = prepare_database(engine)
-    if stale:
-        print(f"marked {stale} solve job(s) left running by the last run as failed", file=sys.stderr)
-    options: dict[str, Any] = {
-        "host": args.host,
-        "port": args.port,
-        "log_level": args.log_level,
-        "access_log": not args.no_access_log,
-    }
-    if args.workers > 1:
-        # Each process builds its own engine from DATABASE_URL; on SQLite their write transactions queue
-        # on a file lock (`planner.db`), so none is lost. One process reuses this one (`get_engine`).
-        engine.dispose()
-    uvicorn.run(APP_FACTORY, factory=True, workers=args.workers, **options)
-    return 0
-
-
 def init_demo(args: argparse.Namespace) -> int:
     """The example team with its 8-week period open for wishes, a planner account and one account per
     person. Passwords come from the environment or are generated and printed here, once. `--force`
@@ -134,8 +74,8 @@ def init_demo(args: argparse.Namespace) -> int:
     migrate.upgrade(engine)  # only: jobs of a running service are its own (`serve` fails stale ones)
     problem = load_problem(args.problem)
     name = problem.name or args.problem.stem
-    planner_password = os.environ.get(PLANNER_PASSWORD_ENV) or None
-    staff_password = os.environ.get(STAFF_PASSWORD_ENV) or None
+    configured = settings()
+    planner_password, staff_password = configured.planner_password, configured.staff_password
     with Session(engine, expire_on_commit=False) as session:
         if not args.force and session.exec(select(Team)).first() is not None:
             raise InputError(

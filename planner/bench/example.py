@@ -1,7 +1,7 @@
 """Benchmark of the home-care example: time to first rota, gap at 10 s and 60 s, peak memory.
 
 Run by `make bench` (through `tests/benchmarks/test_example_bench.py`) or directly:
-`python -m planner.example_bench [--seeds 0,1,2] [--workers 2]`. Each solve runs in its own process so
+`python -m planner.bench.example [--seeds 0,1,2] [--workers 2]`. Each solve runs in its own process so
 that its peak memory is its own. Results go into `docs/benchmarks.md` between the `example` markers.
 """
 
@@ -17,9 +17,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from planner.bench import machine, write_section
+from planner.bench.curtois import machine, write_section
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "uldum.json"
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- example:start -->", "<!-- example:end -->"
@@ -64,7 +64,7 @@ def _in_subprocess(path: Path, time_limit: float, workers: int, seed: int) -> di
     cmd = [
         sys.executable,
         "-m",
-        "planner.example_bench",
+        "planner.bench.example",
         "--one",
         str(path),
         str(time_limit),
@@ -116,7 +116,7 @@ def report(runs: list[dict[str, Any]], workers: int, command: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m planner.example_bench")
+    parser = argparse.ArgumentParser(prog="python -m planner.bench.example")
     parser.add_argument("--one", nargs=4, metavar=("PATH", "LIMIT", "WORKERS", "SEED"))
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--workers", type=int, default=2)
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         for seed in args.seeds.split(",")
     ]
     command = (
-        f"python -m planner.example_bench --seeds {args.seeds} "
+        f"python -m planner.bench.example --seeds {args.seeds} "
         f"--workers {args.workers} --limits {args.limits}"
     )
     write_section(report(runs, args.workers, command), DOC, start=START, end=END)

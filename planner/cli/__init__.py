@@ -21,6 +21,7 @@ from typing import Protocol, TextIO
 from pydantic import ValidationError
 
 import solver
+from planner.cli import service
 from planner.errors import InputError
 from planner.export import read_rota_csv, rota_csv
 from planner.io import input_error, load_problem, read_text
@@ -45,6 +46,8 @@ _PARAM_FLAGS = {"time_limit": "--time-limit", "workers": "--workers", "seed": "-
 _ROTA_ENCODINGS = ("utf-8-sig", "cp1252")
 
 Command = Callable[[argparse.Namespace], int]
+# Registers one command on the sub-parsers (`build_parser(extra=...)`).
+AddCommand = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
 
 class Violation(Protocol):
@@ -57,10 +60,10 @@ class Violation(Protocol):
     def message(self) -> str: ...
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, extra: Iterable[AddCommand] = ()) -> int:
     """Run the command line; returns the exit code (the console script passes it to `sys.exit`)."""
     try:
-        code = _run(argv)
+        code = _run(argv, extra)
         sys.stdout.flush()  # a reader that went away shows here, not as a traceback at exit
         return code
     except BrokenPipeError:
@@ -68,8 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BROKEN_PIPE
 
 
-def _run(argv: list[str] | None) -> int:
-    parser = build_parser()
+def _run(argv: list[str] | None, extra: Iterable[AddCommand]) -> int:
+    parser = build_parser(extra)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage or the help
@@ -95,8 +98,9 @@ def _discard_stdout() -> None:
 # ---- the parser -------------------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser with one sub-parser per command; a new command is one `_add_*` function and one line."""
+def build_parser(extra: Iterable[AddCommand] = ()) -> argparse.ArgumentParser:
+    """The parser with one sub-parser per command; a new command is one `_add_*` function and one line.
+    `extra`: commands of a layer above (`api.cli` adds `serve`)."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Rota planner for home-care teams.",
@@ -108,7 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check(commands)
     _add_schema(commands)
     _add_bench(commands)
-    __import__("planner.cli_service", fromlist=["_"]).add_service_commands(commands)  # serve, init-demo, db
+    service.add_service_commands(commands)  # init-demo, reset-password, db
+    for add in extra:
+        add(commands)
     return parser
 
 
@@ -147,7 +153,7 @@ def _add_schema(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def _add_bench(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from planner import bench
+    from planner.bench import curtois as bench
 
     p = commands.add_parser("bench", help="run a benchmark set and write docs/benchmarks.md")
     p.add_argument("set", choices=["curtois"], help="the benchmark set (curtois: Curtois & Qu 1–24)")
@@ -392,7 +398,3 @@ def _number(value: float) -> str:
 
 def _count(n: int, singular: str, plural: str | None = None) -> str:
     return f"{n} {singular if n == 1 else plural or singular + 's'}"
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,168 @@
+"""Periods: create, open for wishes (standing agreements become wishes), close, and who has submitted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from planner import mapping
+from planner.auth import (
+    Actor,
+    require_member,
+    require_planner,
+)
+from planner.errors import (
+    Conflict,
+    InputError,
+)
+from planner.models import (
+    Period,
+    PeriodCreate,
+    PeriodOpen,
+    SelfPick,
+    Staff,
+    StandingWish,
+    Team,
+    Wish,
+)
+from planner.services._base import (
+    _commit,
+    _row_values,
+    audit,
+    get,
+)
+from planner.services.teams import get_team
+from planner.texts import N_
+
+# ---- periods ----------------------------------------------------------------------------------------
+
+
+def create_period(team_id: int, data: PeriodCreate, *, session: Session, actor: Actor) -> Period:
+    get(session, Team, team_id, "team", visible_to=actor)
+    require_planner(actor, team_id)
+    last = data.last_day
+    for i, day in enumerate(data.public_holidays):
+        if not data.start <= day <= last:
+            raise InputError(
+                f"public_holidays[{i}]", f"date {day} is outside the period {data.start} … {last}"
+            )
+    period = Period(team_id=team_id, **_row_values(Period, data))
+    session.add(period)
+    session.flush()
+    audit(session, actor, team_id, "create period", f"period {period.id}", data=data)
+    _commit(session)
+    return period
+
+
+def list_periods(team_id: int, *, session: Session, actor: Actor) -> Sequence[Period]:
+    get_team(team_id, session=session, actor=actor)
+    return session.exec(select(Period).where(col(Period.team_id) == team_id).order_by(col(Period.id))).all()
+
+
+def get_period(period_id: int, *, session: Session, actor: Actor) -> Period:
+    period = get(session, Period, period_id, "period", visible_to=actor)
+    require_member(actor, period.team_id)
+    return period
+
+
+def open_period(period_id: int, data: PeriodOpen, *, session: Session, actor: Actor) -> Period:
+    """Open for wishes (from `draft`; approved standing wishes are added), or reopen (from `closed` or
+    `solved`); a new deadline may be given."""
+    period = get(session, Period, period_id, "period", visible_to=actor)
+    require_planner(actor, period.team_id)
+    if period.state not in ("draft", "closed", "solved"):
+        raise Conflict(
+            N_("period {period} is {state}; only a draft, closed or solved period can open"),
+            period=period_id,
+            state=period.state,
+        )
+    if period.state == "draft":
+        _apply_standing_wishes(session, period)
+    if data.deadline is not None:
+        period.deadline = data.deadline
+    before, period.state = period.state, "open"
+    session.add(period)
+    audit(
+        session,
+        actor,
+        period.team_id,
+        "open period",
+        f"period {period_id}",
+        was=before,
+        deadline=period.deadline,
+    )
+    _commit(session)
+    return period
+
+
+def close_period(period_id: int, *, session: Session, actor: Actor) -> Period:
+    period = get(session, Period, period_id, "period", visible_to=actor)
+    require_planner(actor, period.team_id)
+    if period.state != "open":
+        raise Conflict(N_("period {period} is {state}, not open"), period=period_id, state=period.state)
+    period.state = "closed"
+    session.add(period)
+    audit(session, actor, period.team_id, "close period", f"period {period_id}")
+    _commit(session)
+    return period
+
+
+def submissions(period_id: int, *, session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """Per person: how many wishes, vetoes and self-picks they have in the period (who has submitted)."""
+    period = get(session, Period, period_id, "period", visible_to=actor)
+    require_planner(actor, period.team_id)
+    staff = mapping.team_rows(session, period.team_id)[0]
+    counts: dict[int | None, Counter[str]] = defaultdict(Counter)
+    for w in session.exec(select(Wish).where(Wish.period_id == period_id, Wish.source == "own")):
+        counts[w.staff_id]["vetoes" if w.kind == "veto" else "wishes"] += 1
+    for p in session.exec(select(SelfPick).where(SelfPick.period_id == period_id)):
+        counts[p.staff_id]["self_picks"] += 1
+    return [
+        {
+            "staff_id": s.id,
+            "code": s.code,
+            "name": s.name,
+            "wishes": counts[s.id]["wishes"],
+            "vetoes": counts[s.id]["vetoes"],
+            "self_picks": counts[s.id]["self_picks"],
+        }
+        for s in staff
+    ]
+
+
+def _apply_standing_wishes(session: Session, period: Period) -> None:
+    """Every approved agreement of the team becomes wishes of the period, on each matching day."""
+    assert period.id is not None  # a stored period
+    session.execute(delete(Wish).where(col(Wish.period_id) == period.id, col(Wish.source) == "standing"))
+    _, _, routes, _ = mapping.team_rows(session, period.team_id)
+    runs = {r.code: r for r in routes}
+    agreements = session.exec(
+        select(StandingWish).join(Staff).where(Staff.team_id == period.team_id, StandingWish.approved)
+    ).all()
+    for sw in agreements:
+        for i in range(period.days):
+            day = period.start + dt.timedelta(days=i)
+            if sw.weekdays and day.weekday() not in sw.weekdays:
+                continue
+            route = runs.get(sw.route) if sw.route else None
+            if route is not None and (
+                day.weekday() not in route.weekdays or (sw.shift and sw.shift not in route.shifts)
+            ):
+                continue
+            session.add(
+                Wish(
+                    period_id=period.id,
+                    staff_id=sw.staff_id,
+                    date=day,
+                    kind=sw.kind,
+                    shift=sw.shift,
+                    route=sw.route,
+                    weight=sw.weight,
+                    source="standing",
+                )
+            )
