@@ -17,6 +17,7 @@ from planner.auth import Actor, actor_for_token
 from planner.db import READ_ONLY, request_session
 from planner.errors import Forbidden
 from planner.jobs import JobQueue
+from planner.texts import N_
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token")
 
@@ -46,7 +47,7 @@ CurrentUser = Annotated[Actor, Depends(get_current_user)]
 
 def get_planner(actor: CurrentUser) -> Actor:
     if not actor.is_planner:
-        raise Forbidden("only planners may do this")
+        raise Forbidden(N_("only planners may do this"))
     return actor
 
 

@@ -22,8 +22,9 @@ from api.web.common import (
     is_page,
     lang_of,
     sign_in_redirect,
+    validation_text,
 )
-from api.web.i18n import translator
+from api.web.i18n import accepted, translator
 from planner.errors import (
     Conflict,
     DatabaseUnavailable,
@@ -59,20 +60,38 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
+def _language(request: Request) -> str:
+    """The language of a JSON answer: English unless `Accept-Language` prefers one of the catalogue's."""
+    return accepted(request.headers.get("accept-language"))
+
+
+def _said(request: Request, exc: Exception) -> str:
+    """A planner error's message in the client's language (`_language`); English as raised."""
+    lang = _language(request)
+    if lang == "en":
+        return exc.message if isinstance(exc, InputError) else str(exc)
+    return error_text(exc, lang)
+
+
 def install(app: FastAPI) -> None:
     """JSON errors for the API; for the web pages (`/web/...`) the same status with a readable page."""
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        # FastAPI's own answer, except that a NaN or Infinity the client sent is echoed as text: the
-        # default handler cannot write it and answered 500.
-        return JSONResponse({"detail": _json_safe(jsonable_encoder(exc.errors()))}, status_code=422)
+        # FastAPI's own answer, except that a NaN or Infinity the client sent is echoed as text (the
+        # default handler cannot write it and answered 500), and `msg` in the client's language.
+        lang = _language(request)
+        errors = [
+            {**error, "msg": validation_text(error, lang)} if lang != "en" else error
+            for error in exc.errors()
+        ]
+        return JSONResponse({"detail": _json_safe(jsonable_encoder(errors))}, status_code=422)
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
         if is_page(request):
             return error_page(request, 404, error_text(exc, lang_of(request)))
-        return JSONResponse({"detail": str(exc)}, status_code=404)
+        return JSONResponse({"detail": _said(request, exc)}, status_code=404)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -87,7 +106,7 @@ def install(app: FastAPI) -> None:
     async def _conflict(request: Request, exc: Conflict) -> Response:
         if is_page(request):
             return error_page(request, 409, error_text(exc, lang_of(request)))
-        return JSONResponse({"detail": str(exc)}, status_code=409)
+        return JSONResponse({"detail": _said(request, exc)}, status_code=409)
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, exc: SignInRequired) -> Response:
@@ -135,7 +154,7 @@ def install(app: FastAPI) -> None:
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
         if is_page(request):
             return error_page(request, 403, error_text(exc, lang_of(request)))
-        return JSONResponse({"detail": str(exc)}, status_code=403)
+        return JSONResponse({"detail": _said(request, exc)}, status_code=403)
 
     @app.exception_handler(InputError)
     async def _input(request: Request, exc: InputError) -> Response:
@@ -144,6 +163,10 @@ def install(app: FastAPI) -> None:
         # The same shape as FastAPI's own validation errors: a list with the field path in `loc`.
         loc = ["body", *exc.field.replace("[", ".").replace("]", "").split(".")]
         detail = [
-            {"loc": [int(p) if p.isdigit() else p for p in loc], "msg": exc.message, "type": "value_error"}
+            {
+                "loc": [int(p) if p.isdigit() else p for p in loc],
+                "msg": _said(request, exc),
+                "type": "value_error",
+            }
         ]
         return JSONResponse({"detail": detail}, status_code=422)

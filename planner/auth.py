@@ -28,6 +28,7 @@ from planner import two_factor
 from planner.credentials import normal_username
 from planner.errors import Forbidden, InputError, SecondFactorNeeded, TooManyAttempts, Unauthorized
 from planner.models import ApiToken, AuditEntry, User, utcnow
+from planner.texts import N_
 
 TOKEN_LIFETIME = dt.timedelta(hours=12)
 _hasher = PasswordHash.recommended()
@@ -236,7 +237,7 @@ def actor_for_token(token: str, *, session: Session) -> Actor:
 def require_planner(actor: Actor, team_id: int) -> None:
     """Planners may do everything in their own team."""
     if not actor.can_plan(team_id):
-        raise Forbidden("only the team's planner may do this")
+        raise Forbidden(N_("only the team's planner may do this"))
 
 
 def require_member(actor: Actor, team_id: int) -> None:
@@ -244,7 +245,7 @@ def require_member(actor: Actor, team_id: int) -> None:
     if actor.role == "system":
         return
     if actor.team_id != team_id:
-        raise Forbidden("you are not a member of this team")
+        raise Forbidden(N_("you are not a member of this team"))
 
 
 def require_self_or_planner(actor: Actor, team_id: int, staff_id: int) -> None:
@@ -252,7 +253,7 @@ def require_self_or_planner(actor: Actor, team_id: int, staff_id: int) -> None:
     if actor.can_plan(team_id):
         return
     if actor.team_id != team_id or actor.staff_id != staff_id:
-        raise Forbidden("staff may only see and change their own wishes and picks")
+        raise Forbidden(N_("staff may only see and change their own wishes and picks"))
 
 
 def end_sign_ins(session: Session, user_id: int) -> int:

@@ -11,6 +11,7 @@ call `planner.services` like the API routes do.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -93,7 +94,7 @@ WebUser = Annotated[Actor, Depends(get_web_user)]
 
 def get_web_planner(actor: WebUser) -> Actor:
     if not actor.is_planner:
-        raise Forbidden("only planners may open this page")
+        raise Forbidden(N_("only planners may open this page"))
     return actor
 
 
@@ -191,6 +192,19 @@ def _limit(value: Any, lang: str) -> Any:
     return format_decimal(value, locale=lang)
 
 
+def validation_text(error: Mapping[str, Any], lang: str) -> str:
+    """One of pydantic's validation errors worded for people in `lang` (its own English text where the
+    catalogue has no wording for its type)."""
+    text = _ERROR_TEXTS.get(error["type"])
+    if text is None:
+        return str(error["msg"])
+    try:
+        ctx = {k: _limit(v, lang) for k, v in (error.get("ctx") or {}).items()}
+        return i18n.translator(lang)(text, **ctx)
+    except (KeyError, IndexError):
+        return str(error["msg"])
+
+
 def field_errors(exc: Exception, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, str]:
     """Form field → message in `lang`, from pydantic's validation errors or a planner `InputError`. The
     key is the dotted field path (`contract.weekly_hours`); a form shows each next to its input. Texts of
@@ -200,13 +214,7 @@ def field_errors(exc: Exception, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str,
         out: dict[str, str] = {}
         for error in exc.errors():
             key = ".".join(str(p) for p in error["loc"]) or "form"
-            text = _ERROR_TEXTS.get(error["type"])
-            try:
-                ctx = {k: _limit(v, lang) for k, v in error.get("ctx", {}).items()}
-                message = _(text, **ctx) if text else error["msg"]
-            except (KeyError, IndexError):
-                message = error["msg"]
-            out.setdefault(key, message)
+            out.setdefault(key, validation_text(error, lang))
         return out
     if isinstance(exc, InputError):
         return {exc.field: error_text(exc, lang)}

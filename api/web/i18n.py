@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from babel import negotiate_locale
 from babel.dates import format_date, format_datetime, get_date_format, get_day_names, get_time_format
 
 from planner.texts import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE
@@ -29,6 +30,26 @@ FROM_IDS = (N_("want"), N_("avoid"))
 
 def language(value: str | None) -> str:
     return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def accepted(header: str | None) -> str:
+    """The language of an API answer: English unless the client's `Accept-Language` prefers a language
+    of the catalogue ("da-DK,da;q=0.9" → "da"); a wildcard or an unknown language reads English."""
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate((header or "").split(",")):
+        tag, *params = (p.strip() for p in part.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if tag and tag != "*" and quality > 0:
+            ranked.append((-quality, i, tag.lower().replace("_", "-")))
+    preferred = [tag for _, _, tag in sorted(ranked)]
+    return negotiate_locale(preferred, list(LANGUAGES), sep="-") or "en"
 
 
 def date_long(value: dt.date, lang: str) -> str:

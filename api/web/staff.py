@@ -283,7 +283,7 @@ def _ref(value: str) -> tuple[int, int] | None:
         return None
     ident, _, version = value.partition(".")
     if not ident.isdigit() or not version.isdigit():
-        raise InputError("do", f"not a wish reference: {value!r}")
+        raise InputError("do", N_("not a wish reference: {value!r}"), value=value)
     return int(ident), int(version)
 
 
@@ -314,7 +314,7 @@ def _act(
     action = _DAY_ACTIONS.get(verb)
     if action is not None:
         if action in ("want", "avoid", "clear") and shift not in shift_names:
-            raise InputError("do", f"unknown shift {shift!r}")
+            raise InputError("do", N_("unknown shift {shift!r}"), shift=shift)
         seen = _ref(extra)
         services.set_day_wish(
             period_id, staff_id, day, action, shift=shift or None, seen=seen, session=session, actor=actor
@@ -327,7 +327,7 @@ def _act(
     if verb == "release" and extra.isdigit():
         services.delete_self_pick(int(extra), session=session, actor=actor)
         return N_("{day}: you released your shift."), {}
-    raise InputError("do", f"unknown action {do!r}")
+    raise InputError("do", N_("unknown action {do!r}"), do=do)
 
 
 def _refusal(exc: Exception, do: str, view: DayView | None, period: Period, lang: str) -> str:

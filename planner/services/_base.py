@@ -179,8 +179,9 @@ def _require_editable(period: Period, actor: Actor) -> None:
         )
     if period.deadline is not None and utcnow() >= period.deadline:
         raise PeriodClosed(
-            f"the deadline for wishes in period {period.id} was {period.deadline.isoformat()}: "
-            "wishes are read-only now"
+            N_("the deadline for wishes in period {period} was {deadline}: wishes are read-only now"),
+            period=period.id,
+            deadline=period.deadline.isoformat(),
         )
 
 
@@ -193,20 +194,24 @@ def _check_slot(
 ) -> Route | None:
     first, last = _period_dates(period)
     if not first <= day <= last:
-        raise InputError("date", f"date {day} is outside the period {first} … {last}")
+        raise InputError(
+            "date", N_("date {day} is outside the period {first} … {last}"), day=day, first=first, last=last
+        )
     if shift is not None:
         known = session.exec(_SHIFT_KNOWN, params={"team_id": period.team_id, "code": shift}).first()
         if known is None:
-            raise InputError("shift", f"unknown shift {shift!r}")
+            raise InputError("shift", N_("unknown shift {shift!r}"), shift=shift)
     if route is None:
         return None
     found = session.exec(select(Route).where(Route.team_id == period.team_id, Route.code == route)).first()
     if found is None:
-        raise InputError("route", f"unknown route {route!r}")
+        raise InputError("route", N_("unknown route {route!r}"), route=route)
     if shift is not None and shift not in found.shifts:
-        raise InputError("route", f"route {route!r} does not run in shift {shift!r}")
+        raise InputError(
+            "route", N_("route {route!r} does not run in shift {shift!r}"), route=route, shift=shift
+        )
     if day.weekday() not in found.weekdays:
-        raise InputError("route", f"route {route!r} does not run on {day} ({day.strftime('%A')})")
+        raise InputError("route", N_("route {route!r} does not run on {day}"), route=route, day=day)
     return found
 
 

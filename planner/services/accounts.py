@@ -41,7 +41,7 @@ def create_user(team_id: int, data: UserCreate, *, session: Session, actor: Acto
     require_planner(actor, team_id)
     if data.role == "staff":
         if data.staff_id is None:
-            raise InputError("staff_id", "a staff account needs the person it belongs to")
+            raise InputError("staff_id", N_("a staff account needs the person it belongs to"))
         person = get(session, Staff, data.staff_id, "staff")
         if person.team_id != team_id:
             raise NotFound("staff", data.staff_id)

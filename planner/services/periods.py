@@ -49,7 +49,11 @@ def create_period(team_id: int, data: PeriodCreate, *, session: Session, actor: 
     for i, day in enumerate(data.public_holidays):
         if not data.start <= day <= last:
             raise InputError(
-                f"public_holidays[{i}]", f"date {day} is outside the period {data.start} … {last}"
+                f"public_holidays[{i}]",
+                N_("date {day} is outside the period {first} … {last}"),
+                day=day,
+                first=data.start,
+                last=last,
             )
     period = Period(team_id=team_id, **_row_values(Period, data))
     session.add(period)

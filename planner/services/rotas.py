@@ -113,18 +113,18 @@ def edit_cell(
     person = _person(session, staff_id, period.team_id)
     if edit.action == "lock":
         if edit.shift is not None or edit.route is not None:
-            raise InputError("shift", "a lock keeps the draft's cell: give no shift or route")
+            raise InputError("shift", N_("a lock keeps the draft's cell: give no shift or route"))
         current = next(
             (a for a in rota.assignments if a["staff"] == person.code and a["date"] == day.isoformat()), None
         )
         shift, route = (current["shift"], current["route"]) if current else (None, None)
     elif edit.action == "change":
         if edit.shift is None:
-            raise InputError("shift", "a change needs the new shift")
+            raise InputError("shift", N_("a change needs the new shift"))
         shift, route = edit.shift, edit.route
     else:
         if edit.shift is not None or edit.route is not None:
-            raise InputError("shift", "clear makes the day off: give no shift or route")
+            raise InputError("shift", N_("clear makes the day off: give no shift or route"))
         shift, route = None, None
     _check_slot(session, period, day, shift, route)
     # The lock must hold with the person's other locks and hard rules (`RuleRefusal`; nothing stored).
@@ -165,7 +165,7 @@ def compare_rotas(a_id: int, b_id: int, *, session: Session, actor: Actor) -> di
     """What differs between two rotas of one period: cells, objective, unfilled slots."""
     a, b = (get_rota(i, session=session, actor=actor) for i in (a_id, b_id))
     if a.period_id != b.period_id:
-        raise InputError("b", f"rotas {a_id} and {b_id} belong to different periods")
+        raise InputError("b", N_("rotas {a} and {b} belong to different periods"), a=a_id, b=b_id)
 
     def cells(rota: Rota) -> dict[tuple[str, str], dict[str, Any]]:
         return {(x["staff"], x["date"]): {"shift": x["shift"], "route": x["route"]} for x in rota.assignments}

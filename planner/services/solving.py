@@ -55,7 +55,7 @@ def create_solve_job(period_id: int, data: SolveRequest, *, session: Session, ac
     if data.from_rota is not None:
         base = get(session, Rota, data.from_rota, "rota")
         if base.period_id != period_id:
-            raise InputError("from_rota", f"rota {data.from_rota} belongs to another period")
+            raise InputError("from_rota", N_("rota {rota} belongs to another period"), rota=data.from_rota)
     waiting = session.exec(
         select(func.count())
         .select_from(SolveJob)

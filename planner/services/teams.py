@@ -61,9 +61,9 @@ def _check_code_free(
 def create_team(data: TeamCreate, *, session: Session, actor: Actor) -> Team:
     """A new team with the Danish default rules; a planner without a team becomes its planner."""
     if actor.role not in ("planner", "system"):
-        raise Forbidden("only planners may create teams")
+        raise Forbidden(N_("only planners may create teams"))
     if actor.is_planner and actor.team_id is not None:
-        raise Conflict("you already plan a team; one planner account plans one team")
+        raise Conflict(N_("you already plan a team; one planner account plans one team"))
     team = Team(name=data.name)
     session.add(team)
     session.flush()
@@ -193,7 +193,8 @@ def _check_references(session: Session, team_id: int, kind: str, data: Any) -> N
     def known(field: str, values: Sequence[str], pool: set[str], what: str) -> None:
         for i, value in enumerate(values):
             if value not in pool:
-                raise InputError(f"{field}[{i}]", f"unknown {what} {value!r}")
+                unknown = N_("unknown shift {value!r}") if what == "shift" else N_("unknown route {value!r}")
+                raise InputError(f"{field}[{i}]", unknown, value=value)
 
     if kind == "shift type":
         known("forbidden_next", data.forbidden_next, shift_codes, "shift")
@@ -201,7 +202,7 @@ def _check_references(session: Session, team_id: int, kind: str, data: Any) -> N
         known("shifts", data.shifts, shift_codes, "shift")
     elif kind == "cover rule":
         if data.shift not in shift_codes:
-            raise InputError("shift", f"unknown shift {data.shift!r}")
+            raise InputError("shift", N_("unknown shift {shift!r}"), shift=data.shift)
     elif kind == "staff":
         known("favourite_routes", data.favourite_routes, route_codes, "route")
         known("contract.max_shifts", list(data.contract.max_shifts), shift_codes, "shift")

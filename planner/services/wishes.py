@@ -135,9 +135,16 @@ def update_wish(wish_id: int, data: WishUpdate, *, session: Session, actor: Acto
     if result.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
         current = session.get(Wish, wish_id)
+        if current is None:
+            raise Conflict(N_("wish {wish_id} was deleted by someone else; reload the page"), wish_id=wish_id)
         raise Conflict(
-            f"wish {wish_id} was changed by someone else (your version {data.version}, "
-            f"now {current.version if current else 'deleted'}); reload it and try again"
+            N_(
+                "wish {wish_id} was changed by someone else (your version {version}, now {now}); "
+                "reload it and try again"
+            ),
+            wish_id=wish_id,
+            version=data.version,
+            now=current.version,
         )
     audit(session, actor, period.team_id, "change wish", f"wish {wish_id}", data=data)
     _commit(session)
@@ -154,7 +161,11 @@ def delete_wish(wish_id: int, *, session: Session, actor: Actor, version: int | 
         query = query.where(col(Wish.version) == version)
     if session.execute(query).rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
-        raise Conflict(f"wish {wish_id} was changed by someone else since version {version}; reload it")
+        raise Conflict(
+            N_("wish {wish_id} was changed by someone else since version {version}; reload it"),
+            wish_id=wish_id,
+            version=version,
+        )
     audit(session, actor, period.team_id, "delete wish", f"wish {wish_id}")
     _commit(session)
 
@@ -186,7 +197,7 @@ def set_day_wish(
     if action in ("want", "avoid", "clear"):
         known = {s.code for s in mapping.team_rows(session, period.team_id)[1]}
         if shift not in known:
-            raise InputError("shift", f"unknown shift {shift!r}")
+            raise InputError("shift", N_("unknown shift {shift!r}"), shift=shift)
     if action in ("clear", "unveto"):
         if seen is not None:
             delete_wish(seen[0], session=session, actor=actor, version=seen[1])
@@ -200,7 +211,7 @@ def set_day_wish(
     kind: WishKindName = "want" if action == "want" else "avoid"
     if seen is None:
         if any(w.shift == shift and w.route is None and w.kind != "veto" for w in own):
-            raise Conflict(f"a wish for {shift} on {day} exists already")
+            raise Conflict(N_("a wish for {shift} on {day} exists already"), shift=shift, day=day.isoformat())
         data = WishCreate(staff_id=staff_id, date=day, kind=kind, shift=shift)
         create_wish(period_id, data, session=session, actor=actor)
         return
@@ -213,7 +224,7 @@ def _check_wish(session: Session, period: Period, data: Any, staff_id: int, *, e
     """A veto within the limit and not on a worked day; a want not on a day off (`RuleRefusal`); and
     no second wish for what a stored one already says (`Conflict`)."""
     if data.kind == "veto" and (data.shift is not None or data.route is not None):
-        raise InputError("kind", "a veto is a whole day off: give no shift or route")
+        raise InputError("kind", N_("a veto is a whole day off: give no shift or route"))
     # Check-then-insert is a race under READ COMMITTED (PostgreSQL): two requests could both see one veto
     # left, or both see no such wish yet. Locking the person's row serialises their wish writes until
     # commit; the queries below then see every committed wish. (SQLite ignores FOR UPDATE: its write
@@ -281,9 +292,9 @@ def create_standing_wish(data: StandingWishCreate, *, session: Session, actor: A
     require_self_or_planner(actor, person.team_id, person.id)  # type: ignore[arg-type]
     _, shifts, routes, _ = mapping.team_rows(session, person.team_id)
     if data.shift is not None and data.shift not in {s.code for s in shifts}:
-        raise InputError("shift", f"unknown shift {data.shift!r}")
+        raise InputError("shift", N_("unknown shift {shift!r}"), shift=data.shift)
     if data.route is not None and data.route not in {r.code for r in routes}:
-        raise InputError("route", f"unknown route {data.route!r}")
+        raise InputError("route", N_("unknown route {route!r}"), route=data.route)
     row = StandingWish(**_row_values(StandingWish, data), approved=actor.plans)
     session.add(row)
     session.flush()
@@ -316,7 +327,7 @@ def delete_standing_wish(item_id: int, *, session: Session, actor: Actor) -> Non
     person = get(session, Staff, row.staff_id, "staff")
     require_self_or_planner(actor, person.team_id, row.staff_id)
     if row.approved and not actor.plans:
-        raise Forbidden("an approved agreement can only be ended by the planner")
+        raise Forbidden(N_("an approved agreement can only be ended by the planner"))
     session.delete(row)
     audit(session, actor, person.team_id, "delete standing wish", f"standing wish {item_id}")
     _commit(session)

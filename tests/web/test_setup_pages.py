@@ -78,6 +78,8 @@ def test_staff_gets_the_403_page(web: Web) -> None:
         response = web.get("mette", url)
         assert response.status_code == 403, url
         assert "Ikke tilladt" in response.text
+        assert "kun planlæggere kan åbne denne side" in text_of(response.text)  # the reason, in Danish
+        assert "only planners" not in response.text
     before = staff_by_code(web)
     refused = web.post("mette", "/web/team/staff/new", STAFF_FORM)
     assert refused.status_code == 403
