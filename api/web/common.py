@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from api.deps import SessionDep
 from api.web import i18n
-from api.web.explain import explain, say
+from api.web.explain import say
 from planner import credentials
 from planner.auth import Actor, actor_for_token, csrf_matches, csrf_token
 from planner.db import READ_ONLY
@@ -52,7 +52,6 @@ templates.env.globals.update(
     weekday_short=i18n.weekday_short,
     weekday_names=i18n.weekday_names,
     when=i18n.when,
-    explain=explain,
     say=say,
     languages=i18n.LANGUAGES,
 )

@@ -142,3 +142,65 @@ def test_a_teams_rule_weights_survive_the_move_into_one_object(tmp_path: Path) -
             assert tuple(row) == (7, 0, 11, 2)
         finally:
             engine.dispose()
+
+
+def test_penalties_stored_as_english_sentences_get_their_message_ids(tmp_path: Path) -> None:
+    """A rota stored before explanations were data: its penalties are recomputed by the checker from the
+    rota's own problem and assignments, each with its message id and params, at the same costs."""
+    from alembic import command
+
+    from planner.models import Period, Rota, Team
+    from solver import check
+    from solver.problem import Problem
+    from solver.solution import Assignment
+
+    problem = Problem.model_validate(
+        {
+            "horizon": {"start": "2027-03-01", "days": 3},
+            "shift_types": [{"code": "dag", "start": "07:00", "minutes": 480}],
+            "staff": [{"id": "mette", "name": "Mette"}],
+            "cover": [{"shift": "dag", "need": 1, "weight_under": 100}],
+            "wishes": [
+                {"staff": "mette", "date": "2027-03-02", "kind": "avoid", "shift": "dag", "weight": 4}
+            ],
+        }
+    )
+    assignments = [Assignment(staff="mette", date=dt, shift="dag") for dt in ("2027-03-01", "2027-03-02")]
+    expected = check.penalties(problem, assignments)
+    assert {"cover", "wish"} <= {p.family for p in expected}
+    old_style = [{"family": p.family, "cost": p.cost, "explanation": p.explanation} for p in expected]
+    with fresh_database(tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            migrate.upgrade(engine)
+            with Session(engine) as session:
+                team = Team(name="Uldum")
+                session.add(team)
+                session.flush()
+                assert team.id is not None
+                period = Period(team_id=team.id, start=problem.horizon.start, days=3)
+                session.add(period)
+                session.flush()
+                assert period.id is not None
+                rota = Rota(
+                    period_id=period.id,
+                    status="FEASIBLE",
+                    objective=sum(p.cost for p in expected),
+                    problem=problem.model_dump(mode="json"),
+                    assignments=[a.model_dump(mode="json") for a in assignments],
+                    penalties=old_style,
+                )
+                session.add(rota)
+                session.commit()
+            config = migrate.alembic_config(engine.url.render_as_string(hide_password=False))
+            with engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.downgrade(config, "e5a0b9c4d1f2")
+            migrate.upgrade(engine)
+            with Session(engine) as session:
+                stored = session.exec(select(Rota)).one().penalties
+            assert stored == [p.model_dump(mode="json") for p in expected]
+            assert all(p["message"] and p["params"] for p in stored)
+            assert sum(p["cost"] for p in stored) == sum(p["cost"] for p in old_style)
+        finally:
+            engine.dispose()
