@@ -10,6 +10,7 @@ into plain grid rows. No business rules here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from babel.numbers import format_decimal
@@ -312,6 +313,31 @@ def _start_solve(
     return services.start_solve(period_id, data, queue=queue, session=session, actor=actor)
 
 
+def _solve_from_page(
+    request: Request,
+    period_id: int,
+    form: dict[str, Any],
+    session: Session,
+    actor: Actor,
+    queue: QueueDep,
+    back: Callable[..., Response],
+) -> Response:
+    """Start the solve the form asks for and go to its progress page; a refusal comes back on the page
+    the form was on (`back(status, errors= | error=, solve=form)`), nothing stored."""
+    try:
+        job = _start_solve(period_id, form, session, actor, queue)
+    except (ValidationError, InputError) as exc:
+        session.rollback()
+        return back(422, errors=field_errors(exc, lang_of(request)), solve=form)
+    except PeriodNotSolvable as exc:
+        session.rollback()
+        return back(409, error=_t(request)(_not_solvable(exc.state)), solve=form)
+    except Conflict as exc:
+        session.rollback()
+        return back(409, error=error_text(exc, lang_of(request)), solve=form)
+    return redirect(request, f"{PREFIX}/jobs/{job.id}")
+
+
 def _solve_form(time_limit: str, workers: str, seed: str) -> dict[str, Any]:
     form: dict[str, Any] = {"time_limit": time_limit.strip(), "workers": workers.strip() or 2}
     if seed.strip():
@@ -431,22 +457,11 @@ def start_solve(
 ) -> Response:
     """Start a solve of the (closed) period; the browser goes to the job's progress page."""
     form = _solve_form(time_limit, workers, seed)
-    try:
-        job = _start_solve(period_id, form, session, actor, queue)
-    except (ValidationError, InputError) as exc:
-        session.rollback()
-        errors = field_errors(exc, lang_of(request))
-        return _render_period(request, period_id, session, actor, 422, errors=errors, solve=form)
-    except PeriodNotSolvable as exc:
-        session.rollback()
-        error = _t(request)(_not_solvable(exc.state))
-        return _render_period(request, period_id, session, actor, 409, error=error, solve=form)
-    except Conflict as exc:
-        session.rollback()
-        return _render_period(
-            request, period_id, session, actor, 409, error=error_text(exc, lang_of(request)), solve=form
-        )
-    return redirect(request, f"{PREFIX}/jobs/{job.id}")
+
+    def back(status: int, **extra: Any) -> Response:
+        return _render_period(request, period_id, session, actor, status, **extra)
+
+    return _solve_from_page(request, period_id, form, session, actor, queue, back)
 
 
 # ---- solve jobs -------------------------------------------------------------------------------------
@@ -701,22 +716,11 @@ def resolve(
     """Re-solve from this draft (minimal change; locks kept); the browser goes to the progress page."""
     rota = services.get_rota(rota_id, session=session, actor=actor)
     form = {**_solve_form(time_limit, workers, seed), "from_rota": rota_id}
-    try:
-        job = _start_solve(rota.period_id, form, session, actor, queue)
-    except (ValidationError, InputError) as exc:
-        session.rollback()
-        errors = field_errors(exc, lang_of(request))
-        return _render_rota(request, rota_id, session, actor, 422, errors=errors, solve=form)
-    except PeriodNotSolvable as exc:
-        session.rollback()
-        error = _t(request)(_not_solvable(exc.state))
-        return _render_rota(request, rota_id, session, actor, 409, error=error, solve=form)
-    except Conflict as exc:
-        session.rollback()
-        return _render_rota(
-            request, rota_id, session, actor, 409, error=error_text(exc, lang_of(request)), solve=form
-        )
-    return redirect(request, f"{PREFIX}/jobs/{job.id}")
+
+    def back(status: int, **extra: Any) -> Response:
+        return _render_rota(request, rota_id, session, actor, status, **extra)
+
+    return _solve_from_page(request, rota.period_id, form, session, actor, queue, back)
 
 
 @router.post("/web/rotas/{rota_id}/publish")
