@@ -119,3 +119,25 @@ def test_fairness_spreads_unmet_wishes() -> None:
     unmet = {f.staff: f.made - f.granted for f in solution.fulfilment}
     assert unmet == {"mette": 2, "ali": 2}
     assert solution.objective == 4 + 2  # four unmet wishes, and the worst-off person has two
+
+
+def test_the_cover_rule_in_force_is_the_same_for_one_slot_and_for_all() -> None:
+    """`in_force` (one slot: what the open-slots list reads) and `resolve_cover` (every slot: what the
+    model and the greedy start read) pick the same rule: a date beats a weekday beats every day."""
+    from solver.rules.cover import in_force, resolve_cover
+
+    cover = [
+        {"shift": "dag", "need": 1},
+        {"shift": "dag", "need": 2, "weekday": 2},  # Wednesdays
+        {"shift": "dag", "need": 3, "date": day(1).isoformat()},
+        {"shift": "dag", "skill": "nurse", "need": 1, "weekday": 2},
+        {"shift": "aften", "need": 5, "date": day(3).isoformat()},
+    ]
+    problem = tiny(cover=cover)
+    everything = resolve_cover(problem)
+    for d in problem.horizon.dates():
+        for shift in ("dag", "aften"):
+            for skill in (None, "nurse"):
+                assert in_force(problem.cover, d, shift, skill) is everything.get((d, shift, skill))
+    chosen = [in_force(problem.cover, day(i), "dag", None) for i in range(3)]
+    assert [c.need if c else None for c in chosen] == [1, 3, 2]  # Monday, the dated Tuesday, Wednesday

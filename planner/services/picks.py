@@ -35,6 +35,7 @@ from planner.services._base import (
 )
 from planner.services.periods import get_period
 from planner.services.wishes import _visible_staff
+from solver.rules.cover import in_force
 
 # ---- open slots and self-picks ----------------------------------------------------------------------
 
@@ -82,21 +83,10 @@ def open_slots(period_id: int, *, session: Session, actor: Actor) -> list[dict[s
 
 
 def _need(cover: Sequence[CoverRule], day: dt.date, shift: str) -> int:
-    """The cover rule for (day, shift) without a skill: a date rule beats a weekday rule beats every day;
-    without a rule, the routes decide (need 0 here)."""
-    best: tuple[int, int] | None = None
-    for c in cover:
-        if c.shift != shift or c.skill is not None:
-            continue
-        if c.date is not None:
-            rank = 2 if c.date == day else -1
-        elif c.weekday is not None:
-            rank = 1 if c.weekday == day.weekday() else -1
-        else:
-            rank = 0
-        if rank >= 0 and (best is None or rank > best[0]):
-            best = (rank, c.need)
-    return best[1] if best else 0
+    """The need of the cover rule for (day, shift) without a skill (`solver.rules.cover.in_force`: a
+    date rule beats a weekday rule beats every day); without a rule, the routes decide (need 0 here)."""
+    rule = in_force(cover, day, shift, None)
+    return rule.need if rule is not None else 0
 
 
 def list_self_picks(

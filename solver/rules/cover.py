@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Protocol, TypeVar
 
 from ortools.sat.python import cp_model
 
@@ -12,11 +13,45 @@ from solver.problem import Cover, Problem, Route
 from solver.variables import Term, Vars
 
 
+class CoverRuleLike(Protocol):
+    """What precedence reads of a cover rule (the solver's `Cover`, the planner's stored rows)."""
+
+    shift: str
+    skill: str | None
+    date: dt.date | None
+    weekday: int | None
+
+
+R = TypeVar("R", bound=CoverRuleLike)
+
+
+def precedence(rule: CoverRuleLike) -> int:
+    """How specific a cover rule is: a date rule (2) beats a weekday rule (1) beats every day (0)."""
+    return 2 if rule.date is not None else 1 if rule.weekday is not None else 0
+
+
+def in_force(rules: Iterable[R], day: dt.date, shift: str, skill: str | None) -> R | None:
+    """The rule for (day, shift, skill): the most specific one that applies that day (a later rule of
+    the same precedence wins), or None."""
+    best: R | None = None
+    for rule in rules:
+        if rule.shift != shift or rule.skill != skill:
+            continue
+        if rule.date is not None:
+            applies = rule.date == day
+        else:
+            applies = rule.weekday is None or rule.weekday == day.weekday()
+        if applies and (best is None or precedence(rule) >= precedence(best)):
+            best = rule
+    return best
+
+
 def resolve_cover(problem: Problem) -> dict[tuple[dt.date, str, str | None], Cover]:
-    """The cover rule in force per (date, shift, skill): by date, else by weekday, else every day."""
-    rank = {0: [], 1: [], 2: []}  # type: dict[int, list[Cover]]
+    """The cover rule in force per (date, shift, skill): by date, else by weekday, else every day
+    (`precedence`; the same rule as `in_force`, for every slot at once)."""
+    rank: dict[int, list[Cover]] = {0: [], 1: [], 2: []}
     for c in problem.cover:
-        rank[2 if c.date else 1 if c.weekday is not None else 0].append(c)
+        rank[precedence(c)].append(c)
     result: dict[tuple[dt.date, str, str | None], Cover] = {}
     dates = problem.horizon.dates()
     for c in rank[0]:
