@@ -54,11 +54,7 @@ class State:
                 self.want[wish.staff, d].append((wish.shift, wish.route, wish.weight))
         for person in problem.staff:
             for d, day in enumerate(self.dates):
-                if (
-                    day in person.days_off
-                    or day.weekday() in person.weekdays_off
-                    or any(a.start <= day <= a.end for a in person.absences)
-                ):
+                if person.off_on(day):
                     self.blocked[person.id].add(d)
         for lock in problem.locks:
             if lock.shift is None:

@@ -202,6 +202,14 @@ class Staff(_Strict):
         """How the solver names the person in explanations, violations and conflicts."""
         return self._label or self.name or self.id
 
+    def absent_on(self, day: dt.date) -> bool:
+        """An absence (holiday, course, leave) covers `day`."""
+        return any(a.start <= day <= a.end for a in self.absences)
+
+    def off_on(self, day: dt.date) -> bool:
+        """`day` is a day off whatever the rota: a fixed day off, a weekday off or an absence."""
+        return day in self.days_off or day.weekday() in self.weekdays_off or self.absent_on(day)
+
 
 class Route(_Strict):
     """A home-care route (køreliste). On each of its days and shifts it is one slot for exactly one person."""

@@ -36,7 +36,7 @@ def target_minutes(problem: Problem, person: Staff) -> int | None:
         for day in problem.horizon.dates()
         if day.weekday() < 5
         and day not in holidays
-        and not any(a.start <= day <= a.end for a in person.absences)
+        and not person.absent_on(day)
     )
     return round(Fraction(str(hours)) * 60 * count / 5)
 
