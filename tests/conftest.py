@@ -14,7 +14,7 @@ from solver.problem import Problem
 from solver.solution import Solution
 
 ROOT = Path(__file__).resolve().parents[1]
-CURTOIS = ROOT.parent / "shared" / "benchmarks" / "curtois"
+CURTOIS = ROOT / "examples" / "curtois"
 MONDAY = dt.date(2025, 3, 3)
 
 
@@ -70,6 +70,5 @@ def works(solution: Solution, staff: str, on: dt.date) -> str | None:
 
 @pytest.fixture
 def curtois_dir() -> Path:
-    if not CURTOIS.is_dir():
-        pytest.skip(f"benchmark data not found at {CURTOIS}")
+    """The Curtois & Qu instances, shipped in the repository (examples/curtois)."""
     return CURTOIS

@@ -220,8 +220,6 @@ def test_check_with_missing_rota(capsys: pytest.CaptureFixture[str], tmp_path: P
 
 @pytest.mark.parametrize("excel", [False, True], ids=["plain", "excel"])
 def test_solve_then_check_agree(capsys: pytest.CaptureFixture[str], tmp_path: Path, excel: bool) -> None:
-    pytest.importorskip("solver.model")
-    pytest.importorskip("solver.check")
     path = write_problem(tmp_path, problem_data())
     rota, dump = tmp_path / "rota.csv", tmp_path / "solution.json"
     argv = ["solve", str(path), "--time-limit", "10", "--workers", "1", "--seed", "1"]
@@ -244,7 +242,6 @@ def test_solve_then_check_agree(capsys: pytest.CaptureFixture[str], tmp_path: Pa
 
 
 def test_check_reports_broken_hard_rules(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    pytest.importorskip("solver.check")
     path = write_problem(
         tmp_path, problem_data(staff=[{"id": "mette", "days_off": ["2025-03-03"]}, {"id": "ali"}])
     )
@@ -257,7 +254,6 @@ def test_check_reports_broken_hard_rules(capsys: pytest.CaptureFixture[str], tmp
 
 
 def test_quiet_solve_prints_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    pytest.importorskip("solver.model")
     path = write_problem(tmp_path, problem_data())
     code, out, _ = run(capsys, "solve", str(path), "--time-limit", "10", "--workers", "1", "--quiet")
     assert code == 0
@@ -267,7 +263,6 @@ def test_quiet_solve_prints_nothing(capsys: pytest.CaptureFixture[str], tmp_path
 def test_contradicting_hard_rules_exit_1_with_the_conflict(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    pytest.importorskip("solver.model")
     data = problem_data(
         staff=[{"id": "mette", "days_off": ["2025-03-04"]}, {"id": "ali"}],
         locks=[{"staff": "mette", "date": "2025-03-04", "shift": "dag"}],
@@ -286,7 +281,6 @@ def test_contradicting_hard_rules_exit_1_with_the_conflict(
 
 def test_summary_names_people_by_name_and_id_once(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """Two people called Grethe Olsen: the least-served lines tell them apart, each id written once."""
-    pytest.importorskip("solver.model")
     data = problem_data(
         staff=[{"id": "go", "name": "Grethe Olsen"}, {"id": "gk", "name": "Grethe Olsen"}, {"id": "ali"}],
         wishes=[
@@ -355,7 +349,6 @@ def test_schema_into_a_closed_pipe_ends_quietly() -> None:
 
 
 def test_check_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
-    pytest.importorskip("solver.check")
     path = write_problem(tmp_path, problem_data())
     rota = tmp_path / "rota.csv"
     rota.write_text("staff_id,date,shift\nmette,2025-03-03,dag\n", encoding="utf-8")
@@ -398,10 +391,7 @@ def test_curtois_files_go_to_the_curtois_reader(
 
 
 def test_curtois_instance_loads() -> None:
-    pytest.importorskip("planner.importers.curtois")
-    path = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois" / "Instance1.txt"
-    if not path.exists():
-        pytest.skip(f"{path} is not here")
+    path = Path(__file__).resolve().parents[1] / "examples" / "curtois" / "Instance1.txt"
     problem = load_problem(path)
     assert problem.staff
     assert problem.horizon.days > 0

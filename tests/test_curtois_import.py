@@ -24,10 +24,7 @@ from planner.io import load_problem
 from solver import check
 from solver.problem import Problem, Rules, Weights, WishKind
 
-BENCH = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "curtois"
-needs_data = pytest.mark.skipif(
-    not BENCH.is_dir(), reason=f"Curtois benchmark data not found at {BENCH} (shared/benchmarks/curtois)"
-)
+BENCH = Path(__file__).resolve().parents[1] / "examples" / "curtois"
 
 # From the README: instance -> (days-off entries, on-requests, off-requests, cover rows, shift lengths,
 # all-off penalty), and (days, staff, shift types).
@@ -88,7 +85,6 @@ def all_off_penalty(problem: Problem) -> int:
 # ---- the 24 instances ---------------------------------------------------------------------------------
 
 
-@needs_data
 @pytest.mark.parametrize("n", range(1, 25))
 def test_instance_counts_match_readme(n: int) -> None:
     p = instance(n)
@@ -104,14 +100,12 @@ def test_instance_counts_match_readme(n: int) -> None:
     assert all_off_penalty(p) == penalty
 
 
-@needs_data
 @pytest.mark.parametrize("n", [1, 9, 15, 19])
 def test_checker_scores_the_empty_rota_as_the_readme_all_off_penalty(n: int) -> None:
     """The docs/rules.md objective of the empty rota is the benchmark's: cover and wishes only."""
     assert check.objective(instance(n), []) == COUNTS[n][5]
 
 
-@needs_data
 def test_instance1_mapping() -> None:
     p = instance(1)
     assert p.horizon.start == START == dt.date(2024, 1, 1)
@@ -170,13 +164,11 @@ def test_instance1_mapping() -> None:
     )
 
 
-@needs_data
 def test_instance2_zero_max_shifts_stays() -> None:
     d = instance(2).person("D")  # D,E=14|L=0,...
     assert d.contract.max_shifts == {"L": 0}
 
 
-@needs_data
 def test_minus_zero_requirement_in_instance15() -> None:
     # Instance15 writes two requirements as "-0" (lines 858 and 861): read as 0.
     p = instance(15)
@@ -185,7 +177,6 @@ def test_minus_zero_requirement_in_instance15() -> None:
     assert needs["D"] == 0 and needs["n2"] == 0
 
 
-@needs_data
 def test_instance24_parses_quickly() -> None:
     problem, elapsed = timed_load(24)
     assert len(problem.cover) == 11648
@@ -193,7 +184,6 @@ def test_instance24_parses_quickly() -> None:
     assert elapsed < 5.0, f"parsing Instance24 took {elapsed:.2f} s"
 
 
-@needs_data
 def test_load_problem_sniffs_curtois() -> None:
     path = BENCH / "Instance3.txt"
     assert looks_like_curtois(path.read_text())

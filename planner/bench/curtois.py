@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT.parent / "shared" / "benchmarks" / "curtois"
+DATA = ROOT / "examples" / "curtois"
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- curtois:start -->", "<!-- curtois:end -->"
 NOTES_START, NOTES_END = "<!-- curtois:notes:start -->", "<!-- curtois:notes:end -->"

@@ -1,6 +1,6 @@
 """Importer for the Curtois & Qu nurse rostering benchmark (Instances 1–24, plain-text format).
 
-The format (see `shared/benchmarks/curtois/README.md`): CRLF text, `#` comment lines, blank lines between
+The format (see `examples/curtois/README.md`): CRLF text, `#` comment lines, blank lines between
 sections, and the sections SECTION_HORIZON, SHIFTS, STAFF, DAYS_OFF, SHIFT_ON_REQUESTS,
 SHIFT_OFF_REQUESTS and COVER, always all of them and in that order. Fields are separated by `,`, lists
 inside a field by `|`, and days are indexes from 0, day 0 being a Monday.
