@@ -8,6 +8,7 @@ be built with one enforcement literal per (person, rule) to explain infeasibilit
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,6 +65,14 @@ def qualified(person: Staff, skills: list[str]) -> bool:
     return not skills or any(s in person.skills for s in skills)
 
 
+class OutOfTime(Exception):
+    """The model was not built by its deadline (`solver.build.build(deadline=...)`)."""
+
+
+# How many soft terms are registered between two looks at the build's deadline.
+DEADLINE_EVERY_TERMS = 4096
+
+
 @dataclass
 class Vars:
     """All decision variables of one model, indexed by (person, day, shift[, route]) positions."""
@@ -78,6 +87,8 @@ class Vars:
     guards: dict[tuple[str | None, str, tuple[tuple[str, str | int | float], ...]], Guard] = field(
         default_factory=dict
     )
+    # A `time.perf_counter()` value: building past it raises `OutOfTime` (None: no deadline).
+    deadline: float | None = None
 
     def __post_init__(self) -> None:
         p = self.problem
@@ -218,3 +229,10 @@ class Vars:
         """Register a soft cost; terms that can never cost anything are dropped."""
         if term.weight > 0 and not (isinstance(term.expr, int) and term.expr == 0):
             self.terms.append(term)
+            if self.deadline is not None and len(self.terms) % DEADLINE_EVERY_TERMS == 0:
+                self.in_time()
+
+    def in_time(self) -> None:
+        """`OutOfTime` once the build's deadline has passed."""
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            raise OutOfTime()

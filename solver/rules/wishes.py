@@ -84,29 +84,35 @@ def penalize_route_favourites(v: Vars) -> None:
     weight = v.problem.weights.route_not_favourite
     if weight == 0:
         return
+    # One term per route slot outside the favourites: the most numerous family (200 people: 800,000),
+    # so its params are made only for the terms a rota fires.
     for (pi, d, si, ri), var in v.y.items():
         person, route = v.people[pi], v.routes[ri]
         if not (person.favourite_routes or person.favourite_districts):
             continue
         if route.id in person.favourite_routes or route.district in person.favourite_districts:
             continue
-        params = {
-            **v.cell_params(pi, v.dates[d], v.shifts[si].code, route.id),
-            "route_name": route.name or route.id,
-        }
         v.soft(
             Term(
                 Family.FAVOURITE,
                 weight,
                 var,
                 Msg.FAVOURITE_OUTSIDE,
-                same_params(params),
+                _favourite_params(v, pi, d, si, route),
                 staff=person.id,
                 date=v.dates[d],
                 shift=v.shifts[si].code,
                 route=route.id,
             )
         )
+
+
+def _favourite_params(v: Vars, pi: int, d: int, si: int, route: Route) -> Callable[[int], Params]:
+    """The params of a favourites term, made when asked for."""
+    return lambda _n: {
+        **v.cell_params(pi, v.dates[d], v.shifts[si].code, route.id),
+        "route_name": route.name or route.id,
+    }
 
 
 def _carers_params(route: Route) -> Callable[[int], Params]:

@@ -34,9 +34,7 @@ def target_minutes(problem: Problem, person: Staff) -> int | None:
     count = sum(
         1
         for day in problem.horizon.dates()
-        if day.weekday() < 5
-        and day not in holidays
-        and not person.absent_on(day)
+        if day.weekday() < 5 and day not in holidays and not person.absent_on(day)
     )
     return round(Fraction(str(hours)) * 60 * count / 5)
 
