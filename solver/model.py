@@ -196,6 +196,9 @@ def solve(problem: Problem, params: SolveParams) -> Solution:
         solution = Solution(status="UNKNOWN")
     solution.wall_time = time.perf_counter() - started
     solution.first_solution_time = progress.first
+    if solution.has_rota and incumbent_time is not None:
+        # The checked greedy rota was a rota from then on, whichever rota is returned.
+        solution.first_solution_time = min(progress.first or incumbent_time, incumbent_time)
     return solution
 
 
