@@ -35,10 +35,23 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def get_current_user(session: SessionDep, token: Annotated[str, Depends(oauth2_scheme)]) -> Actor:
+# What an account signed in with a one-time password may do: choose its own, see who it is, sign out.
+ONE_TIME_PASSWORD_PATHS = ("/me", "/me/password", "/sign-out", "/sign-out-everywhere")
+ONE_TIME_PASSWORD_FIRST = N_(
+    "you signed in with a one-time password: choose your own first (POST /me/password)"
+)
+
+
+def get_current_user(
+    request: Request, session: SessionDep, token: Annotated[str, Depends(oauth2_scheme)]
+) -> Actor:
     session.connection(execution_options=READ_ONLY)  # a read: on SQLite no write lock, no queue
     actor = actor_for_token(token, session=session)
     session.rollback()  # end the read transaction before the route starts its own work
+    if actor.must_change_password and request.url.path not in ONE_TIME_PASSWORD_PATHS:
+        raise Forbidden(
+            N_("you signed in with a one-time password: choose your own first (POST /me/password)")
+        )
     return actor
 
 

@@ -9,16 +9,19 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from api.web.common import (
+    PASSWORD_PAGE,
     CsrfFailed,
+    PasswordChangeRequired,
     SignInRequired,
     error_page,
     error_text,
+    is_htmx,
     is_page,
     lang_of,
     sign_in_redirect,
@@ -107,6 +110,12 @@ def install(app: FastAPI) -> None:
         if is_page(request):
             return error_page(request, 409, error_text(exc, lang_of(request)))
         return JSONResponse({"detail": _said(request, exc)}, status_code=409)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def _password_first(request: Request, exc: PasswordChangeRequired) -> Response:
+        if is_htmx(request):
+            return Response(status_code=204, headers={"HX-Redirect": PASSWORD_PAGE})
+        return RedirectResponse(PASSWORD_PAGE, status_code=303)
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, exc: SignInRequired) -> Response:

@@ -45,6 +45,8 @@ class Actor:
     role: str
     team_id: int | None
     staff_id: int | None
+    # Signed in with a one-time password: may only choose their own (`services.change_own_password`).
+    must_change_password: bool = False
 
     @property
     def is_planner(self) -> bool:
@@ -61,7 +63,7 @@ class Actor:
 
     @classmethod
     def of(cls, user: User) -> Actor:
-        return cls(user.id, user.username, user.role, user.team_id, user.staff_id)
+        return cls(user.id, user.username, user.role, user.team_id, user.staff_id, user.must_change_password)
 
     @classmethod
     def system(cls, team_id: int | None = None) -> Actor:
@@ -92,12 +94,19 @@ def reset_password(username: str, *, session: Session) -> tuple[User, str]:
         ).all()
         known = f" (planner accounts: {', '.join(planners)})" if planners else " (there are no accounts yet)"
         raise InputError("USER", f"no account named {username!r}{known}")
+    return user, give_one_time_password(user, session=session)
+
+
+def give_one_time_password(user: User, *, session: Session) -> str:
+    """A generated password for `user`, to be changed at their next sign-in; their sign-ins end. The
+    password, for the caller to show once. Caller commits."""
     password = new_password()
     user.password_hash = hash_password(password)
+    user.must_change_password = True
     session.add(user)
     assert user.id is not None
     end_sign_ins(session, user.id)
-    return user, password
+    return password
 
 
 def user_named(username: str, *, session: Session) -> User | None:
@@ -220,6 +229,7 @@ def actor_for_token(token: str, *, session: Session) -> Actor:
             col(User.role),
             col(User.team_id),
             col(User.staff_id),
+            col(User.must_change_password),
             col(ApiToken.expires_at),
         )
         .join(ApiToken, col(ApiToken.user_id) == col(User.id))
@@ -228,7 +238,7 @@ def actor_for_token(token: str, *, session: Session) -> Actor:
     row = session.execute(query).first()
     if row is None or row.expires_at <= utcnow():
         raise Unauthorized("unknown or expired token")
-    return Actor(row.id, row.username, row.role, row.team_id, row.staff_id)
+    return Actor(row.id, row.username, row.role, row.team_id, row.staff_id, row.must_change_password)
 
 
 # ---- the role rules ---------------------------------------------------------------------------------
@@ -256,10 +266,13 @@ def require_self_or_planner(actor: Actor, team_id: int, staff_id: int) -> None:
         raise Forbidden(N_("staff may only see and change their own wishes and picks"))
 
 
-def end_sign_ins(session: Session, user_id: int) -> int:
-    """Revoke every token of an account (sign out everywhere, a new password, disabling, deleting);
-    the number revoked. Caller commits."""
-    result = session.execute(delete(ApiToken).where(col(ApiToken.user_id) == user_id))
+def end_sign_ins(session: Session, user_id: int, *, keep: str | None = None) -> int:
+    """Revoke every token of an account (sign out everywhere, a new password, disabling, deleting) but
+    `keep` (the token of the request that changes the password); the number revoked. Caller commits."""
+    query = delete(ApiToken).where(col(ApiToken.user_id) == user_id)
+    if keep is not None:
+        query = query.where(col(ApiToken.token_hash) != _digest(keep))
+    result = session.execute(query)
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

@@ -652,6 +652,9 @@ class User(UserBase, table=True):
     password_hash: str = Field(max_length=500)
     created_at: dt.datetime = Field(default_factory=utcnow)
     disabled: bool = Field(default=False, description="Disabled by the planner: no sign-in, no token.")
+    # A one-time password was given (the planner's reset, `pusleplan reset-password`): until the person
+    # chooses their own, their sign-in may only do that.
+    must_change_password: bool = False
     # Two-factor sign-in (TOTP, RFC 6238): the shared secret (base32), whether it is confirmed and asked
     # at sign-in, and the last time step used (a code is accepted once).
     totp_secret: str | None = Field(default=None, max_length=64)
@@ -662,6 +665,31 @@ class User(UserBase, table=True):
 class UserPublic(UserBase):
     id: int
     disabled: bool = False
+    must_change_password: bool = False
+
+
+class PasswordChange(SQLModel):
+    """Choosing one's own password: the one in use, and the new one (the policy of `planner.credentials`;
+    the user name and the person's and team's names are checked by the service)."""
+
+    current_password: str = Field(max_length=credentials.MAX_LENGTH)
+    new_password: str = Field(max_length=credentials.MAX_LENGTH)
+
+    @field_validator("new_password")
+    @classmethod
+    def _policy(cls, value: str) -> str:
+        problem = credentials.password_problem(value)
+        if problem:
+            text = credentials.ERROR_TEXTS[problem]
+            raise PydanticCustomError(problem, text, {"min_length": credentials.MIN_LENGTH})
+        return value
+
+
+class OneTimePassword(SQLModel):
+    """A password the planner gave an account (shown once): its owner must choose their own at sign-in."""
+
+    username: str
+    password: str
 
 
 class ApiToken(SQLModel, table=True):

@@ -9,9 +9,9 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 
 from api.deps import CurrentUser, SessionDep, oauth2_scheme
-from planner import auth, two_factor
+from planner import auth, services, two_factor
 from planner.auth import sign_in
-from planner.models import User
+from planner.models import PasswordChange, User
 
 router = APIRouter(tags=["auth"])
 TOTP_FIELD = "The one-time code of the authenticator app, for an account with two-factor sign-in on."
@@ -28,6 +28,7 @@ class Me(BaseModel):
     team_id: int | None
     staff_id: int | None
     two_factor: bool = False
+    must_change_password: bool = False
 
 
 class TwoFactorKey(BaseModel):
@@ -75,6 +76,19 @@ def sign_out(session: SessionDep, token: Annotated[str, Depends(oauth2_scheme)],
     auth.sign_out(token, session=session)
 
 
+@router.post("/me/password", status_code=204)
+def change_password(
+    data: PasswordChange,
+    session: SessionDep,
+    token: Annotated[str, Depends(oauth2_scheme)],
+    actor: CurrentUser,
+) -> None:
+    """Choose a new password (with the one in use; the policy of the account form). Your other sign-ins
+    end; this one goes on. After a one-time password (the planner's reset) this is the only thing the
+    account may do until it is done."""
+    services.change_own_password(data, token=token, session=session, actor=actor)
+
+
 @router.post("/sign-out-everywhere", status_code=204)
 def sign_out_everywhere(session: SessionDep, actor: CurrentUser) -> None:
     """End every sign-in of your account, on every device (a lost phone); your password stays."""
@@ -91,6 +105,7 @@ def me(actor: CurrentUser, session: SessionDep) -> Me:
         team_id=actor.team_id,
         staff_id=actor.staff_id,
         two_factor=bool(user and user.totp_enabled),
+        must_change_password=actor.must_change_password,
     )
 
 

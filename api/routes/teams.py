@@ -15,6 +15,7 @@ from planner.models import (
     ColleaguePublic,
     CoverRuleCreate,
     CoverRulePublic,
+    OneTimePassword,
     RouteCreate,
     RoutePublic,
     RulesPublic,
@@ -148,6 +149,13 @@ def disable_user(user_id: int, session: SessionDep, actor: PlannerUser) -> Any:
 def enable_user(user_id: int, session: SessionDep, actor: PlannerUser) -> Any:
     """Enable a disabled account again (same user name and password)."""
     return services.set_user_disabled(user_id, False, session=session, actor=actor)
+
+
+@router.post("/users/{user_id}/reset-password", response_model=OneTimePassword)
+def reset_password(user_id: int, session: SessionDep, actor: PlannerUser) -> Any:
+    """Give an account of your team a one-time password, shown only in this answer: its sign-ins end,
+    and at its next sign-in the person must choose their own (`POST /me/password`) before anything else."""
+    return services.reset_user_password(user_id, session=session, actor=actor)
 
 
 @router.delete("/users/{user_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 
 from api.deps import SessionDep
 from api.web import i18n
@@ -14,13 +15,16 @@ from api.web.common import (
     PREFIX,
     SESSION_COOKIE,
     WebUser,
+    field_errors,
     lang_of,
     redirect,
     render,
     session_token,
 )
-from planner import auth
-from planner.errors import SecondFactorNeeded, TooManyAttempts, Unauthorized
+from planner import auth, services
+from planner.errors import InputError, SecondFactorNeeded, TooManyAttempts, Unauthorized
+from planner.models import PasswordChange
+from planner.texts import N_
 
 router = APIRouter()
 
@@ -130,3 +134,39 @@ def set_language(request: Request, lang: str, back: str | None = None) -> Respon
     response = RedirectResponse(_safe_next(back, f"{PREFIX}/"), status_code=303)
     response.set_cookie(LANG_COOKIE, i18n.language(lang), max_age=YEAR, samesite="lax", path="/")
     return response
+
+
+# ---- one's own password -----------------------------------------------------------------------------
+
+
+@router.get("/web/me/password")
+def password_form(request: Request, actor: WebUser) -> Response:
+    """Choose a new password (after a one-time password, the only page there is until it is done)."""
+    return render(request, "password.html", {"errors": {}, "forced": actor.must_change_password})
+
+
+@router.post("/web/me/password")
+def change_password(
+    request: Request,
+    session: SessionDep,
+    actor: WebUser,
+    current_password: Annotated[str, Form()] = "",
+    new_password: Annotated[str, Form()] = "",
+    repeated: Annotated[str, Form()] = "",
+) -> Response:
+    """Store the new password; the person's other sign-ins end, this one goes on."""
+    lang = lang_of(request)
+    _ = i18n.translator(lang)
+    try:
+        if new_password != repeated:
+            raise InputError("repeated", N_("the two new passwords differ"))
+        data = PasswordChange.model_validate(
+            {"current_password": current_password, "new_password": new_password}
+        )
+        services.change_own_password(data, token=session_token(request), session=session, actor=actor)
+    except (ValidationError, InputError) as exc:
+        session.rollback()
+        context = {"errors": field_errors(exc, lang), "forced": actor.must_change_password}
+        return render(request, "password.html", context, status_code=422)
+    home = PLANNER_HOME if actor.is_planner else STAFF_HOME
+    return redirect(request, f"{home}?saved=password")

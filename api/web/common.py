@@ -61,6 +61,15 @@ class SignInRequired(Exception):
     """No session, or an expired one: the page sends the browser to the sign-in form."""
 
 
+class PasswordChangeRequired(Exception):
+    """Signed in with a one-time password: every page but choosing one's own sends the browser there."""
+
+
+# The page where one chooses one's own password, and what a one-time password still allows.
+PASSWORD_PAGE = "/web/me/password"
+_ONE_TIME_PASSWORD_PAGES = (PASSWORD_PAGE, "/web/sign-out", "/web/sign-out-everywhere")
+
+
 class CsrfFailed(Exception):
     """An unsafe request without the session's CSRF token."""
 
@@ -85,6 +94,8 @@ def get_web_user(request: Request, session: SessionDep) -> Actor:
     finally:
         session.rollback()
     request.state.actor = actor
+    if actor.must_change_password and request.url.path not in _ONE_TIME_PASSWORD_PAGES:
+        raise PasswordChangeRequired()
     return actor
 
 

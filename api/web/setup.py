@@ -722,13 +722,18 @@ def account_form(request: Request, session: SessionDep, actor: WebPlanner, staff
 def account_access(
     request: Request, session: SessionDep, actor: WebPlanner, staff_id: int, action: str
 ) -> Response:
-    """Disable the person's sign-in (every session of it ends now) or enable it again."""
-    if action not in ("disable", "enable"):
+    """Disable the person's sign-in (every session of it ends now) or enable it again; or give it a
+    one-time password (shown once; the person chooses their own at the next sign-in)."""
+    if action not in ("disable", "enable", "reset-password"):
         raise NotFound("page", action)
-    _person(staff_id, session, actor)
+    person = _person(staff_id, session, actor)
     account = _account_of(staff_id, session, actor)
     if account is None or account.id is None:
         raise NotFound("user", staff_id)
+    if action == "reset-password":
+        given = services.reset_user_password(account.id, session=session, actor=actor)
+        context = {"person": person, "username": given.username, "password": given.password, "reset": True}
+        return render(request, "setup/account_done.html", context)
     services.set_user_disabled(account.id, action == "disable", session=session, actor=actor)
     return redirect(request, f"/web/team/staff/{staff_id}/account")
 

@@ -41,9 +41,9 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
 
     p = commands.add_parser(
         "reset-password",
-        help="give an account a new password (printed once) and sign it out everywhere",
-        description="Give an account a new password, printed once, and end its sign-ins: the way back in "
-        "when a password is lost.",
+        help="give an account a one-time password (printed once) and sign it out everywhere",
+        description="Give an account a one-time password, printed once, and end its sign-ins: the way "
+        "back in when a password is lost. At the next sign-in its owner chooses a new one.",
     )
     p.add_argument("username", metavar="USER", help="the account's user name, e.g. planlaegger")
     p.set_defaults(command=reset_password)
@@ -109,7 +109,8 @@ def init_demo(args: argparse.Namespace) -> int:
 
 
 def reset_password(args: argparse.Namespace) -> int:
-    """A new password for one account, printed once; the account's sign-ins end."""
+    """A one-time password for one account, printed once; the account's sign-ins end, and its owner
+    chooses a new password at the next sign-in."""
     engine = get_engine()
     migrate.upgrade(engine)
     with Session(engine) as session:
@@ -118,6 +119,9 @@ def reset_password(args: argparse.Namespace) -> int:
             session, Actor.system(user.team_id), user.team_id, "reset password", f"user {user.username}"
         )
         session.commit()
-    print(f"new password for {args.username} (shown only now; sign-ins so far have ended):")
+    print(
+        f"one-time password for {args.username} (shown only now; sign-ins so far have ended; "
+        "a new one is chosen at the next sign-in):"
+    )
     print(f"  {password}")
     return 0

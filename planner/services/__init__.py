@@ -27,9 +27,11 @@ from planner.services._base import (
 )
 from planner.services.accounts import (
     audit_log,
+    change_own_password,
     create_user,
     delete_user,
     list_users,
+    reset_user_password,
     set_user_disabled,
 )
 from planner.services.periods import (
@@ -115,6 +117,7 @@ __all__ = [
     "audit_log",
     "audit_now",
     "cancel_job",
+    "change_own_password",
     "close_period",
     "compare_rotas",
     "create_period",
@@ -158,6 +161,7 @@ __all__ = [
     "problem_for_job",
     "publish_rota",
     "published_rota",
+    "reset_user_password",
     "rota_export",
     "rota_public",
     "set_day_wish",

@@ -10,8 +10,10 @@ from planner import credentials
 from planner.auth import (
     Actor,
     end_sign_ins,
+    give_one_time_password,
     hash_password,
     require_planner,
+    verify_password,
 )
 from planner.errors import (
     Conflict,
@@ -20,6 +22,8 @@ from planner.errors import (
 )
 from planner.models import (
     AuditEntry,
+    OneTimePassword,
+    PasswordChange,
     Staff,
     Team,
     User,
@@ -112,3 +116,58 @@ def audit_log(
         .limit(limit)
     )
     return session.exec(query).all()
+
+
+# ---- passwords ------------------------------------------------------------------------------------
+
+
+def _own_words(session: Session, user: User) -> list[str]:
+    """What a person's password must not be made of besides their user name: their name and code, and
+    their team's name (`credentials.password_problem`)."""
+    words: list[str] = []
+    if user.team_id is not None:
+        team = session.get(Team, user.team_id)
+        words += team.name.split() if team else []
+    if user.staff_id is not None:
+        person = session.get(Staff, user.staff_id)
+        words += person.name.split() + [person.code] if person else []
+    return words
+
+
+def change_own_password(data: PasswordChange, *, token: str | None, session: Session, actor: Actor) -> User:
+    """The signed-in person chooses a new password: with the one in use, and one the policy allows (not
+    made of their own or their team's names). Every other sign-in of the account ends; the one that
+    asked (`token`) goes on. A one-time password is thereby replaced."""
+    if actor.user_id is None:
+        raise InputError("current_password", N_("this account has no password"))
+    user = get(session, User, actor.user_id, "user")
+    if not verify_password(data.current_password, user.password_hash):
+        raise InputError("current_password", N_("this is not the password you use now"))
+    if data.new_password == data.current_password:
+        raise InputError("new_password", N_("choose a password other than the one you use now"))
+    problem = credentials.password_problem(data.new_password, user.username, _own_words(session, user))
+    if problem:
+        raise InputError("new_password", credentials.ERROR_TEXTS[problem], min_length=credentials.MIN_LENGTH)
+    user.password_hash = hash_password(data.new_password)
+    user.must_change_password = False
+    session.add(user)
+    assert user.id is not None
+    ended = end_sign_ins(session, user.id, keep=token)
+    audit(session, actor, user.team_id, "change own password", user.username, other_sign_ins_ended=ended)
+    _commit(session)
+    return user
+
+
+def reset_user_password(user_id: int, *, session: Session, actor: Actor) -> OneTimePassword:
+    """The planner gives an account of the team a one-time password (shown once): its sign-ins end, and
+    at its next sign-in the person must choose their own before anything else. Not the planner's own
+    account (they change theirs with the current one)."""
+    user = get(session, User, user_id, "user", visible_to=actor)
+    assert user.team_id is not None
+    require_planner(actor, user.team_id)
+    if user.id == actor.user_id:
+        raise Conflict(N_("change your own password with the one you use now, not with a reset"))
+    password = give_one_time_password(user, session=session)
+    audit(session, actor, user.team_id, "reset password", user.username)
+    _commit(session)
+    return OneTimePassword(username=user.username, password=password)

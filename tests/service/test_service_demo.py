@@ -149,13 +149,19 @@ def test_reset_password_prints_a_new_one_and_ends_the_sign_ins(
     code, out, err = run(capsys, "reset-password", "planner")
     assert code == 0, err
     head, password, *rest = out.splitlines()
-    assert head == "new password for planner (shown only now; sign-ins so far have ended):"
+    assert head == (
+        "one-time password for planner (shown only now; sign-ins so far have ended; "
+        "a new one is chosen at the next sign-in):"
+    )
     password = password.strip()
     assert len(password) >= 12 and rest == []
 
     assert world.client.get(f"/teams/{world.team}", headers=old_token).status_code == 401
     assert world.client.post("/token", data={"username": "planner", "password": PASSWORD}).status_code == 401
     fresh = login(world.client, "planner", password)
+    assert world.client.get(f"/teams/{world.team}", headers=fresh).status_code == 403  # own one first
+    chosen = {"current_password": password, "new_password": "tre grønne cykler i gården"}
+    assert world.client.post("/me/password", json=chosen, headers=fresh).status_code == 204
     assert world.client.get(f"/teams/{world.team}", headers=fresh).status_code == 200
     assert world.get("mette", f"/teams/{world.team}").status_code == 200  # nobody else is signed out
     audit = world.client.get(f"/teams/{world.team}/audit", headers=fresh).json()

@@ -20,6 +20,7 @@ def test_sign_in(world: World) -> None:
         "team_id": world.team,
         "staff_id": world.staff["mette"],
         "two_factor": False,
+        "must_change_password": False,
     }
 
 
