@@ -24,6 +24,17 @@ def rota_csv(rota_id: int, *, session: Session, actor: Actor, staff_id: int | No
     )
 
 
+def payroll_csv(rota_id: int, *, session: Session, actor: Actor, excel: bool) -> Response:
+    """Everyone's hours per week and band as CSV (`excel`: the Danish Excel variant)."""
+    text = services.payroll_export(rota_id, session=session, actor=actor, excel=excel)
+    name = f"timer-{rota_id}" + ("-excel" if excel else "")
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
 def person_ics(period_id: int, staff_id: int, *, session: Session, actor: Actor) -> Response:
     """One person's shifts in the published rota as iCalendar."""
     person, problem, shifts, rota = services.person_shifts(period_id, staff_id, session=session, actor=actor)

@@ -83,6 +83,23 @@ def export_csv(
 
 
 @router.get(
+    "/rotas/{rota_id}/payroll.csv",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "Hours per person and week, split into bands, as CSV.",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
+def payroll_csv(rota_id: int, session: SessionDep, actor: PlannerUser, excel: bool = False) -> Response:
+    """Hours for payroll: per person and ISO week, then the period, split into day (06–17), evening
+    (17–23) and night (23–06) hours on weekdays and Saturday, Sunday and public-holiday hours, in real
+    clock time (`excel=true`: `;`, decimal comma, CRLF and BOM for Danish Excel); planners only."""
+    return downloads.payroll_csv(rota_id, session=session, actor=actor, excel=excel)
+
+
+@router.get(
     "/periods/{period_id}/staff/{staff_id}/calendar.ics",
     response_class=Response,
     responses={

@@ -767,6 +767,12 @@ def export_csv(
     return downloads.rota_csv(rota_id, session=session, actor=actor, staff_id=staff_id, excel=excel)
 
 
+@router.get("/web/rotas/{rota_id}/payroll.csv")
+def payroll_csv(rota_id: int, session: SessionDep, actor: WebPlanner, excel: bool = False) -> Response:
+    """Hours for payroll as CSV, as the API's."""
+    return downloads.payroll_csv(rota_id, session=session, actor=actor, excel=excel)
+
+
 @router.get("/web/periods/{period_id}/staff/{staff_id}/calendar.ics")
 def calendar(period_id: int, staff_id: int, session: SessionDep, actor: WebPlanner) -> Response:
     """One person's shifts in the published rota as iCalendar, as the API's calendar."""

@@ -33,6 +33,7 @@ from planner.models import (
     Staff,
     utcnow,
 )
+from planner.payroll import payroll_csv
 from planner.people import person_labels
 from planner.services._base import (
     _check_slot,
@@ -269,6 +270,15 @@ def rota_export(
         person = _person(session, staff_id, period.team_id)
         assignments = [a for a in assignments if a.staff == person.code]
     return rota_csv(mapping.rota_problem(rota), assignments, excel=excel)
+
+
+def payroll_export(rota_id: int, *, session: Session, actor: Actor, excel: bool = False) -> str:
+    """Everyone's hours in the rota per week and for the period, split into day, evening, night,
+    Saturday, Sunday and public-holiday hours (`planner.payroll`); the team's planner only."""
+    rota = get_rota(rota_id, session=session, actor=actor)
+    period = get(session, Period, rota.period_id, "period")
+    require_planner(actor, period.team_id)
+    return payroll_csv(mapping.rota_problem(rota), mapping.rota_assignments(rota), excel=excel)
 
 
 def person_shifts(

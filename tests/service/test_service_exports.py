@@ -56,3 +56,23 @@ def test_ics_is_valid_and_holds_the_persons_published_shifts(world: World) -> No
         world.post("planner", f"/teams/{world.team}/periods", json={"start": "2027-04-05", "days": 7}), 201
     )
     assert world.get("mette", f"/periods/{other['id']}/staff/{mette}/calendar.ics").status_code == 404
+
+
+def test_payroll_hours_reconcile_with_the_rotas_shifts_and_are_the_planners(world: World) -> None:
+    """`/rotas/{id}/payroll.csv`: per person a row per ISO week and one for the period, the bands adding
+    up to the real minutes of the person's shifts (here: 8-hour shifts, no clock change)."""
+    rota = solve_period(world, publish=True)
+    response = world.get("planner", f"/rotas/{rota['id']}/payroll.csv")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    shifts = {}
+    for a in rota["assignments"]:
+        shifts[a["staff"]] = shifts.get(a["staff"], 0) + 8
+    period_rows = {r["staff_id"]: r for r in rows if r["week"] == "all"}
+    assert {s: float(r["total_hours"]) for s, r in period_rows.items()} == shifts
+    for row in rows:
+        bands = ("day", "evening", "night", "saturday", "sunday", "holiday")
+        assert abs(sum(float(row[f"{b}_hours"]) for b in bands) - float(row["total_hours"])) < 0.011
+    excel = world.get("planner", f"/rotas/{rota['id']}/payroll.csv?excel=true")
+    assert excel.text.startswith(BOM + "staff_id;staff_name;week;")
+    assert world.get("mette", f"/rotas/{rota['id']}/payroll.csv").status_code == 403

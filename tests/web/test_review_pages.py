@@ -625,3 +625,13 @@ def test_every_hard_rule_the_solver_can_name_in_a_conflict_has_danish_words() ->
     text = conflict_text(conflict, "da")
     assert text.startswith(f"{person.label}: disse regler kan ikke overholdes samtidig: "), text
     assert not english.search(text), text
+
+
+def test_the_rota_page_offers_the_hours_for_payroll(web: Web) -> None:
+    rota_id = _closed_and_solved(web)
+    page = web.get("planner", f"/web/rotas/{rota_id}")
+    assert "Timer til løn (CSV til Excel)" in text_of(page.text)
+    download = web.get("planner", f"/web/rotas/{rota_id}/payroll.csv?excel=true")
+    assert download.status_code == 200 and "attachment" in download.headers["content-disposition"]
+    assert download.text.startswith("\ufeffstaff_id;staff_name;week;day_hours;evening_hours;night_hours;")
+    assert web.get("mette", f"/web/rotas/{rota_id}/payroll.csv").status_code == 403

@@ -1,0 +1,144 @@
+"""Hours for payroll: per person and ISO week (and for the whole period), split into time bands.
+
+Every worked minute falls in exactly one band, chosen in this order: a **public holiday** (a date of
+`horizon.public_holidays`), **Sunday**, **Saturday**, else by the clock on a weekday: **night** 23:00–06:00,
+**evening** 17:00–23:00, **day** 06:00–17:00 (`BANDS`; the band a minute's local date and clock time put it
+in). A shift is split where it crosses a band's edge or midnight, and a minute belongs to the ISO week of
+its own local date (a Sunday night's hours after midnight are Monday's). The minutes follow real clock
+time: with `horizon.time_zone`, a night across the October clock change has 9 hours, the March one 7
+(`solver.clock.Clock`); the bands' edges are local clock times. A shift without a clock time counts its
+minutes as day (weekday) or its weekend/holiday band.
+
+Shared by the API and the pages (`services.payroll_export`). Pure: a problem and its rota in, rows out.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+from planner.export import BOM, _inert
+from solver.clock import Clock
+from solver.problem import Problem
+from solver.solution import Assignment
+
+# The weekday clock bands: (band, from minute of the day, to minute); the rest of the day is "day".
+BANDS: tuple[tuple[str, int, int], ...] = (
+    ("night", 0, 6 * 60),
+    ("evening", 17 * 60, 23 * 60),
+    ("night", 23 * 60, 24 * 60),
+)
+KINDS = ("day", "evening", "night", "saturday", "sunday", "holiday")
+COLUMNS = ("staff_id", "staff_name", "week", *(f"{k}_hours" for k in KINDS), "total_hours")
+
+
+@dataclass
+class Hours:
+    """Minutes per band of one person in one week (or the period: `week` "all")."""
+
+    staff: str
+    name: str
+    week: str
+    minutes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+
+    @property
+    def total(self) -> int:
+        return sum(self.minutes.values())
+
+
+def _band(day: dt.date, minute: int, holidays: set[dt.date]) -> str:
+    if day in holidays:
+        return "holiday"
+    if day.weekday() == 6:
+        return "sunday"
+    if day.weekday() == 5:
+        return "saturday"
+    for band, start, end in BANDS:
+        if start <= minute < end:
+            return band
+    return "day"
+
+
+# The clock minutes of a day where a band may change (midnight and the weekday bands' edges).
+_EDGES = sorted({0, *(start for _, start, _ in BANDS), *(end for _, _, end in BANDS if end < 24 * 60)})
+
+
+def _segments(start: dt.datetime, minutes: int, zone: ZoneInfo | None) -> Iterable[tuple[dt.date, int, int]]:
+    """(local date, local clock minute at the segment's start, real minutes) of the time from `start`
+    (local, aware when `zone`) for `minutes` real minutes, cut at every band edge and midnight."""
+    utc = dt.UTC
+    begin = start.astimezone(utc) if zone else start.replace(tzinfo=utc)
+    finish = begin + dt.timedelta(minutes=minutes)
+    at = begin
+    while at < finish:
+        local = at.astimezone(zone) if zone else at
+        clock = local.hour * 60 + local.minute
+        later = [e for e in _EDGES if e > clock]
+        if later:
+            wall = dt.datetime.combine(local.date(), dt.time()) + dt.timedelta(minutes=later[0])
+        else:
+            wall = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time())
+        edge = wall.replace(tzinfo=zone).astimezone(utc) if zone else wall.replace(tzinfo=utc)
+        if edge <= at:  # a wall time the clock change skipped: move on by the minute
+            edge = at + dt.timedelta(minutes=1)
+        end = min(edge, finish)
+        yield local.date(), clock, int((end - at).total_seconds()) // 60
+        at = end
+
+
+def hours(problem: Problem, assignments: Iterable[Assignment]) -> list[Hours]:
+    """Per person (in the problem's order) and ISO week, then a period row ("all") per person."""
+    zone = ZoneInfo(problem.horizon.time_zone) if problem.horizon.time_zone else None
+    holidays = set(problem.horizon.public_holidays)
+    shifts = {s.code: s for s in problem.shift_types}
+    names = {p.id: p.name for p in problem.staff}
+    clock = Clock.of(problem)
+    weeks: dict[tuple[str, str], Hours] = {}
+    totals: dict[str, Hours] = {}
+    for a in assignments:
+        shift = shifts[a.shift]
+        length = clock.minutes(a.shift, problem.horizon.index(a.date))
+        start_minute = shift.start_minute
+        if start_minute is None:
+            pieces: Iterable[tuple[dt.date, int, int]] = [(a.date, 12 * 60, length)]
+        else:
+            wall = dt.datetime.combine(a.date, dt.time()) + dt.timedelta(minutes=start_minute)
+            pieces = _segments(wall.replace(tzinfo=zone) if zone else wall, length, zone)
+        for day, minute, count in pieces:
+            year, week, _ = day.isocalendar()
+            key = (a.staff, f"{year}-W{week:02d}")
+            row = weeks.setdefault(key, Hours(a.staff, names.get(a.staff, ""), key[1]))
+            total = totals.setdefault(a.staff, Hours(a.staff, names.get(a.staff, ""), "all"))
+            band = _band(day, minute, holidays)
+            row.minutes[band] += count
+            total.minutes[band] += count
+    order = {p.id: i for i, p in enumerate(problem.staff)}
+    by_person: dict[str, list[Hours]] = defaultdict(list)
+    for (staff, _), row in sorted(weeks.items()):
+        by_person[staff].append(row)
+    out: list[Hours] = []
+    for staff in sorted(by_person, key=lambda s: order.get(s, len(order))):
+        out += by_person[staff] + [totals[staff]]
+    return out
+
+
+def _hours_text(minutes: int, excel: bool) -> str:
+    text = f"{minutes / 60:.2f}"
+    return text.replace(".", ",") if excel else text
+
+
+def payroll_csv(problem: Problem, assignments: Iterable[Assignment], *, excel: bool = False) -> str:
+    """The hours as CSV: one row per person and week, then the person's period row (`week` = "all");
+    hours with two decimals (`excel`: `;`, decimal comma, CRLF and a BOM for Danish Excel)."""
+    buffer = StringIO()
+    writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
+    writer.writerow(COLUMNS)
+    for row in hours(problem, assignments):
+        amounts = [_hours_text(row.minutes[k], excel) for k in KINDS] + [_hours_text(row.total, excel)]
+        writer.writerow([_inert(row.staff), _inert(row.name), row.week, *amounts])
+    return (BOM if excel else "") + buffer.getvalue()
