@@ -75,3 +75,8 @@ def test_a_one_time_password_from_the_planner_leads_to_choosing_ones_own(web: We
     form = {"csrf": csrf, "current_password": password.group(1), "new_password": NEW, "repeated": NEW}
     assert client.post("/web/me/password", data=form).status_code == 303
     assert client.get("/web/me").status_code == 200
+
+
+def test_the_sign_in_page_says_where_a_lost_password_is_mended(web: Web) -> None:
+    page = TestClient(web.world.client.app).get("/web/sign-in")
+    assert "Glemt din adgangskode? Spørg din planlægger" in text_of(page.text)
