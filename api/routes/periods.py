@@ -56,7 +56,8 @@ def close_period(period_id: int, session: SessionDep, actor: PlannerUser) -> Any
 
 @router.get("/periods/{period_id}/submissions")
 def submissions(period_id: int, session: SessionDep, actor: PlannerUser) -> list[dict[str, Any]]:
-    """Who has submitted: wishes, vetoes and self-picks per person."""
+    """Who has submitted: wishes, vetoes and self-picks per person, and `last_change` (UTC) of the
+    latest of them (null: nothing stored)."""
     return services.submissions(period_id, session=session, actor=actor)
 
 

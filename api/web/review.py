@@ -175,6 +175,8 @@ def _not_solvable(state: str) -> str:
 def _period_context(period_id: int, session: Session, actor: Actor) -> dict[str, Any]:
     period = services.get_period(period_id, session=session, actor=actor)
     people = services.submissions(period_id, session=session, actor=actor)
+    for person in people:  # the time stamps as the team's clock shows them
+        person["last_change"] = local(person["last_change"]) if person["last_change"] else None
     jobs = list(services.list_jobs(period_id, session=session, actor=actor))
     rotas = list(services.list_rotas(period_id, session=session, actor=actor))
     return {

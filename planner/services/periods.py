@@ -117,15 +117,25 @@ def close_period(period_id: int, *, session: Session, actor: Actor) -> Period:
 
 
 def submissions(period_id: int, *, session: Session, actor: Actor) -> list[dict[str, Any]]:
-    """Per person: how many wishes, vetoes and self-picks they have in the period (who has submitted)."""
+    """Per person: how many wishes, vetoes and self-picks they have in the period (who has submitted),
+    and when the latest of those was made or changed (`last_change`, UTC; None when there is none — a
+    deleted wish leaves no time behind)."""
     period = get(session, Period, period_id, "period", visible_to=actor)
     require_planner(actor, period.team_id)
     staff = mapping.team_rows(session, period.team_id)[0]
     counts: dict[int | None, Counter[str]] = defaultdict(Counter)
+    latest: dict[int | None, dt.datetime] = {}
+
+    def seen(staff_id: int | None, at: dt.datetime) -> None:
+        if staff_id not in latest or at > latest[staff_id]:
+            latest[staff_id] = at
+
     for w in session.exec(select(Wish).where(Wish.period_id == period_id, Wish.source == "own")):
         counts[w.staff_id]["vetoes" if w.kind == "veto" else "wishes"] += 1
+        seen(w.staff_id, w.updated_at)
     for p in session.exec(select(SelfPick).where(SelfPick.period_id == period_id)):
         counts[p.staff_id]["self_picks"] += 1
+        seen(p.staff_id, p.created_at)
     return [
         {
             "staff_id": s.id,
@@ -134,6 +144,7 @@ def submissions(period_id: int, *, session: Session, actor: Actor) -> list[dict[
             "wishes": counts[s.id]["wishes"],
             "vetoes": counts[s.id]["vetoes"],
             "self_picks": counts[s.id]["self_picks"],
+            "last_change": latest.get(s.id),
         }
         for s in staff
     ]

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from service.helpers import START, World, checked, ok
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.web import i18n
 from api.web.explain import say
-from planner.models import Rota, SolveJob, utcnow
+from planner.models import Rota, SolveJob, Wish, local, utcnow
 from web.helpers import Web, text_of
 
 SOLVE = {"time_limit": "2", "workers": "1", "seed": "0"}
@@ -97,6 +97,13 @@ def test_the_period_page_shows_who_has_submitted_and_opens_and_closes(web: Web) 
     assert "1 af 3 har sendt noget." in text
     assert re.search(r"Ali Intet endnu", text) and re.search(r"Sara Intet endnu", text)
     assert not re.search(r"Mette Intet endnu", text)
+    # when each person last changed something: Mette's wish (its time on the team's clock), nobody else
+    assert "Sidst ændret" in text
+    with Session(world.engine) as session:
+        stored = session.exec(select(Wish)).one().updated_at
+    shown = i18n.when(local(stored), "da")  # type: ignore[arg-type]
+    assert re.search(rf"Mette 1 0 0 {re.escape(shown)}", text), text
+    assert re.search(r"Ali Intet endnu 0 0 0 –", text)
     # closing, then solving an open period is refused with a readable message
     assert web.post("planner", f"/web/periods/{world.period}/close").status_code == 303
     assert ok(world.get("planner", f"/periods/{world.period}"))["state"] == "closed"
