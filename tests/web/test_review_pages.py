@@ -642,3 +642,21 @@ def test_the_rota_page_offers_the_hours_for_payroll(web: Web) -> None:
     assert download.status_code == 200 and "attachment" in download.headers["content-disposition"]
     assert download.text.startswith("\ufeffstaff_id;staff_name;week;day_hours;evening_hours;night_hours;")
     assert web.get("mette", f"/web/rotas/{rota_id}/payroll.csv").status_code == 403
+
+
+def test_the_period_page_puts_the_next_step_first_and_links_the_published_rota(web: Web) -> None:
+    world = web.world
+    page = web.get("planner", f"/web/periods/{world.period}").text
+    # open: who has submitted comes first (solving is not possible yet)
+    assert page.index('id="sub-h"') < page.index('id="solve-h"')
+    assert "Den offentliggjorte vagtplan" not in text_of(page)
+    rota_id = _closed_and_solved(web)
+    page = web.get("planner", f"/web/periods/{world.period}").text
+    # closed: making a rota comes before the 25-row table, and reopening is the quieter button
+    assert page.index('id="solve-h"') < page.index('id="sub-h"')
+    assert re.search(r'<button type="submit" class="secondary">\s*Genåbn for ønsker</button>', page)
+    assert web.post("planner", f"/web/rotas/{rota_id}/publish").status_code == 303
+    page = web.get("planner", f"/web/periods/{world.period}").text
+    link = re.search(r'<p class="published-link"><a href="(/web/rotas/\d+)"', page)
+    assert link and link.group(1) == f"/web/rotas/{rota_id}"
+    assert page.index("published-link") < page.index('id="sub-h"')
