@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 
 from api.deps import CurrentUser, Limit, Offset, PlannerUser, SessionDep
 from planner import personal_data as personal
@@ -166,10 +167,29 @@ def delete_user(user_id: int, session: SessionDep, actor: PlannerUser) -> None:
 
 @router.get("/teams/{team_id}/audit", response_model=list[AuditEntryPublic])
 def audit_log(
-    team_id: int, session: SessionDep, actor: PlannerUser, limit: Limit = 200, offset: Offset = 0
+    team_id: int,
+    session: SessionDep,
+    actor: PlannerUser,
+    limit: Limit = 200,
+    offset: Offset = 0,
+    who: Annotated[str | None, Query(max_length=100, description="Only what this user name did.")] = None,
+    action: Annotated[str | None, Query(max_length=100, description="Actions containing this text.")] = None,
+    since: Annotated[dt.date | None, Query(description="From this date (UTC).")] = None,
+    until: Annotated[dt.date | None, Query(description="To this date (UTC), included.")] = None,
 ) -> Any:
-    """Who changed what and when, newest first; a page of `limit` entries from `offset`."""
-    return services.audit_log(team_id, session=session, actor=actor, limit=limit, offset=offset)
+    """Who changed what and when, newest first; a page of `limit` entries from `offset`, filtered by
+    who, kind of action and dates."""
+    return services.audit_log(
+        team_id,
+        session=session,
+        actor=actor,
+        limit=limit,
+        offset=offset,
+        who=who,
+        action=action,
+        since=since,
+        until=until,
+    )
 
 
 @router.get("/teams/{team_id}/standing-wishes", response_model=list[StandingWishPublic])

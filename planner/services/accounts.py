@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
@@ -104,17 +105,34 @@ def list_users(team_id: int, *, session: Session, actor: Actor) -> Sequence[User
 
 
 def audit_log(
-    team_id: int, *, session: Session, actor: Actor, limit: int = 200, offset: int = 0
+    team_id: int,
+    *,
+    session: Session,
+    actor: Actor,
+    limit: int = 200,
+    offset: int = 0,
+    who: str | None = None,
+    action: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> Sequence[AuditEntry]:
+    """The team's audit trail, newest first: optionally only what `who` (a user name) did, entries whose
+    action contains `action` ("wish", "sign-in"), and those from `since` to `until` (dates, UTC, both
+    included)."""
     get(session, Team, team_id, "team", visible_to=actor)
     require_planner(actor, team_id)
-    query = (
-        select(AuditEntry)
-        .where(AuditEntry.team_id == team_id)
-        .order_by(AuditEntry.id.desc())  # type: ignore[union-attr]
-        .offset(offset)
-        .limit(limit)
-    )
+    query = select(AuditEntry).where(col(AuditEntry.team_id) == team_id)
+    if who:
+        query = query.where(col(AuditEntry.who) == who.strip().lower())
+    if action:
+        query = query.where(col(AuditEntry.action).contains(action.strip()))
+    if since is not None:
+        query = query.where(col(AuditEntry.at) >= dt.datetime.combine(since, dt.time(), dt.UTC))
+    if until is not None:
+        query = query.where(
+            col(AuditEntry.at) < dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC)
+        )
+    query = query.order_by(col(AuditEntry.id).desc()).offset(offset).limit(limit)
     return session.exec(query).all()
 
 

@@ -78,3 +78,23 @@ def test_only_the_teams_planner_resets_and_not_their_own_account(world: World) -
     assert world.post("planner", "/users/999999/reset-password").status_code == 404
     login(world.client, "ali")  # untouched
     login(world.client, "mette")
+
+
+def test_the_audit_trail_is_filtered_by_who_kind_and_date(world: World) -> None:
+    mette = world.headers["mette"]
+    assert _change(world, mette, PASSWORD, NEW).status_code == 204
+    wish = {"staff_id": world.staff["ali"], "date": "2027-03-02", "kind": "avoid", "shift": "aften"}
+    ok(world.post("ali", f"/periods/{world.period}/wishes", json=wish), 201)
+    url = f"/teams/{world.team}/audit"
+    only_mette = ok(world.get("planner", url, params={"who": "METTE"}))
+    assert only_mette and {e["who"] for e in only_mette} == {"mette"}
+    wishes = ok(world.get("planner", url, params={"action": "wish"}))
+    assert wishes and all("wish" in e["action"] for e in wishes)
+    assert any(e["who"] == "ali" for e in wishes) and not any(e["who"] == "mette" for e in wishes)
+    everything = ok(world.get("planner", url))
+    today = everything[0]["at"][:10]
+    assert ok(world.get("planner", url, params={"since": today, "until": today})) == everything
+    assert ok(world.get("planner", url, params={"until": "2000-01-01"})) == []
+    bad = world.get("planner", url, params={"since": "i går"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "since"]
+    assert world.get("mette", url).status_code == 403
