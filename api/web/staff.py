@@ -237,7 +237,18 @@ def _calendar(
     used = staff_view.vetoes_used(wishes)
     limit = rules.max_vetoes
     editable = staff_view.wishes_open(period)
+    today = dt.date.today()
     return {
+        # What the person has asked for so far (the top of the page; updated with every tap).
+        "asked": {
+            "wants": sum(1 for w in wishes if w.kind == "want"),
+            "avoids": sum(1 for w in wishes if w.kind == "avoid"),
+            "vetoes": used,
+            "claims": len(list(picks)),
+            "favourites": len(person.favourite_routes),
+            "days_off": len(off),
+        },
+        "this_week": today.isocalendar()[:2] if period.start <= today <= period.last_day else None,
         "period": period,
         "last_day": period.last_day,
         "weeks_label": _weeks_label(period, _t(request), "weeks"),

@@ -94,7 +94,7 @@ def test_home_shows_the_open_period_prominently_with_its_deadline(web: Web) -> N
     assert "Mine perioder" in text
     assert "Ønsker til uge 9" in text
     assert re.search(r"Frist (man|tirs|ons|tors|fre|lør|søn)dag \d+\. \w+ kl\. \d\d\.\d\d\b", text), text
-    assert "Send mine ønsker" in text
+    assert "Se og ret mine ønsker" in text and "Send mine ønsker" not in text
     assert f'href="{page_url(web)}"' in response.text
     # the planner's start page is elsewhere
     assert web.get("planner", "/web/me").headers["location"] == "/web/periods"
@@ -572,3 +572,24 @@ def test_the_demo_team_shows_karens_course_and_mettes_easter_and_refuses_claims_
     assert "Kun 8 timer hvile mellem Aftenvagt tirs. 9. mar. og Dagvagt ons. 10. mar." in day_card(
         late.text, "2027-03-09"
     )
+
+
+def _asked(html: str) -> str:
+    match = re.search(r'<p id="asked"[^>]*>(.*?)</p>', html, flags=re.S)
+    assert match, "no summary of what was asked for"
+    return text_of(match.group(1))
+
+
+def test_the_calendar_sums_up_what_she_asked_for_and_jumps_to_a_week(web: Web) -> None:
+    html = web.get("mette", page_url(web)).text
+    assert _asked(html).startswith("Indtil nu: 0 ønskede vagter, 0 at undgå, 0 vetodage, 0 selvvalgte vagter")
+    weeks = re.findall(r'<nav aria-label="Uger" class="week-links">(.*?)</nav>', html, flags=re.S)
+    assert weeks and re.findall(r'href="#(week-\d+-\d+)"', weeks[0]) == re.findall(
+        r'<h2 id="(week-\d+-\d+)"', html
+    )
+    want = button_value(html, f"b-{TUESDAY}-want-dag")
+    response = web.htmx("mette", "POST", day_url(web, TUESDAY), data={"do": want})
+    # the summary comes along with the day's card, so the top of the page stays true
+    assert '<p id="asked" class="asked" hx-swap-oob="true">' in response.text
+    assert _asked(response.text).startswith("Indtil nu: 1 ønskede vagter, 0 at undgå, 0 vetodage")
+    assert _asked(web.get("mette", page_url(web)).text).startswith("Indtil nu: 1 ønskede vagter")
