@@ -27,7 +27,7 @@ from api.deps import SessionDep
 from api.web import i18n
 from api.web.common import PREFIX, WebUser, error_text, field_errors, is_htmx, lang_of, redirect, render
 from api.web.refusals import refusal_text
-from planner import services
+from planner import mapping, services
 from planner.auth import Actor
 from planner.db import READ_ONLY
 from planner.errors import Conflict, Forbidden, InputError, NotFound, PeriodClosed, RuleRefusal
@@ -533,9 +533,23 @@ def rota_page(request: Request, period_id: int, session: SessionDep, actor: WebU
             }
         )
     fulfilment = staff_view.my_fulfilment(rota, person.code)
+    row_of = {r["date"]: r for r in rows}
+    weeks = [
+        {
+            "number": w.number,
+            "year": w.year,
+            "hours": format_decimal(round(w.minutes / 60, 2), locale=lang),
+            "target": None
+            if w.target_minutes is None
+            else format_decimal(round(w.target_minutes / 60, 2), locale=lang),
+            "days": [{"date": d.date, "row": row_of.get(d.date), "colleagues": d.colleagues} for d in w.days],
+        }
+        for w in staff_view.my_rota_weeks(problem, mapping.rota_assignments(rota), person.code)
+    ]
     context.update(
         rota=rota,
         rows=rows,
+        weeks=weeks,
         fulfilment=fulfilment,
         hours=_hours(fulfilment, lang),
         explanations=[

@@ -16,7 +16,10 @@ from typing import Any, Literal
 from planner import person_rules
 from planner.models import Period, Rota, Route, SelfPick, ShiftType, Staff, Wish, utcnow
 from planner.person_rules import DayOff
+from solver.clock import Clock
+from solver.problem import Problem
 from solver.rules.wishes import WISH_FAMILIES
+from solver.solution import Assignment
 
 SlotState = Literal["free", "mine", "taken"]
 
@@ -257,3 +260,59 @@ def my_explanations(rota: Rota, staff_code: str) -> list[Explanation]:
 def my_fulfilment(rota: Rota, staff_code: str) -> dict[str, Any] | None:
     """The person's fulfilment record of the rota (made, granted, minutes, target), if any."""
     return next((f for f in rota.fulfilment if f.get("staff") == staff_code), None)
+
+
+# ---- the published rota by week ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RotaDay:
+    """One day of a person's published rota: their shift and route (None: off), who else works that
+    shift that day (names only), and the real minutes of their shift."""
+
+    date: dt.date
+    shift: str | None
+    route: str | None
+    colleagues: list[str]
+    minutes: int
+
+
+@dataclass(slots=True)
+class RotaWeek:
+    year: int
+    number: int
+    days: list[RotaDay]
+    minutes: int
+    target_minutes: int | None  # the contract's weekly hours, when it has them
+
+
+def my_rota_weeks(problem: Problem, assignments: Iterable[Assignment], staff: str) -> list[RotaWeek]:
+    """The person's published rota, week by week (ISO weeks, every day of the period in them), with
+    their colleagues on each of their shifts and their hours per week against the contract's."""
+    clock = Clock.of(problem)
+    names = {p.id: p.name or p.id for p in problem.staff}
+    person = next((p for p in problem.staff if p.id == staff), None)
+    weekly = person.contract.weekly_hours if person is not None else None
+    on: dict[tuple[dt.date, str], list[str]] = {}
+    mine: dict[dt.date, Assignment] = {}
+    for a in assignments:
+        if a.staff == staff:
+            mine[a.date] = a
+        else:
+            on.setdefault((a.date, a.shift), []).append(names.get(a.staff, a.staff))
+    weeks: dict[tuple[int, int], RotaWeek] = {}
+    for day in problem.horizon.dates():
+        year, number, _ = day.isocalendar()
+        week = weeks.setdefault(
+            (year, number),
+            RotaWeek(year, number, [], 0, None if weekly is None else round(float(weekly) * 60)),
+        )
+        worked = mine.get(day)
+        if worked is None:
+            week.days.append(RotaDay(day, None, None, [], 0))
+            continue
+        minutes = clock.minutes(worked.shift, problem.horizon.index(day))
+        others = sorted(on.get((day, worked.shift), []))
+        week.days.append(RotaDay(day, worked.shift, worked.route, others, minutes))
+        week.minutes += minutes
+    return list(weeks.values())

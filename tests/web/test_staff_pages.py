@@ -593,3 +593,32 @@ def test_the_calendar_sums_up_what_she_asked_for_and_jumps_to_a_week(web: Web) -
     assert '<p id="asked" class="asked" hx-swap-oob="true">' in response.text
     assert _asked(response.text).startswith("Indtil nu: 1 ønskede vagter, 0 at undgå, 0 vetodage")
     assert _asked(web.get("mette", page_url(web)).text).startswith("Indtil nu: 1 ønskede vagter")
+
+
+def test_her_published_rota_by_week_shows_days_off_colleagues_and_hours_against_the_contract(
+    web: Web,
+) -> None:
+    world = web.world
+    contract = {"weekly_hours": 30}
+    body = {"code": "mette", "name": "Mette", "skills": ["sosu-assistent"], "contract": contract}
+    ok(world.put("planner", f"/staff/{world.staff['mette']}", json=body))
+    rota = solve_period(world, publish=True)
+    checked(world, rota["id"])
+    html = web.get("mette", f"{page_url(web)}/rota").text
+    text = text_of(html)
+    mine = {a["date"]: a for a in rota["assignments"] if a["staff"] == "mette"}
+    # every day of the period is there: a shift, or "Fri"
+    assert len(re.findall(r'<span class="date">', html)) == 7
+    assert len(re.findall(r'<span class="off">Fri</span>', html)) == 7 - len(mine)
+    # on each of her shifts, the colleagues on the same shift by name (never by code)
+    names = {"mette": "Mette", "ali": "Ali", "sara": "Sara"}
+    for day, a in mine.items():
+        others = sorted(
+            names[b["staff"]]
+            for b in rota["assignments"]
+            if b["date"] == day and b["shift"] == a["shift"] and b["staff"] != "mette"
+        )
+        if others:
+            assert f"Sammen med: {', '.join(others)}" in text
+    hours = 8 * len(mine)
+    assert re.search(rf"Uge \d+ {hours} timer \(kontrakt 30\)", text), text
