@@ -144,7 +144,7 @@ def post_from_stale_page(page: Any, base: str, url: str, form: dict[str, str]) -
 def test_every_page_speaks_one_language(demo: tuple[Engine, Problem, int]) -> None:
     engine, problem, period = demo
     ignore = data_words(problem)
-    staff_pages = ["/web/me", f"/web/me/periods/{period}", "/web/me/routes"]
+    staff_pages = ["/web/me", f"/web/me/periods/{period}", "/web/me/routes", "/web/me/password"]
     found: list[str] = []
     with live_server(engine) as base, chromium() as browser:
         api = planner_api(base)
@@ -166,6 +166,7 @@ def test_every_page_speaks_one_language(demo: tuple[Engine, Problem, int]) -> No
             "/web/team/cover/new",
             "/web/team/rules",
             "/web/rotas/999999",
+            "/web/me/password",
         ]
         for lang in ("da", "en"):
             phone = browser.new_context(**PHONE)
