@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from api import downloads
 from api.deps import CurrentUser, PlannerUser, SessionDep
@@ -54,6 +54,21 @@ def list_locks(period_id: int, session: SessionDep, actor: PlannerUser) -> Any:
 def delete_lock(lock_id: int, session: SessionDep, actor: PlannerUser) -> None:
     """Unlock a cell."""
     services.delete_lock(lock_id, session=session, actor=actor)
+
+
+@router.get("/rotas/{rota_id}/candidates")
+def candidates(
+    rota_id: int,
+    session: SessionDep,
+    actor: PlannerUser,
+    date: dt.date,
+    shift: Annotated[str, Query(max_length=64)],
+    route: Annotated[str | None, Query(max_length=64)] = None,
+) -> list[dict[str, Any]]:
+    """Who could take `shift` (and `route`) on `date` without breaking a hard rule, cheapest first: each
+    with their cell that day now and the change in the rota's cost if they move there (the rota meeting's
+    "who can take this slot?"). Planners only."""
+    return services.slot_candidates(rota_id, date, shift, route, session=session, actor=actor)
 
 
 @router.get("/rotas/{rota_id}/compare/{other_id}")

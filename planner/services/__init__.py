@@ -62,6 +62,7 @@ from planner.services.rotas import (
     published_rota,
     rota_export,
     rota_public,
+    slot_candidates,
 )
 from planner.services.solving import (
     cancel_job,
@@ -170,6 +171,7 @@ __all__ = [
     "set_favourite_routes",
     "set_job_state",
     "set_user_disabled",
+    "slot_candidates",
     "solvable",
     "staff_record",
     "staff_records",
