@@ -604,6 +604,17 @@ def _editor(
     return render(request, "review/_cell_editor.html", context, status_code=status_code, headers=headers)
 
 
+@router.get("/web/rotas/{rota_id}/candidates")
+def slot_candidates(
+    request: Request, rota_id: int, session: SessionDep, actor: WebPlanner, date: dt.date, shift: str
+) -> Response:
+    """Who could take `shift` on `date` (the cell editor's "who could take it?", loaded when opened)."""
+    found = services.slot_candidates(rota_id, date, shift, None, session=session, actor=actor)
+    context = {"candidates": found, "shift": shift, "day": date, "rota_id": rota_id}
+    template = "review/_candidates.html" if is_htmx(request) else "review/candidates_page.html"
+    return render(request, template, context)
+
+
 @router.get("/web/rotas/{rota_id}/cell")
 def cell_editor(
     request: Request,

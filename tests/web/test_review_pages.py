@@ -660,3 +660,28 @@ def test_the_period_page_puts_the_next_step_first_and_links_the_published_rota(w
     link = re.search(r'<p class="published-link"><a href="(/web/rotas/\d+)"', page)
     assert link and link.group(1) == f"/web/rotas/{rota_id}"
     assert page.index("published-link") < page.index('id="sub-h"')
+
+
+def test_the_cell_editor_says_who_else_could_take_the_shift(web: Web) -> None:
+    world = web.world
+    rota_id = _closed_and_solved(web)
+    sara = world.staff["sara"]
+    editor = web.htmx("planner", "GET", f"/web/rotas/{rota_id}/cell?c={sara}.1")
+    assert editor.status_code == 200
+    assert "Hvem andre kunne tage" in text_of(editor.text)
+    link = re.search(r'hx-get="(/web/rotas/\d+/candidates\?date=[^"&]+&amp;shift=[^"]+)"', editor.text)
+    assert link
+    url = link.group(1).replace("&amp;", "&")
+    fragment = web.htmx("planner", "GET", url)
+    said = text_of(fragment.text)
+    day = (START + dt.timedelta(days=1)).isoformat()
+    shift = url.rsplit("=", 1)[1]
+    expected = ok(world.get("planner", f"/rotas/{rota_id}/candidates", params={"date": day, "shift": shift}))
+    names = {"mette": "Mette", "ali": "Ali", "sara": "Sara"}
+    for c in expected:
+        assert names[c["staff"]] in said
+    if not expected:
+        assert "Ingen andre kan tage" in said
+    page = web.get("planner", url)  # without htmx: a page of its own
+    assert page.status_code == 200 and "Tilbage til udkastet" in text_of(page.text)
+    assert web.get("mette", url).status_code == 403
