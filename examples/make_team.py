@@ -60,9 +60,7 @@ def team(people: int, base: dict[str, Any] | None = None) -> dict[str, Any]:
             out["staff"].append(person)
         for r in routes:
             out["routes"].append(
-                dict(
-                    r, id=sid(r["id"]), name=f"{r.get('name', r['id'])}", district=district(r.get("district"))
-                )
+                dict(r, id=sid(r["id"]), name=r.get("name", r["id"]), district=district(r.get("district")))
             )
         for key in ("wishes", "self_picks", "locks"):
             for item in uldum.get(key, []):

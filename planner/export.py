@@ -39,11 +39,11 @@ def rota_csv(problem: Problem, rota: Solution | Iterable[Assignment], *, excel: 
     for a in sorted(assignments, key=lambda a: (a.date, a.staff, a.shift, a.route or "")):
         start, end = _clock(shifts.get(a.shift))
         texts = (a.staff, names.get(a.staff, ""), a.date.isoformat(), a.shift, start, end, a.route or "")
-        writer.writerow(tuple(_inert(text) for text in texts))
+        writer.writerow(tuple(inert(text) for text in texts))
     return (BOM if excel else "") + buffer.getvalue()
 
 
-def _inert(text: str) -> str:
+def inert(text: str) -> str:
     """`text` as a cell no spreadsheet runs as a formula (and on one line: a line break in a name would
     split the row where the plain variant does not quote it)."""
     text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
@@ -51,7 +51,7 @@ def _inert(text: str) -> str:
 
 
 def _read_cell(text: str) -> str:
-    """A cell as `_inert` wrote it, back to its text."""
+    """A cell as `inert` wrote it, back to its text."""
     return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
 
 

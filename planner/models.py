@@ -295,7 +295,7 @@ def default_weights() -> dict[str, int]:
     return Weights().model_dump()
 
 
-def registered_weights(stored: Any) -> Any:
+def without_unregistered_weights(stored: Any) -> Any:
     """Stored weights as the registry has them now: a weight of a family no longer registered is left
     out, one registered since the row was written takes its default (in `Weights`)."""
     if not isinstance(stored, dict):
@@ -321,14 +321,15 @@ class Rules(RulesBase, table=True):
     weights: dict[str, int] = _json(default_weights)
 
     def registered_weights(self) -> Weights:
-        """The stored weights as the registry has them now (`registered_weights`), defaults filled in."""
-        return Weights.model_validate(registered_weights(self.weights))
+        """The stored weights as the registry has them now (`without_unregistered_weights`), defaults
+        filled in."""
+        return Weights.model_validate(without_unregistered_weights(self.weights))
 
 
 class RulesPublic(RulesUpdate):
     team_id: int
 
-    _known_weights = field_validator("weights", mode="before")(registered_weights)
+    _known_weights = field_validator("weights", mode="before")(without_unregistered_weights)
 
 
 # ---- periods ----------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from io import StringIO
 from zoneinfo import ZoneInfo
 
-from planner.export import BOM, _inert
+from planner.export import BOM, inert
 from solver.clock import Clock
 from solver.problem import Problem
 from solver.solution import Assignment
@@ -140,5 +140,5 @@ def payroll_csv(problem: Problem, assignments: Iterable[Assignment], *, excel: b
     writer.writerow(COLUMNS)
     for row in hours(problem, assignments):
         amounts = [_hours_text(row.minutes[k], excel) for k in KINDS] + [_hours_text(row.total, excel)]
-        writer.writerow([_inert(row.staff), _inert(row.name), row.week, *amounts])
+        writer.writerow([inert(row.staff), inert(row.name), row.week, *amounts])
     return (BOM if excel else "") + buffer.getvalue()

@@ -156,7 +156,6 @@ def change_password(
 ) -> Response:
     """Store the new password; the person's other sign-ins end, this one goes on."""
     lang = lang_of(request)
-    _ = i18n.translator(lang)
     try:
         if new_password != repeated:
             raise InputError("repeated", N_("the two new passwords differ"))

@@ -620,13 +620,14 @@ def create_team(
 
 
 def _rules_form(rules: Any, lang: str) -> dict[str, Any]:
+    weights = rules.registered_weights()
     return {
         "min_rest_minutes": _field_hours(rules.min_rest_minutes),
         "weekly_rest_minutes": _field_hours(rules.weekly_rest_minutes),
         "max_average_weekly_hours": _field_number(rules.max_average_weekly_hours),
         "max_vetoes": "" if rules.max_vetoes is None else str(rules.max_vetoes),
         "forbidden_successions": [f"{a} {b}" for a, b in rules.forbidden_successions],
-    } | {name: str(getattr(rules.registered_weights(), w.field)) for name, w in _weight_fields()}
+    } | {name: str(getattr(weights, w.field)) for name, w in _weight_fields()}
 
 
 def _rules_page(

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from planner import mapping, person_rules
+from planner import mapping, meeting, person_rules
 from planner.auth import (
     Actor,
     require_member,
@@ -44,7 +44,6 @@ from planner.services._base import (
 )
 from planner.services.periods import get_period
 from planner.texts import N_
-from solver import check
 from solver.problem import Problem
 from solver.solution import Assignment
 
@@ -301,10 +300,8 @@ def slot_candidates(
     rota_id: int, day: dt.date, shift: str, route: str | None, *, session: Session, actor: Actor
 ) -> list[dict[str, Any]]:
     """Who could work `shift` (and `route`) on `day` in this rota without breaking a hard rule, cheapest
-    change first: for each person, the rota with them moved there (their own cell that day replaced; a
-    route's holder keeps the shift without the route), checked by the independent checker against the
-    rota's own problem (its rules, wishes, locks). Each with the person's cell that day now and the change
-    in the rota's cost (negative: cheaper). The team's planner only."""
+    change first (`planner.meeting.slot_candidates`, against the rota's own problem). The team's planner
+    only; an unknown shift or route is a 422 naming it, a day outside the rota a 404."""
     rota = get_rota(rota_id, session=session, actor=actor)
     period = get(session, Period, rota.period_id, "period")
     require_planner(actor, period.team_id)
@@ -315,31 +312,4 @@ def slot_candidates(
         raise InputError("shift", N_("unknown shift {shift!r}"), shift=shift)
     if route is not None and route not in {r.id for r in problem.routes}:
         raise InputError("route", N_("unknown route {route!r}"), route=route)
-    assignments = mapping.rota_assignments(rota)
-    before = check.objective(problem, assignments)
-    names = {p.id: p.name or p.id for p in problem.staff}
-    out = []
-    for person in problem.staff:
-        mine = next((a for a in assignments if a.staff == person.id and a.date == day), None)
-        if mine is not None and mine.shift == shift and mine.route == route:
-            continue  # already there
-        moved, touched = [], {person.id, None}
-        for a in assignments:
-            if a.staff == person.id and a.date == day:
-                continue
-            if route is not None and a.date == day and a.route == route:
-                a = Assignment(staff=a.staff, date=a.date, shift=a.shift)  # the holder keeps the shift
-                touched.add(a.staff)
-            moved.append(a)
-        moved.append(Assignment(staff=person.id, date=day, shift=shift, route=route))
-        if any(v.staff in touched for v in check.violations(problem, moved)):
-            continue
-        out.append(
-            {
-                "staff": person.id,
-                "name": names[person.id],
-                "now": None if mine is None else {"shift": mine.shift, "route": mine.route},
-                "cost_change": check.objective(problem, moved) - before,
-            }
-        )
-    return sorted(out, key=lambda c: (c["cost_change"], c["name"]))
+    return meeting.slot_candidates(problem, mapping.rota_assignments(rota), day, shift, route)
