@@ -76,9 +76,14 @@ def sign_out(session: SessionDep, token: Annotated[str, Depends(oauth2_scheme)],
     auth.sign_out(token, session=session)
 
 
-@router.post("/me/password", status_code=204)
+@router.post(
+    "/me/password",
+    status_code=204,
+    responses={429: {"description": "Too many wrong current passwords: wait `Retry-After` s"}},
+)
 def change_password(
     data: PasswordChange,
+    request: Request,
     session: SessionDep,
     token: Annotated[str, Depends(oauth2_scheme)],
     actor: CurrentUser,
@@ -86,7 +91,11 @@ def change_password(
     """Choose a new password (with the one in use; the policy of the account form). Your other sign-ins
     end; this one goes on. After a one-time password (the planner's reset) this is the only thing the
     account may do until it is done."""
-    services.change_own_password(data, token=token, session=session, actor=actor)
+    address = request.client.host if request.client else None
+    throttle = request.app.state.throttle
+    services.change_own_password(
+        data, token=token, session=session, actor=actor, throttle=throttle, address=address
+    )
 
 
 @router.post("/sign-out-everywhere", status_code=204)

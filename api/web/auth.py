@@ -162,7 +162,24 @@ def change_password(
         data = PasswordChange.model_validate(
             {"current_password": current_password, "new_password": new_password}
         )
-        services.change_own_password(data, token=session_token(request), session=session, actor=actor)
+        services.change_own_password(
+            data,
+            token=session_token(request),
+            session=session,
+            actor=actor,
+            throttle=request.app.state.throttle,
+            address=request.client.host if request.client else None,
+        )
+    except TooManyAttempts as exc:
+        session.rollback()
+        minutes = max(1, round(exc.retry_after / 60))
+        said = i18n.translator(lang)(
+            "Too many wrong attempts. Try again in {minutes} minutes.", minutes=minutes
+        )
+        context = {"errors": {"current_password": said}, "forced": actor.must_change_password}
+        page = render(request, "password.html", context, status_code=429)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     except (ValidationError, InputError) as exc:
         session.rollback()
         context = {"errors": field_errors(exc, lang), "forced": actor.must_change_password}

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from planner import credentials
 from planner.auth import (
     Actor,
+    SignInThrottle,
     end_sign_ins,
     give_one_time_password,
     hash_password,
@@ -20,6 +21,7 @@ from planner.errors import (
     Conflict,
     InputError,
     NotFound,
+    TooManyAttempts,
 )
 from planner.models import (
     AuditEntry,
@@ -152,14 +154,29 @@ def _own_words(session: Session, user: User) -> list[str]:
     return words
 
 
-def change_own_password(data: PasswordChange, *, token: str | None, session: Session, actor: Actor) -> User:
+def change_own_password(
+    data: PasswordChange,
+    *,
+    token: str | None,
+    session: Session,
+    actor: Actor,
+    throttle: SignInThrottle | None = None,
+    address: str | None = None,
+) -> User:
     """The signed-in person chooses a new password: with the one in use, and one the policy allows (not
     made of their own or their team's names). Every other sign-in of the account ends; the one that
-    asked (`token`) goes on. A one-time password is thereby replaced."""
+    asked (`token`) goes on. A one-time password is thereby replaced. A wrong current password counts
+    as a failed sign-in of the account in `throttle` (a borrowed session cannot guess it without limit:
+    `TooManyAttempts` while the account is held back)."""
     if actor.user_id is None:
         raise InputError("current_password", N_("this account has no password"))
     user = get(session, User, actor.user_id, "user")
+    wait = throttle.retry_after(user.username, address) if throttle else 0
+    if wait:
+        raise TooManyAttempts(wait)
     if not verify_password(data.current_password, user.password_hash):
+        if throttle:
+            throttle.failed(user.username, address)
         raise InputError("current_password", N_("this is not the password you use now"))
     if data.new_password == data.current_password:
         raise InputError("new_password", N_("choose a password other than the one you use now"))

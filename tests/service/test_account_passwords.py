@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel import Session, select
+
+from planner.auth import verify_password
+from planner.models import User
 from service.helpers import PASSWORD, World, login, ok
 
 NEW = "blå kaffekop ved vinduet"
@@ -98,3 +102,19 @@ def test_the_audit_trail_is_filtered_by_who_kind_and_date(world: World) -> None:
     bad = world.get("planner", url, params={"since": "i går"})
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "since"]
     assert world.get("mette", url).status_code == 403
+
+
+def test_guessing_the_current_password_is_held_back_like_a_sign_in(world: World) -> None:
+    """A borrowed session cannot try current passwords without limit: after 5 wrong ones the account
+    is held back (429 with Retry-After), the right password too, and nothing changed."""
+    mette = world.headers["mette"]
+    for attempt in range(5):
+        wrong = _change(world, mette, f"gæt nummer {attempt} her", NEW)
+        assert wrong.status_code == 422, attempt
+    held = _change(world, mette, PASSWORD, NEW)
+    assert held.status_code == 429 and int(held.headers["Retry-After"]) > 0
+    # held back for signing in too (the same count), and the password did not change
+    assert world.client.post("/token", data={"username": "mette", "password": PASSWORD}).status_code == 429
+    with Session(world.engine) as session:
+        user = session.exec(select(User).where(User.username == "mette")).one()
+        assert verify_password(PASSWORD, user.password_hash)

@@ -80,3 +80,12 @@ def test_a_one_time_password_from_the_planner_leads_to_choosing_ones_own(web: We
 def test_the_sign_in_page_says_where_a_lost_password_is_mended(web: Web) -> None:
     page = TestClient(web.world.client.app).get("/web/sign-in")
     assert "Glemt din adgangskode? Spørg din planlægger" in text_of(page.text)
+
+
+def test_too_many_wrong_current_passwords_are_said_in_danish(web: Web) -> None:
+    form = {"current_password": "forkert kode 123", "new_password": NEW, "repeated": NEW}
+    for _ in range(5):
+        assert web.post("mette", "/web/me/password", form).status_code == 422
+    held = web.post("mette", "/web/me/password", {**form, "current_password": PASSWORD})
+    assert held.status_code == 429 and int(held.headers["Retry-After"]) > 0
+    assert _message(held.text, "current_password").startswith("For mange forkerte forsøg")
