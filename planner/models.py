@@ -673,6 +673,7 @@ class UserPublic(UserBase):
     id: int
     disabled: bool = False
     must_change_password: bool = False
+    email: str | None = None
 
 
 class PasswordChange(SQLModel):

@@ -158,6 +158,8 @@ def render(kind_name: str, params: Mapping[str, Any], lang: str = DEFAULT_LANGUA
     kind = kind_named(kind_name)
     _ = translator(lang)
     values = {name: _written(name, value, lang) for name, value in params.items()}
+    if not values.get("period") and "start_date" in values:  # a period without a name: its first day
+        values["period"] = values["start_date"]
 
     def said(template: str) -> str:
         try:
@@ -258,3 +260,17 @@ def team_user_ids(session: Session, team_id: int, *, staff: bool = True, planner
         col(User.team_id) == team_id, col(User.role).in_(roles), col(User.disabled) == false()
     )
     return [i for i in session.exec(query).all() if i is not None]
+
+
+def period_params(period: Any) -> dict[str, Any]:
+    """What the texts of a period's events say of it (`Period`: name, id, first and last day, deadline)."""
+    params: dict[str, Any] = {
+        "period": period.name,
+        "period_id": period.id,
+        "start_date": period.start.isoformat(),
+        "last_date": period.last_day.isoformat(),
+    }
+    if period.deadline is not None:
+        deadline = period.deadline if period.deadline.utcoffset() else period.deadline.replace(tzinfo=dt.UTC)
+        params["deadline_at"] = deadline.astimezone(dt.UTC).isoformat()
+    return params
