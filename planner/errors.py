@@ -40,6 +40,7 @@ NOT_FOUND = {
     "cell": N_("cell {key!r} not found"),
     "day": N_("day {key!r} not found"),
     "day in this rota": N_("day {key!r} not found in this rota"),
+    "week in this rota": N_("week {key!r} not found in this rota"),
     "person in this rota": N_("person {key!r} not found in this rota"),
     "lock": N_("lock {key!r} not found"),
     "page": N_("page {key!r} not found"),

@@ -61,6 +61,7 @@ from planner.services.rotas import (
     publish_rota,
     published_rota,
     rota_export,
+    rota_for_print,
     rota_public,
     slot_candidates,
 )
@@ -166,6 +167,7 @@ __all__ = [
     "published_rota",
     "reset_user_password",
     "rota_export",
+    "rota_for_print",
     "rota_public",
     "set_day_wish",
     "set_favourite_routes",

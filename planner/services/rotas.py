@@ -44,6 +44,7 @@ from planner.services._base import (
 )
 from planner.services.periods import get_period
 from planner.texts import N_
+from planner.views.printing import PrintRota, print_rota
 from solver.problem import Problem
 from solver.solution import Assignment
 
@@ -313,3 +314,17 @@ def slot_candidates(
     if route is not None and route not in {r.id for r in problem.routes}:
         raise InputError("route", N_("unknown route {route!r}"), route=route)
     return meeting.slot_candidates(problem, mapping.rota_assignments(rota), day, shift, route)
+
+
+# ---- the rota for the wall ---------------------------------------------------------------------------
+
+
+def rota_for_print(
+    rota_id: int, *, week: str | None = None, session: Session, actor: Actor
+) -> tuple[Period, PrintRota]:
+    """The rota cut into printable sheets (`planner.views.printing`), the whole period or one ISO
+    `week`: the team's planner any rota, staff their team's published rota (the one they already see,
+    colleagues' names included). A malformed week is a 422 naming `week`, one outside the period a 404."""
+    rota = get_rota(rota_id, session=session, actor=actor)
+    period = get(session, Period, rota.period_id, "period")
+    return period, print_rota(rota, week=week)

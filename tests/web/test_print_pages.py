@@ -1,0 +1,54 @@
+"""The print page and its PDF (issue 15) for the small team: the planner prints a draft or the published
+rota, a week or the period; staff print their team's published rota and nothing else; the page carries
+no menu and no buttons on paper; a malformed week is a 422 naming it."""
+
+from __future__ import annotations
+
+import io
+
+import pypdf
+from service.helpers import ok, solve_period
+
+from web.helpers import Web, text_of
+
+
+def test_the_planner_prints_and_staff_print_only_the_published_rota(web: Web) -> None:
+    world = web.world
+    draft = solve_period(world)
+    rota = draft["id"]
+    page = web.get("planner", f"/web/rotas/{rota}/print")
+    assert page.status_code == 200
+    text = text_of(page.text)
+    assert all(name in text for name in ("Mette", "Ali", "Sara"))
+    assert "Udkast" in text and "ikke offentliggjort" in text
+    assert "Bemanding dag" in text and "Dagvagt 07.00–15.00" in text
+    assert 'href="/static/print.css"' in page.text and "Log ud" not in text  # no menu
+    assert web.get("mette", f"/web/rotas/{rota}/print").status_code == 404  # a draft is not for staff
+    assert web.get("mette", f"/web/rotas/{rota}/print.pdf").status_code == 404
+
+    ok(world.post("planner", f"/rotas/{rota}/publish"))
+    staff_page = web.get("mette", f"/web/rotas/{rota}/print?week=2027-W09")
+    assert staff_page.status_code == 200
+    assert f"/web/rotas/{rota}/print" in web.get("mette", f"/web/me/periods/{world.period}/rota").text
+    pdf = web.get("mette", f"/web/rotas/{rota}/print.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    (sheet,) = (p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
+    assert all(name in sheet for name in ("Mette", "Ali", "Sara"))
+    assert all(f"{d}/3" in sheet for d in range(1, 8))
+    for cell in draft["assignments"]:  # every shift of the rota is on the paper, in its person's row
+        row = next(
+            line
+            for line in sheet.splitlines()
+            if line.startswith(
+                next(
+                    n for c, n in (("mette", "Mette"), ("ali", "Ali"), ("sara", "Sara")) if c == cell["staff"]
+                )
+            )
+        )
+        assert cell["shift"] in row
+
+    bad = web.get("planner", f"/web/rotas/{rota}/print?week=uge9")
+    assert bad.status_code == 422 and "uge" in text_of(bad.text).lower()
+    api = world.get("planner", f"/rotas/{rota}/print.pdf?week=nine")
+    assert api.status_code == 422 and api.json()["detail"][0]["loc"][-1] == "week"
+    assert world.get("ali", f"/rotas/{rota}/print.pdf").status_code == 200
