@@ -722,3 +722,30 @@ class AuditEntryPublic(SQLModel):
     action: str
     target: str
     detail: dict[str, Any]
+
+
+# ---- calendar subscriptions -------------------------------------------------------------------------
+
+
+class CalendarFeed(SQLModel, table=True):
+    """A secret subscription URL (`/calendar/{token}.ics`) of one account: a person's own shifts
+    (`staff_id`), or the whole team's (a planner's, `staff_id` None). Only the token's SHA-256 is
+    stored; renewing replaces the row, so the old URL stops working at once."""
+
+    __tablename__ = "calendar_feed"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="app_user.id", unique=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class CalendarFeedPublic(SQLModel):
+    """A subscription as its owner sees it: the URL only right after it was made (it is not stored)."""
+
+    team_id: int
+    staff_id: int | None
+    created_at: dt.datetime
+    url: str | None = Field(default=None, description="https URL; shown once, when made or renewed.")
+    webcal: str | None = Field(default=None, description="The same as webcal://, for phone calendars.")

@@ -34,6 +34,12 @@ from planner.services.accounts import (
     reset_user_password,
     set_user_disabled,
 )
+from planner.services.feeds import (
+    calendar_feed_of,
+    renew_calendar_feed,
+    revoke_calendar_feed,
+    subscribed_calendar,
+)
 from planner.services.periods import (
     close_period,
     create_period,
@@ -119,6 +125,7 @@ __all__ = [
     "audit",
     "audit_log",
     "audit_now",
+    "calendar_feed_of",
     "cancel_job",
     "change_own_password",
     "close_period",
@@ -165,7 +172,9 @@ __all__ = [
     "problem_for_job",
     "publish_rota",
     "published_rota",
+    "renew_calendar_feed",
     "reset_user_password",
+    "revoke_calendar_feed",
     "rota_export",
     "rota_for_print",
     "rota_public",
@@ -180,6 +189,7 @@ __all__ = [
     "start_solve",
     "store_rota",
     "submissions",
+    "subscribed_calendar",
     "team_of",
     "update_rules",
     "update_setup",
