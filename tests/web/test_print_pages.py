@@ -52,3 +52,29 @@ def test_the_planner_prints_and_staff_print_only_the_published_rota(web: Web) ->
     api = world.get("planner", f"/rotas/{rota}/print.pdf?week=nine")
     assert api.status_code == 422 and api.json()["detail"][0]["loc"][-1] == "week"
     assert world.get("ali", f"/rotas/{rota}/print.pdf").status_code == 200
+
+
+def test_the_calendar_page_shows_the_link_once_and_renewing_stops_the_old_one(web: Web) -> None:
+    solve_period(web.world, publish=True)
+    assert "Du har ikke noget kalenderlink endnu." in text_of(web.get("mette", "/web/me/calendar").text)
+    made = web.post("mette", "/web/me/calendar")
+    assert made.status_code == 200
+    page = text_of(made.text)
+    assert (
+        "Kopiér linket nu: det vises kun denne ene gang." in page
+        and "Abonner" in page
+        and "Fra webadresse" in page
+    )
+    url = made.text.split('id="feed-url" type="text" readonly value="', 1)[1].split('"', 1)[0]
+    assert (
+        url.startswith("http://testserver/calendar/") and 'href="webcal://testserver/calendar/' in made.text
+    )
+    path = "/" + url.split("/", 3)[3]
+    assert web.world.client.get(path).status_code == 200
+    again = text_of(web.get("mette", "/web/me/calendar").text)
+    assert "Du lavede et kalenderlink" in again and url not in again
+    web.post("mette", "/web/me/calendar")  # a new link: the old one stops
+    assert web.world.client.get(path).status_code == 404
+    stopped = web.post("mette", "/web/me/calendar/stop")
+    assert "Dit kalenderlink er stoppet" in text_of(stopped.text)
+    assert web.page("mette").post("/web/me/calendar", data={}).status_code == 403  # no CSRF token
