@@ -4,6 +4,7 @@ no menu and no buttons on paper; a malformed week is a 422 naming it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pypdf
@@ -78,3 +79,38 @@ def test_the_calendar_page_shows_the_link_once_and_renewing_stops_the_old_one(we
     stopped = web.post("mette", "/web/me/calendar/stop")
     assert "Dit kalenderlink er stoppet" in text_of(stopped.text)
     assert web.page("mette").post("/web/me/calendar", data={}).status_code == 403  # no CSRF token
+
+
+def _rows(html: str) -> str:
+    """The text of the audit table's rows (not the filter's options)."""
+    return text_of(html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]) if "<tbody>" in html else ""
+
+
+def test_the_audit_page_filters_by_person_date_and_kind_in_danish(web: Web) -> None:
+    world = web.world
+    rota = solve_period(world)
+    ok(world.post("planner", f"/rotas/{rota['id']}/publish"))
+    ok(world.post("mette", "/me/calendar-feed"), 201)
+    page = web.get("planner", "/web/team/audit")
+    assert page.status_code == 200
+    text = text_of(page.text)
+    for words in (
+        "Vagtplanen er offentliggjort",
+        "Beregning startet",
+        "Periode lukket for ønsker",
+        "Login oprettet",
+    ):
+        assert words in text
+    assert "Kalenderlink lavet eller fornyet" in text and "Mette (mette)" in text
+    mine = _rows(web.get("planner", "/web/team/audit?who=mette").text)
+    assert "Kalenderlink lavet eller fornyet" in mine and "Beregning startet" not in mine
+    published = _rows(web.get("planner", "/web/team/audit?kind=publish+rota").text)
+    assert published.count("Vagtplanen er offentliggjort") == 1 and "Beregning startet" not in published
+    today = dt.date.today()
+    later = text_of(web.get("planner", f"/web/team/audit?since={today + dt.timedelta(days=1)}").text)
+    assert "Intet i logbogen passer til det valgte." in later
+    bad = web.get("planner", "/web/team/audit?since=i+går&kind=nonsense")
+    assert bad.status_code == 422
+    assert 'id="f-since-error"' in bad.text and 'id="f-kind-error"' in bad.text
+    assert web.get("mette", "/web/team/audit").status_code == 403
+    assert 'href="/web/team/audit"' in web.get("planner", "/web/team").text
