@@ -288,6 +288,28 @@ class RulesBase(SQLModel):
     weekly_rest_minutes: int | None = Field(default=35 * 60, ge=0, le=INT_MAX)
     max_average_weekly_hours: FiniteFloat | None = Field(default=48, gt=0, le=7 * 24)
     max_vetoes: int | None = Field(default=2, ge=0, le=INT_MAX)
+    # Payroll's time bands (`planner.payroll`), local clock times of a weekday: day hours from
+    # `pay_day_start`, evening hours from `pay_evening_start`, night hours from `pay_night_start` until
+    # the next day's `pay_day_start`. Danish defaults 06–17, 17–23, 23–06 (the common agreements' evening
+    # and night supplements); Saturday, Sunday and public holidays are bands of their own all day.
+    pay_day_start: ClockTime = Field(
+        default=dt.time(6), description="Payroll: weekday day hours start here (and night hours end)."
+    )
+    pay_evening_start: ClockTime = Field(default=dt.time(17), description="Payroll: evening hours start.")
+    pay_night_start: ClockTime = Field(default=dt.time(23), description="Payroll: night hours start.")
+
+    @field_validator("pay_evening_start", "pay_night_start")
+    @classmethod
+    def _bands_in_order(cls, value: dt.time, info: ValidationInfo) -> dt.time:
+        before = "pay_day_start" if info.field_name == "pay_evening_start" else "pay_evening_start"
+        earlier = info.data.get(before)
+        if isinstance(earlier, dt.time) and value <= earlier:
+            raise PydanticCustomError(
+                "pay_band_order",
+                "must be later than {before} ({earlier})",
+                {"before": before, "earlier": earlier.strftime("%H:%M")},
+            )
+        return value
 
 
 def default_weights() -> dict[str, int]:

@@ -12,6 +12,7 @@ from api.deps import CurrentUser, PlannerUser, SessionDep
 from api.web import i18n
 from planner import services
 from planner.models import CellEdit, LockPublic, RotaPublic, RotaSummary
+from planner.payroll import By
 
 router = APIRouter(tags=["rotas"])
 
@@ -108,11 +109,18 @@ def export_csv(
         }
     },
 )
-def payroll_csv(rota_id: int, session: SessionDep, actor: PlannerUser, excel: bool = False) -> Response:
-    """Hours for payroll: per person and ISO week, then the period, split into day (06–17), evening
-    (17–23) and night (23–06) hours on weekdays and Saturday, Sunday and public-holiday hours, in real
-    clock time (`excel=true`: `;`, decimal comma, CRLF and BOM for Danish Excel); planners only."""
-    return downloads.payroll_csv(rota_id, session=session, actor=actor, excel=excel)
+def payroll_csv(
+    rota_id: int,
+    session: SessionDep,
+    actor: PlannerUser,
+    excel: bool = False,
+    by: Annotated[By, Query(description="Rows per ISO `week` or per calendar `month`.")] = "week",
+) -> Response:
+    """Hours for payroll: per person and ISO week (or calendar month), then the period, split into day,
+    evening and night hours on weekdays at the team's time bands (its rules; Danish defaults 06–17,
+    17–23, 23–06) and Saturday, Sunday and public-holiday hours, in real clock time (`excel=true`: `;`,
+    decimal comma, CRLF and BOM for Danish Excel); planners only."""
+    return downloads.payroll_csv(rota_id, session=session, actor=actor, excel=excel, by=by)
 
 
 @router.get(

@@ -191,6 +191,7 @@ _ERROR_TEXTS = {
     "list_too_short": N_("Choose at least one."),
     "too_short": N_("Choose at least one."),
     "too_long": N_("Too many (at most {max_length})."),
+    "pay_band_order": N_("Must be later than {earlier}."),
     **credentials.ERROR_TEXTS,
 }
 

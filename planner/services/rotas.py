@@ -33,7 +33,7 @@ from planner.models import (
     Staff,
     utcnow,
 )
-from planner.payroll import payroll_csv
+from planner.payroll import Bands, By, payroll_csv
 from planner.people import person_labels
 from planner.services._base import (
     _check_slot,
@@ -273,13 +273,20 @@ def rota_export(
     return rota_csv(mapping.rota_problem(rota), assignments, excel=excel)
 
 
-def payroll_export(rota_id: int, *, session: Session, actor: Actor, excel: bool = False) -> str:
-    """Everyone's hours in the rota per week and for the period, split into day, evening, night,
-    Saturday, Sunday and public-holiday hours (`planner.payroll`); the team's planner only."""
+def payroll_export(
+    rota_id: int, *, session: Session, actor: Actor, excel: bool = False, by: By = "week"
+) -> str:
+    """Everyone's hours in the rota per week (`by="month"`: calendar month) and for the period, split
+    into day, evening, night, Saturday, Sunday and public-holiday hours (`planner.payroll`) at the team's
+    time bands as its rules set them now; the team's planner only."""
     rota = get_rota(rota_id, session=session, actor=actor)
     period = get(session, Period, rota.period_id, "period")
     require_planner(actor, period.team_id)
-    return payroll_csv(mapping.rota_problem(rota), mapping.rota_assignments(rota), excel=excel)
+    rules = mapping.team_rules(session, period.team_id)
+    bands = Bands.of(rules.pay_day_start, rules.pay_evening_start, rules.pay_night_start)
+    return payroll_csv(
+        mapping.rota_problem(rota), mapping.rota_assignments(rota), excel=excel, bands=bands, by=by
+    )
 
 
 def person_shifts(

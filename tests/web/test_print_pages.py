@@ -114,3 +114,31 @@ def test_the_audit_page_filters_by_person_date_and_kind_in_danish(web: Web) -> N
     assert 'id="f-since-error"' in bad.text and 'id="f-kind-error"' in bad.text
     assert web.get("mette", "/web/team/audit").status_code == 403
     assert 'href="/web/team/audit"' in web.get("planner", "/web/team").text
+
+
+def test_the_rules_form_sets_the_payroll_bands_and_refuses_them_out_of_order(web: Web) -> None:
+    form = web.get("planner", "/web/team/rules")
+    assert 'value="06:00"' in form.text and 'value="17:00"' in form.text and 'value="23:00"' in form.text
+    posted = {
+        "min_rest_minutes": "11",
+        "weekly_rest_minutes": "35",
+        "max_average_weekly_hours": "48",
+        "max_vetoes": "2",
+        "pay_day_start": "07:00",
+        "pay_evening_start": "06:30",
+        "pay_night_start": "",
+    }
+    refused = web.post("planner", "/web/team/rules", posted)
+    assert refused.status_code == 422
+    assert "Skal være senere end 07:00." in text_of(refused.text)
+    assert '<small class="field-error" id="f-pay_evening_start-error">Skal være senere end 07:00.</small>' in refused.text
+    saved = web.post("planner", "/web/team/rules", {**posted, "pay_evening_start": "18:00"})
+    assert saved.status_code == 303, saved.text
+    rules = ok(web.world.get("planner", f"/teams/{web.world.team}/rules"))
+    assert (rules["pay_day_start"], rules["pay_evening_start"], rules["pay_night_start"]) == (
+        "07:00:00",
+        "18:00:00",
+        "23:00:00",  # left empty: the Danish default
+    )
+    page = text_of(web.get("planner", saved.headers["location"]).text)
+    assert "Timer til løn: dag fra 07.00, aften fra 18.00, nat fra 23.00 (hverdage)" in page
