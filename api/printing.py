@@ -75,7 +75,7 @@ def pdf_bytes(html: str) -> bytes:
     """The HTML rendered by WeasyPrint with the print style sheet."""
     try:
         import weasyprint
-    except OSError:  # the Python package is installed, the system's Pango is not
+    except (OSError, ImportError):  # the system's Pango is missing (or WeasyPrint itself)
         raise HTTPException(503, MISSING_PANGO) from None
     stylesheet = weasyprint.CSS(filename=str(STATIC_DIR / "print.css"))
     return weasyprint.HTML(string=html, base_url=str(STATIC_DIR)).write_pdf(stylesheets=[stylesheet])

@@ -57,9 +57,8 @@ class Sheet:
 
     @property
     def weeks(self) -> list[int]:
-        return sorted(
-            {d.isocalendar()[1] for d in self.days}, key=[d.isocalendar()[1] for d in self.days].index
-        )
+        """The ISO week numbers of the sheet's days, in order."""
+        return list(dict.fromkeys(d.isocalendar()[1] for d in self.days))
 
 
 @dataclass(slots=True)

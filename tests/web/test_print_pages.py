@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import sys
 
 import pypdf
+import pytest
 from service.helpers import ok, solve_period
 
 from web.helpers import Web, text_of
@@ -143,3 +145,13 @@ def test_the_rules_form_sets_the_payroll_bands_and_refuses_them_out_of_order(web
     )
     page = text_of(web.get("planner", saved.headers["location"]).text)
     assert "Timer til løn: dag fra 07.00, aften fra 18.00, nat fra 23.00 (hverdage)" in page
+
+
+def test_without_weasyprint_the_pdf_says_what_to_install_and_the_print_page_still_works(
+    web: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rota = solve_period(web.world, publish=True)["id"]
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as a machine without Pango: the import fails
+    pdf = web.world.get("planner", f"/rotas/{rota}/print.pdf")
+    assert pdf.status_code == 503 and "apt-get install libpango-1.0-0" in pdf.json()["detail"]
+    assert web.get("planner", f"/web/rotas/{rota}/print").status_code == 200
