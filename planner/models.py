@@ -298,9 +298,12 @@ class RulesBase(SQLModel):
     pay_evening_start: ClockTime = Field(default=dt.time(17), description="Payroll: evening hours start.")
     pay_night_start: ClockTime = Field(default=dt.time(23), description="Payroll: night hours start.")
 
-    @field_validator("pay_evening_start", "pay_night_start")
+    @field_validator("pay_day_start", "pay_evening_start", "pay_night_start")
     @classmethod
     def _bands_in_order(cls, value: dt.time, info: ValidationInfo) -> dt.time:
+        value = value.replace(tzinfo=None)  # a clock time of the team's own zone (an offset means nothing)
+        if info.field_name == "pay_day_start":
+            return value
         before = "pay_day_start" if info.field_name == "pay_evening_start" else "pay_evening_start"
         earlier = info.data.get(before)
         if isinstance(earlier, dt.time) and value <= earlier:

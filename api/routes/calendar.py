@@ -17,6 +17,7 @@ from planner.errors import NotFound
 from planner.models import CalendarFeed, CalendarFeedPublic
 
 router = APIRouter(tags=["calendar"])
+ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 
 
 def feed_urls(request: Request, token: str) -> tuple[str, str]:
@@ -42,7 +43,7 @@ def public(
             "description": "The current published shifts as iCalendar (RFC 5545), to subscribe to.",
             "content": {"text/calendar": {"schema": {"type": "string"}}},
         },
-        404: {"description": "No such calendar: the link was renewed or revoked."},
+        404: {"description": "No such calendar: the link was renewed or revoked.", "content": ERROR},
     },
 )
 def subscribed_calendar(token: str, request: Request, session: SessionDep) -> Response:
@@ -61,7 +62,11 @@ def subscribed_calendar(token: str, request: Request, session: SessionDep) -> Re
     )
 
 
-@router.get("/me/calendar-feed", response_model=CalendarFeedPublic)
+@router.get(
+    "/me/calendar-feed",
+    response_model=CalendarFeedPublic,
+    responses={404: {"description": "You have no calendar link.", "content": ERROR}},
+)
 def my_calendar_feed(session: SessionDep, actor: CurrentUser) -> Any:
     """Your calendar subscription, if any (its URL was shown once, when made; renew for a new one)."""
     feed = services.calendar_feed_of(session=session, actor=actor)

@@ -41,6 +41,9 @@ def test_the_bands_are_the_teams_and_checked(world: World) -> None:
     assert bad.json()["detail"][0]["loc"][-1] == "pay_evening_start"
     bad = world.put("planner", f"/teams/{world.team}/rules", json={**rules, "pay_night_start": "16:00"})
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "pay_night_start"
+    # a time with an offset (JSON's number of seconds reads as one) is compared as a clock time: no 500
+    bad = world.put("planner", f"/teams/{world.team}/rules", json={**rules, "pay_night_start": 0})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "pay_night_start"
 
     # evening hours from 22:00: an evening shift 15–23 is 7 h day and 1 h evening on a weekday
     ok(world.put("planner", f"/teams/{world.team}/rules", json={**rules, "pay_evening_start": "22:00"}))
