@@ -86,10 +86,22 @@ def test_the_staff_phone_walk(world: World, browser: Any) -> None:
         page.goto(f"{base}/web/me/periods/{world.period}/rota")
         week = page.locator("#rota-week-2027-9")
         assert "Uge 9" in week.inner_text() and "timer" in week.inner_text()
-        shifts = page.locator("ul.my-shifts li")
-        assert shifts.count() == 7  # every day, worked or "Fri"
-        text = page.locator("ul.my-shifts").inner_text()
-        assert "Sammen med" in text or "Fri" in text
+        days = page.locator("ul.my-shifts li")
+        assert days.count() == 7  # every day, worked or "Fri"
+        cells = ok(world.get("planner", f"/rotas/{rota}"))["assignments"]
+        names = {"mette": "Mette", "ali": "Ali", "sara": "Sara"}
+        for i in range(7):
+            date = f"2027-03-0{i + 1}"
+            text = days.nth(i).inner_text()
+            mine = next((c for c in cells if c["staff"] == "mette" and c["date"] == date), None)
+            if mine is None:
+                assert "Fri" in text, date
+                continue
+            others = sorted(
+                names[c["staff"]] for c in cells if c["date"] == date and c["shift"] == mine["shift"]
+            )
+            others.remove("Mette")
+            assert ("Sammen med: " + ", ".join(others) in text) if others else "Sammen med" not in text
         assert re.search(r"\d+(,\d+)? timer", page.locator(".week-hours").first.inner_text())
 
         # the phone's calendar follows the rota
