@@ -79,3 +79,15 @@ def test_one_week_is_one_page_and_a_bad_week_is_refused(uldum: tuple[Period, Rot
     assert bad.value.field == "week"
     with pytest.raises(NotFound):
         print_rota(rota, week="2027-W30")
+
+
+def test_sheets_are_cut_where_a_week_begins(uldum: tuple[Period, Rota, Problem]) -> None:
+    _, rota, problem = uldum
+    shifted = problem.model_dump(mode="json")
+    shifted["horizon"] = {**shifted["horizon"], "start": "2027-03-03", "days": 20, "public_holidays": []}
+    row = Rota(id=8, period_id=1, state="draft", status="FEASIBLE", problem=shifted, assignments=[])
+    sheets = print_rota(row).sheets
+    # Wednesday 3 March: its short week and the next on the first sheet (12 days; a third week would
+    # not fit), then week 11 and the one Monday of week 12
+    assert [(s.days[0].isoformat(), len(s.days)) for s in sheets] == [("2027-03-03", 12), ("2027-03-15", 8)]
+    assert [s.weeks for s in sheets] == [[9, 10], [11, 12]]
