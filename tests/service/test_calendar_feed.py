@@ -111,3 +111,13 @@ def test_the_planners_team_feed_names_everyone_and_staff_get_only_their_own(worl
     ali = _events(world, ok(world.post("ali", "/me/calendar-feed"), 201)["url"])
     assert all(uid.startswith("ali-") for uid in ali)
     assert ok(world.get("ali", "/me/calendar-feed"))["url"] is None  # never shown again
+    # a disabled account's calendar answers nothing, and again once enabled
+    path = "/" + team["url"].split("/", 3)[3]
+    ali_url = ok(world.post("ali", "/me/calendar-feed"), 201)["url"]
+    ali_path = "/" + ali_url.split("/", 3)[3]
+    user = next(u for u in ok(world.get("planner", f"/teams/{world.team}/users")) if u["username"] == "ali")
+    ok(world.post("planner", f"/users/{user['id']}/disable"))
+    assert world.client.get(ali_path).status_code == 404
+    assert world.client.get(path).status_code == 200  # the planner's own is untouched
+    ok(world.post("planner", f"/users/{user['id']}/enable"))
+    assert world.client.get(ali_path).status_code == 200
