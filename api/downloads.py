@@ -11,6 +11,7 @@ from sqlmodel import Session
 from planner import services
 from planner.auth import Actor
 from planner.calendar import person_calendar
+from planner.payroll import By
 
 
 def rota_csv(rota_id: int, *, session: Session, actor: Actor, staff_id: int | None, excel: bool) -> Response:
@@ -24,10 +25,10 @@ def rota_csv(rota_id: int, *, session: Session, actor: Actor, staff_id: int | No
     )
 
 
-def payroll_csv(rota_id: int, *, session: Session, actor: Actor, excel: bool) -> Response:
-    """Everyone's hours per week and band as CSV (`excel`: the Danish Excel variant)."""
-    text = services.payroll_export(rota_id, session=session, actor=actor, excel=excel)
-    name = f"timer-{rota_id}" + ("-excel" if excel else "")
+def payroll_csv(rota_id: int, *, session: Session, actor: Actor, excel: bool, by: By = "week") -> Response:
+    """Everyone's hours per week (or month) and band as CSV (`excel`: the Danish Excel variant)."""
+    text = services.payroll_export(rota_id, session=session, actor=actor, excel=excel, by=by)
+    name = f"timer-{rota_id}" + ("-maaned" if by == "month" else "") + ("-excel" if excel else "")
     return Response(
         text.encode("utf-8"),
         media_type="text/csv; charset=utf-8",

@@ -37,9 +37,11 @@ class InputError(ValueError):
 
 # What `NotFound` names, each as a whole sentence (a language may put the id elsewhere).
 NOT_FOUND = {
+    "calendar": N_("no such calendar: the link was renewed or revoked"),
     "cell": N_("cell {key!r} not found"),
     "day": N_("day {key!r} not found"),
     "day in this rota": N_("day {key!r} not found in this rota"),
+    "week in this rota": N_("week {key!r} not found in this rota"),
     "person in this rota": N_("person {key!r} not found in this rota"),
     "lock": N_("lock {key!r} not found"),
     "notification": N_("notification {key!r} not found"),

@@ -288,6 +288,31 @@ class RulesBase(SQLModel):
     weekly_rest_minutes: int | None = Field(default=35 * 60, ge=0, le=INT_MAX)
     max_average_weekly_hours: FiniteFloat | None = Field(default=48, gt=0, le=7 * 24)
     max_vetoes: int | None = Field(default=2, ge=0, le=INT_MAX)
+    # Payroll's time bands (`planner.payroll`), local clock times of a weekday: day hours from
+    # `pay_day_start`, evening hours from `pay_evening_start`, night hours from `pay_night_start` until
+    # the next day's `pay_day_start`. Danish defaults 06–17, 17–23, 23–06 (the common agreements' evening
+    # and night supplements); Saturday, Sunday and public holidays are bands of their own all day.
+    pay_day_start: ClockTime = Field(
+        default=dt.time(6), description="Payroll: weekday day hours start here (and night hours end)."
+    )
+    pay_evening_start: ClockTime = Field(default=dt.time(17), description="Payroll: evening hours start.")
+    pay_night_start: ClockTime = Field(default=dt.time(23), description="Payroll: night hours start.")
+
+    @field_validator("pay_day_start", "pay_evening_start", "pay_night_start")
+    @classmethod
+    def _bands_in_order(cls, value: dt.time, info: ValidationInfo) -> dt.time:
+        value = value.replace(tzinfo=None)  # a clock time of the team's own zone (an offset means nothing)
+        if info.field_name == "pay_day_start":
+            return value
+        before = "pay_day_start" if info.field_name == "pay_evening_start" else "pay_evening_start"
+        earlier = info.data.get(before)
+        if isinstance(earlier, dt.time) and value <= earlier:
+            raise PydanticCustomError(
+                "pay_band_order",
+                "must be later than {before} ({earlier})",
+                {"before": before, "earlier": earlier.strftime("%H:%M")},
+            )
+        return value
 
 
 def default_weights() -> dict[str, int]:
@@ -802,3 +827,28 @@ class PasswordResetToken(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     expires_at: dt.datetime
     used_at: dt.datetime | None = None
+# ---- calendar subscriptions -------------------------------------------------------------------------
+
+
+class CalendarFeed(SQLModel, table=True):
+    """A secret subscription URL (`/calendar/{token}.ics`) of one account: a person's own shifts
+    (`staff_id`), or the whole team's (a planner's, `staff_id` None). Only the token's SHA-256 is
+    stored; renewing replaces the row, so the old URL stops working at once."""
+
+    __tablename__ = "calendar_feed"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="app_user.id", unique=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class CalendarFeedPublic(SQLModel):
+    """A subscription as its owner sees it: the URL only right after it was made (it is not stored)."""
+
+    team_id: int
+    staff_id: int | None
+    created_at: dt.datetime
+    url: str | None = Field(default=None, description="https URL; shown once, when made or renewed.")
+    webcal: str | None = Field(default=None, description="The same as webcal://, for phone calendars.")

@@ -4,11 +4,12 @@ across the October and March clock changes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
 
-from planner.payroll import hours, payroll_csv
+from planner.payroll import KINDS, Bands, hours, payroll_csv
 from solver import check
 from solver.clock import Clock
 from solver.greedy import greedy_rota
@@ -84,3 +85,77 @@ def test_the_payroll_rows_reconcile_with_the_example_rota_to_the_minute() -> Non
     text = payroll_csv(problem, rota, excel=True)
     assert text.startswith("\ufeffstaff_id;staff_name;week;day_hours;")
     assert text.count("\r\n") == len(rows) + 1
+
+
+def test_a_teams_own_bands_move_the_split() -> None:
+    problem = _problem("2026-03-02", 7, zone=None)  # Monday
+    bands = Bands.of(dt.time(7), dt.time(18), dt.time(22))
+    rows = hours(problem, [Assignment(staff="mette", date="2026-03-02", shift="aften")], bands=bands)
+    # 15–23 with evening from 18 and night from 22: 3 h day, 4 h evening, 1 h night
+    assert {k: v for k, v in rows[-1].minutes.items() if v} == {"day": 180, "evening": 240, "night": 60}
+    early = hours(problem, [Assignment(staff="mette", date="2026-03-03", shift="dag")], bands=bands)
+    assert {k: v for k, v in early[-1].minutes.items() if v} == {"day": 480}  # 07–15, day from 07
+    danish = hours(problem, [Assignment(staff="mette", date="2026-03-02", shift="aften")])
+    assert {k: v for k, v in danish[-1].minutes.items() if v} == {"day": 120, "evening": 360}
+
+
+def test_months_split_a_night_at_midnight_and_october_counts_nine_hours() -> None:
+    # Saturday 31 October 2026 23:00 → Sunday 1 November 07:00: 1 h Saturday in October, 7 h Sunday in
+    # November; the night of Saturday 24 October (the clocks go back) is 9 h, all in October.
+    problem = _problem("2026-10-24", 9)
+    cells = [Assignment(staff="mette", date=d, shift="nat") for d in ("2026-10-24", "2026-10-31")]
+    rows = {r.week: {k: v for k, v in r.minutes.items() if v} for r in hours(problem, cells, by="month")}
+    assert rows == {
+        "2026-10": {"saturday": 60 + 60, "sunday": 480},
+        "2026-11": {"sunday": 420},
+        "all": {"saturday": 120, "sunday": 900},
+    }
+    text = payroll_csv(problem, cells, excel=True, by="month")
+    assert text.startswith("\ufeffstaff_id;staff_name;month;day_hours;")
+    assert "\r\nmette;Mette;2026-11;0,00;0,00;0,00;0,00;7,00;0,00;7,00\r\n" in text
+
+
+def _minutes(text: str, excel: bool) -> dict[tuple[str, str], int]:
+    """(person, week or month) → total minutes read back from the CSV text (hours with two decimals)."""
+    sep = ";" if excel else ","
+    lines = text.lstrip("\ufeff").splitlines()
+    head = lines[0].split(sep)
+    out = {}
+    for line in lines[1:]:
+        cells = dict(zip(head, line.split(sep), strict=True))
+        bands = sum(float(cells[f"{k}_hours"].replace(",", ".")) for k in KINDS)
+        total = float(cells["total_hours"].replace(",", "."))
+        assert abs(bands - total) < 0.06  # the bands add up to the total (each rounded to 0.01 h)
+        out[(cells["staff_id"], cells[head[2]])] = round(total * 60)
+    return out
+
+
+def test_the_export_reconciles_with_a_rota_across_the_october_clock_change_to_the_minute() -> None:
+    data = json.loads((ROOT / "examples" / "uldum.json").read_text())
+    data["horizon"].update(start="2026-10-05", public_holidays=["2026-11-02"])  # a made-up holiday
+    for key in ("wishes", "self_picks", "locks", "keep", "history"):
+        data.pop(key, None)
+    for person in data["staff"]:
+        for key in ("days_off", "absences"):
+            person.pop(key, None)
+    problem = Problem.model_validate(data)
+    rota = greedy_rota(problem)
+    assert check.violations(problem, rota) == []
+    clock = Clock.of(problem)
+    change = dt.date(2026, 10, 24)  # the Saturday night into the change
+    assert any(a.date == change and a.shift == "nat" for a in rota)
+    assert clock.minutes("nat", problem.horizon.index(change)) == 540
+    worked = Counter[str]()
+    for a in rota:
+        worked[a.staff] += clock.minutes(a.shift, problem.horizon.index(a.date))
+    for by in ("week", "month"):
+        for excel in (False, True):
+            read = _minutes(payroll_csv(problem, rota, excel=excel, by=by), excel)  # type: ignore[arg-type]
+            assert {s: m for (s, span), m in read.items() if span == "all"} == dict(worked)
+            for person, total in worked.items():
+                spans = [m for (s, span), m in read.items() if s == person and span != "all"]
+                assert abs(sum(spans) - total) <= len(spans) // 2  # rounding of each row to 0.01 h
+    exact = hours(problem, rota, by="month")
+    for person, total in worked.items():
+        assert sum(r.total for r in exact if r.staff == person and r.week != "all") == total
+    assert {r.week for r in exact} == {"2026-10", "2026-11", "all"}

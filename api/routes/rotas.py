@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 
-from api import downloads
+from api import downloads, printing
 from api.deps import CurrentUser, PlannerUser, SessionDep
+from api.web import i18n
 from planner import services
 from planner.models import CellEdit, LockPublic, RotaPublic, RotaSummary
+from planner.payroll import By
 
 router = APIRouter(tags=["rotas"])
 
@@ -107,11 +109,41 @@ def export_csv(
         }
     },
 )
-def payroll_csv(rota_id: int, session: SessionDep, actor: PlannerUser, excel: bool = False) -> Response:
-    """Hours for payroll: per person and ISO week, then the period, split into day (06–17), evening
-    (17–23) and night (23–06) hours on weekdays and Saturday, Sunday and public-holiday hours, in real
-    clock time (`excel=true`: `;`, decimal comma, CRLF and BOM for Danish Excel); planners only."""
-    return downloads.payroll_csv(rota_id, session=session, actor=actor, excel=excel)
+def payroll_csv(
+    rota_id: int,
+    session: SessionDep,
+    actor: PlannerUser,
+    excel: bool = False,
+    by: Annotated[By, Query(description="Rows per ISO `week` or per calendar `month`.")] = "week",
+) -> Response:
+    """Hours for payroll: per person and ISO week (or calendar month), then the period, split into day,
+    evening and night hours on weekdays at the team's time bands (its rules; Danish defaults 06–17,
+    17–23, 23–06) and Saturday, Sunday and public-holiday hours, in real clock time (`excel=true`: `;`,
+    decimal comma, CRLF and BOM for Danish Excel); planners only."""
+    return downloads.payroll_csv(rota_id, session=session, actor=actor, excel=excel, by=by)
+
+
+@router.get(
+    "/rotas/{rota_id}/print.pdf",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The rota for the wall: A4 landscape, every person and day, cover and legend.",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+def print_pdf(
+    rota_id: int,
+    session: SessionDep,
+    actor: CurrentUser,
+    week: Annotated[str | None, Query(description="Only this ISO week, e.g. 2027-W10.")] = None,
+    accept_language: Annotated[str | None, Header()] = None,
+) -> Response:
+    """The rota (or one ISO week) as a PDF to print, in the `Accept-Language` (Danish or English): the
+    team's planner any rota, staff their team's published rota."""
+    lang = i18n.accepted(accept_language)
+    return printing.rota_pdf(rota_id, week=week, lang=lang, session=session, actor=actor)
 
 
 @router.get(

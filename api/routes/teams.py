@@ -176,6 +176,9 @@ def audit_log(
     action: Annotated[str | None, Query(max_length=100, description="Actions containing this text.")] = None,
     since: Annotated[dt.date | None, Query(description="From this date (UTC).")] = None,
     until: Annotated[dt.date | None, Query(description="To this date (UTC), included.")] = None,
+    kind: Annotated[
+        str | None, Query(max_length=100, description="Only this action, exactly (e.g. `publish rota`).")
+    ] = None,
 ) -> Any:
     """Who changed what and when, newest first; a page of `limit` entries from `offset`, filtered by
     who, kind of action and dates."""
@@ -189,6 +192,7 @@ def audit_log(
         action=action,
         since=since,
         until=until,
+        kind=kind,
     )
 
 

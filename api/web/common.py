@@ -198,6 +198,7 @@ _ERROR_TEXTS = {
     "too_short": N_("Choose at least one."),
     "too_long": N_("Too many (at most {max_length})."),
     "email_invalid": EMAIL_INVALID,
+    "pay_band_order": N_("Must be later than {earlier}."),
     **credentials.ERROR_TEXTS,
 }
 

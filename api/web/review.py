@@ -48,6 +48,7 @@ from planner.models import (
     Staff,
     local,
 )
+from planner.payroll import By
 from planner.texts import N_
 from planner.views.review import Cell, compared, grid_cell, job_elapsed, rota_grid, routes_in, staff_names
 from solver import families
@@ -781,9 +782,11 @@ def export_csv(
 
 
 @router.get("/web/rotas/{rota_id}/payroll.csv")
-def payroll_csv(rota_id: int, session: SessionDep, actor: WebPlanner, excel: bool = False) -> Response:
+def payroll_csv(
+    rota_id: int, session: SessionDep, actor: WebPlanner, excel: bool = False, by: By = "week"
+) -> Response:
     """Hours for payroll as CSV, as the API's."""
-    return downloads.payroll_csv(rota_id, session=session, actor=actor, excel=excel)
+    return downloads.payroll_csv(rota_id, session=session, actor=actor, excel=excel, by=by)
 
 
 @router.get("/web/periods/{period_id}/staff/{staff_id}/calendar.ics")

@@ -11,6 +11,7 @@ at them. No business rules here.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -499,7 +500,19 @@ def _rule_lines(rules: Any, shift_names: dict[str, str], lang: str) -> list[str]
                 second=shift_names.get(first, first),
             )
         )
+    lines.append(
+        _(
+            "Hours for payroll: day from {day}, evening from {evening}, night from {night} (weekdays)",
+            day=_clock(rules.pay_day_start, lang),
+            evening=_clock(rules.pay_evening_start, lang),
+            night=_clock(rules.pay_night_start, lang),
+        )
+    )
     return lines
+
+
+def _clock(value: dt.time, lang: str) -> str:
+    return value.strftime("%H.%M" if lang == "da" else "%H:%M")
 
 
 def _weight_fields() -> list[tuple[str, WeightSpec]]:
@@ -618,6 +631,8 @@ def create_team(
 
 # ---- rules ------------------------------------------------------------------------------------------
 
+PAY_BANDS = ("pay_day_start", "pay_evening_start", "pay_night_start")
+
 
 def _rules_form(rules: Any, lang: str) -> dict[str, Any]:
     weights = rules.registered_weights()
@@ -627,6 +642,7 @@ def _rules_form(rules: Any, lang: str) -> dict[str, Any]:
         "max_average_weekly_hours": _field_number(rules.max_average_weekly_hours),
         "max_vetoes": "" if rules.max_vetoes is None else str(rules.max_vetoes),
         "forbidden_successions": [f"{a} {b}" for a, b in rules.forbidden_successions],
+        **{name: getattr(rules, name).strftime("%H:%M") for name in PAY_BANDS},
     } | {name: str(getattr(weights, w.field)) for name, w in _weight_fields()}
 
 
@@ -666,6 +682,8 @@ def save_rules(request: Request, session: SessionDep, actor: WebPlanner, posted:
         "max_average_weekly_hours": _number(form.get("max_average_weekly_hours")),
         "max_vetoes": _number(form.get("max_vetoes")),
         "forbidden_successions": [tuple(p.split(" ", 1)) for p in form["forbidden_successions"] if " " in p],
+        # a band left empty takes its Danish default
+        **{name: form[name] for name in PAY_BANDS if _blank(form.get(name)) is not None},
     }
     # A weight left empty takes its default.
     payload["weights"] = {

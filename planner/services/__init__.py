@@ -26,6 +26,7 @@ from planner.services._base import (
     team_of,
 )
 from planner.services.accounts import (
+    RESET_LINK_INVALID,
     audit_log,
     change_own_password,
     create_user,
@@ -37,10 +38,20 @@ from planner.services.accounts import (
     reset_user_password,
     set_user_disabled,
 )
+from planner.services.feeds import (
+    calendar_feed_of,
+    renew_calendar_feed,
+    revoke_calendar_feed,
+    subscribed_calendar,
+)
 from planner.services.notices import (
+    EMAIL_INVALID,
+    LANGUAGES,
     ContactSettings,
     EmailAddress,
+    choosable_kinds,
     contact_settings,
+    email_address,
     list_notifications,
     mark_all_read,
     mark_read,
@@ -49,6 +60,7 @@ from planner.services.notices import (
     unread_count,
 )
 from planner.services.periods import (
+    REMINDERS,
     close_period,
     create_period,
     get_period,
@@ -76,6 +88,7 @@ from planner.services.rotas import (
     publish_rota,
     published_rota,
     rota_export,
+    rota_for_print,
     rota_public,
     slot_candidates,
 )
@@ -108,6 +121,7 @@ from planner.services.teams import (
     update_setup,
 )
 from planner.services.wishes import (
+    DayWishAction,
     approve_standing_wish,
     create_standing_wish,
     create_wish,
@@ -123,10 +137,15 @@ from planner.services.wishes import (
 __all__ = [
     "ACTIVE_JOB_STATES",
     "ContactSettings",
+    "DayWishAction",
     "EDITABLE_BY_PLANNER",
+    "EMAIL_INVALID",
     "EmailAddress",
     "FavouriteRouteError",
+    "LANGUAGES",
     "MAX_ACTIVE_SOLVES_PER_TEAM",
+    "REMINDERS",
+    "RESET_LINK_INVALID",
     "RESTART_MESSAGE",
     "SETUP",
     "SOLVABLE",
@@ -135,8 +154,10 @@ __all__ = [
     "audit",
     "audit_log",
     "audit_now",
+    "calendar_feed_of",
     "cancel_job",
     "change_own_password",
+    "choosable_kinds",
     "close_period",
     "compare_rotas",
     "contact_settings",
@@ -155,6 +176,7 @@ __all__ = [
     "delete_user",
     "delete_wish",
     "edit_cell",
+    "email_address",
     "fail_stale_jobs",
     "get",
     "get_job",
@@ -187,10 +209,13 @@ __all__ = [
     "publish_rota",
     "published_rota",
     "remind_deadlines",
+    "renew_calendar_feed",
     "request_password_reset",
     "reset_password_with_link",
     "reset_user_password",
+    "revoke_calendar_feed",
     "rota_export",
+    "rota_for_print",
     "rota_public",
     "set_contact_settings",
     "set_day_wish",
@@ -205,6 +230,7 @@ __all__ = [
     "start_solve",
     "store_rota",
     "submissions",
+    "subscribed_calendar",
     "team_of",
     "unread_count",
     "update_rules",

@@ -122,10 +122,11 @@ def audit_log(
     action: str | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
+    kind: str | None = None,
 ) -> Sequence[AuditEntry]:
     """The team's audit trail, newest first: optionally only what `who` (a user name) did, entries whose
-    action contains `action` ("wish", "sign-in"), and those from `since` to `until` (dates, UTC, both
-    included)."""
+    action contains `action` ("wish", "sign-in") or is exactly `kind` ("create wish";
+    `planner.audit_kinds`), and those from `since` to `until` (dates, UTC, both included)."""
     get(session, Team, team_id, "team", visible_to=actor)
     require_planner(actor, team_id)
     query = select(AuditEntry).where(col(AuditEntry.team_id) == team_id)
@@ -133,6 +134,8 @@ def audit_log(
         query = query.where(col(AuditEntry.who) == who.strip().lower())
     if action:
         query = query.where(col(AuditEntry.action).contains(action.strip()))
+    if kind:
+        query = query.where(col(AuditEntry.action) == kind)
     if since is not None:
         query = query.where(col(AuditEntry.at) >= dt.datetime.combine(since, dt.time(), dt.UTC))
     if until is not None:

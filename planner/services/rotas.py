@@ -34,7 +34,7 @@ from planner.models import (
     utcnow,
 )
 from planner.notifications import notify, period_params, team_user_ids
-from planner.payroll import payroll_csv
+from planner.payroll import Bands, By, payroll_csv
 from planner.people import person_labels
 from planner.services._base import (
     _check_slot,
@@ -45,6 +45,7 @@ from planner.services._base import (
 )
 from planner.services.periods import get_period
 from planner.texts import N_
+from planner.views.printing import PrintRota, print_rota
 from solver.problem import Problem
 from solver.solution import Assignment
 
@@ -280,13 +281,20 @@ def rota_export(
     return rota_csv(mapping.rota_problem(rota), assignments, excel=excel)
 
 
-def payroll_export(rota_id: int, *, session: Session, actor: Actor, excel: bool = False) -> str:
-    """Everyone's hours in the rota per week and for the period, split into day, evening, night,
-    Saturday, Sunday and public-holiday hours (`planner.payroll`); the team's planner only."""
+def payroll_export(
+    rota_id: int, *, session: Session, actor: Actor, excel: bool = False, by: By = "week"
+) -> str:
+    """Everyone's hours in the rota per week (`by="month"`: calendar month) and for the period, split
+    into day, evening, night, Saturday, Sunday and public-holiday hours (`planner.payroll`) at the team's
+    time bands as its rules set them now; the team's planner only."""
     rota = get_rota(rota_id, session=session, actor=actor)
     period = get(session, Period, rota.period_id, "period")
     require_planner(actor, period.team_id)
-    return payroll_csv(mapping.rota_problem(rota), mapping.rota_assignments(rota), excel=excel)
+    rules = mapping.team_rules(session, period.team_id)
+    bands = Bands.of(rules.pay_day_start, rules.pay_evening_start, rules.pay_night_start)
+    return payroll_csv(
+        mapping.rota_problem(rota), mapping.rota_assignments(rota), excel=excel, bands=bands, by=by
+    )
 
 
 def person_shifts(
@@ -321,3 +329,17 @@ def slot_candidates(
     if route is not None and route not in {r.id for r in problem.routes}:
         raise InputError("route", N_("unknown route {route!r}"), route=route)
     return meeting.slot_candidates(problem, mapping.rota_assignments(rota), day, shift, route)
+
+
+# ---- the rota for the wall ---------------------------------------------------------------------------
+
+
+def rota_for_print(
+    rota_id: int, *, week: str | None = None, session: Session, actor: Actor
+) -> tuple[Period, PrintRota]:
+    """The rota cut into printable sheets (`planner.views.printing`), the whole period or one ISO
+    `week`: the team's planner any rota, staff their team's published rota (the one they already see,
+    colleagues' names included). A malformed week is a 422 naming `week`, one outside the period a 404."""
+    rota = get_rota(rota_id, session=session, actor=actor)
+    period = get(session, Period, rota.period_id, "period")
+    return period, print_rota(rota, week=week)

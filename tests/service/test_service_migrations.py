@@ -3,6 +3,7 @@ test database: SQLite, or PostgreSQL with `PUSLEPLAN_TEST_DATABASE_URL`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -202,5 +203,45 @@ def test_penalties_stored_as_english_sentences_get_their_message_ids(tmp_path: P
             assert stored == [p.model_dump(mode="json") for p in expected]
             assert all(p["message"] and p["params"] for p in stored)
             assert sum(p["cost"] for p in stored) == sum(p["cost"] for p in old_style)
+        finally:
+            engine.dispose()
+
+
+def test_a_teams_rules_get_the_danish_pay_bands_and_the_feed_table_comes_and_goes(tmp_path: Path) -> None:
+    """The pay-band migration gives an existing team's rules 06/17/23; downgrading past it and the
+    calendar feed's migration removes both again, and upgrading once more restores them."""
+    from alembic import command
+
+    with fresh_database(tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            migrate.upgrade(engine, "b7d3e1f9a2c4")  # before this branch's two
+            with engine.begin() as connection:
+                connection.execute(text("INSERT INTO team (name, created_at) VALUES ('Uldum', '2026-01-01')"))
+                team = connection.execute(text("SELECT id FROM team")).scalar_one()
+                connection.execute(
+                    text(
+                        "INSERT INTO rules (team_id, forbidden_successions, weights) VALUES (:t, '[]', '{}')"
+                    ),
+                    {"t": team},
+                )
+            migrate.upgrade(engine)
+            with Session(engine) as session:
+                rules = session.exec(select(planner.models.Rules)).one()
+                assert (rules.pay_day_start, rules.pay_evening_start, rules.pay_night_start) == (
+                    dt.time(6),
+                    dt.time(17),
+                    dt.time(23),
+                )
+            assert "calendar_feed" in inspect(engine).get_table_names()
+            config = migrate.alembic_config(engine.url.render_as_string(hide_password=False))
+            with engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.downgrade(config, "b7d3e1f9a2c4")
+            columns = {c["name"] for c in inspect(engine).get_columns("rules")}
+            assert not columns & {"pay_day_start", "pay_evening_start", "pay_night_start"}
+            assert "calendar_feed" not in inspect(engine).get_table_names()
+            migrate.upgrade(engine)
+            assert "calendar_feed" in inspect(engine).get_table_names()
         finally:
             engine.dispose()
