@@ -201,13 +201,25 @@ def _insert_ignoring_duplicates(session: Session, model: type[Any], rows: list[d
         raise NotImplementedError(f"notifications on {dialect}")
 
 
+def _stored(value: Any) -> Any:
+    """A param as the JSON column keeps it: a date as ISO text, a time stamp as ISO text in UTC."""
+    if isinstance(value, dt.datetime):
+        aware = value if value.utcoffset() is not None else value.replace(tzinfo=LOCAL_ZONE)
+        return aware.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
 def notify(session: Session, *, user_ids: Iterable[int], kind: str, params: dict[str, Any], key: str) -> None:
-    """Tell the people `user_ids` of one event of `kind` (`params` fill its texts; JSON values: dates as
-    ISO text). Adds, in the caller's transaction (the caller commits), an in-app notification per person
-    and an outbox e-mail per person who wants this kind by e-mail and has an address (when e-mail is
-    configured). Idempotent on (`key`, person): reporting an event twice tells nobody twice. A disabled
-    account and an unknown id are left out."""
+    """Tell the people `user_ids` of one event of `kind` (`params` fill its texts: JSON values, and dates
+    and time stamps, which are stored as ISO text — name them `…_date` and `…_at`). Adds, in the
+    caller's transaction (the caller commits), an in-app notification per person and an outbox e-mail
+    per person who wants this kind by e-mail and has an address (when e-mail is configured). Idempotent
+    on (`key`, person): reporting an event twice tells nobody twice. A disabled account and an unknown
+    id are left out."""
     registered = kind_named(kind)
+    params = {name: _stored(value) for name, value in params.items()}
     ids = sorted({int(i) for i in user_ids})
     if not ids:
         return

@@ -119,6 +119,8 @@ def send_due(
         return report
     now = now or utcnow()
     with Session(engine) as session:
+        report.failed += _give_up_interrupted(session, now)
+        session.commit()
         due = session.exec(
             select(OutboxMail.id)
             .where(col(OutboxMail.state) == "pending", col(OutboxMail.next_attempt_at) <= now)
@@ -129,6 +131,21 @@ def send_due(
         if row_id is not None:
             _send_one(engine, row_id, now, configured, send, report)
     return report
+
+
+# A row still `sending` this long after it was claimed belongs to a sender that stopped mid-way (a
+# killed process): it is not sent again (it may have arrived), but marked failed so that it shows.
+INTERRUPTED_AFTER = dt.timedelta(hours=1)
+INTERRUPTED = "the sender stopped while sending it: it may or may not have arrived, and is not sent again"
+
+
+def _give_up_interrupted(session: Session, now: dt.datetime) -> int:
+    result = session.execute(
+        update(OutboxMail)
+        .where(col(OutboxMail.state) == "sending", col(OutboxMail.claimed_at) < now - INTERRUPTED_AFTER)
+        .values(state="failed", last_error=INTERRUPTED)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _send_one(
