@@ -45,6 +45,7 @@ class Kind:
     link: str | None = None
     email_default: bool = True
     in_app: bool = True
+    planner_link: str | None = None  # where a planner is sent instead (staff pages are not theirs)
 
 
 KINDS: dict[str, Kind] = {}
@@ -108,6 +109,7 @@ ROTA_PUBLISHED = register(
         N_("The rota for {period} is published"),
         N_("The rota for {period} ({start_date} – {last_date}) is published. See your shifts in pusleplan."),
         link="/web/me/periods/{period_id}/rota",
+        planner_link="/web/rotas/{rota_id}",
     )
 )
 PASSWORD_RESET = register(
@@ -152,9 +154,12 @@ class Text:
     link: str | None
 
 
-def render(kind_name: str, params: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> Text:
+def render(
+    kind_name: str, params: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE, *, planner: bool = False
+) -> Text:
     """A notification's subject, body and link in `lang` (`params` filled in; a text that names a param
-    the event lacks says the text unfilled rather than fail: the list must always show)."""
+    the event lacks says the text unfilled rather than fail: the list must always show). `planner`: the
+    reader plans, and is linked to the planner's page where the kind has one."""
     kind = kind_named(kind_name)
     _ = translator(lang)
     values = {name: _written(name, value, lang) for name, value in params.items()}
@@ -168,9 +173,10 @@ def render(kind_name: str, params: Mapping[str, Any], lang: str = DEFAULT_LANGUA
             return _(template)
 
     link = None
-    if kind.link is not None:
+    target = kind.planner_link if planner and kind.planner_link else kind.link
+    if target is not None:
         try:
-            link = kind.link.format(**params)
+            link = target.format(**params)
         except (KeyError, IndexError, ValueError):
             link = None
     return Text(said(kind.subject), said(kind.body), link)

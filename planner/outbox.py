@@ -26,7 +26,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from planner import mail, reset_links
-from planner.models import OutboxMail, utcnow
+from planner.models import OutboxMail, User, utcnow
 from planner.notifications import render
 from planner.settings import Settings, settings
 from planner.texts import N_, translator
@@ -91,7 +91,8 @@ def compose(session: Session, row: OutboxMail, configured: Settings) -> mail.Ema
     params = dict(row.params)
     if row.kind in AT_SEND:
         params.update(AT_SEND[row.kind](session, row, configured))
-    text = render(row.kind, params, row.language)
+    reader = session.get(User, row.user_id)
+    text = render(row.kind, params, row.language, planner=reader is not None and reader.role == "planner")
     _ = translator(row.language)
     parts = [text.body]
     if text.link:

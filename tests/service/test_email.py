@@ -82,6 +82,12 @@ def test_publishing_mails_staff_and_planner_and_respects_each_persons_choice(
         "mette@example.dk": "Vagtplanen for uge 9 er offentliggjort",
         "planner@example.dk": "Vagtplanen for uge 9 er offentliggjort",
     }
+    rota = ok(world.get("planner", f"/periods/{world.period}/rota"))["id"]
+    assert f"http://pusleplan.test/web/rotas/{rota}" in smtp_server.to("planner@example.dk")[0].body
+    assert (
+        f"http://pusleplan.test/web/me/periods/{world.period}/rota"
+        in smtp_server.to("mette@example.dk")[0].body
+    )
     # Ali chose not to get it by e-mail, and is told in the app all the same.
     told = _danish(world, "ali", "/me/notifications")
     assert [n["subject"] for n in told["items"]][:1] == ["Vagtplanen for uge 9 er offentliggjort"]

@@ -42,6 +42,12 @@ def test_the_menu_counts_unread_notifications_and_the_list_marks_them_read(web: 
     assert web.post("ali", f"/web/me/notifications/{ids[1]}/read").status_code == 404
     assert _badge(web.get("mette", "/web/me").text) == "1"
 
+    # The planner is sent to the rota's own page, not to a staff member's.
+    planners = re.findall(r'id="notification-(\d+)"', web.get("planner", "/web/me/notifications").text)
+    went = web.post("planner", f"/web/me/notifications/{planners[0]}/open")
+    assert went.status_code == 303 and re.fullmatch(r"/web/rotas/\d+", went.headers["location"])
+    assert web.get("planner", went.headers["location"]).status_code == 200
+
     assert web.post("mette", "/web/me/notifications/read-all").status_code == 303
     after = web.get("mette", "/web/me/notifications")
     assert _badge(after.text) is None and "ulæst" not in text_of(after.text).lower()
