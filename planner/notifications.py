@@ -45,6 +45,7 @@ class Kind:
     link: str | None = None
     email_default: bool = True
     in_app: bool = True
+    planner_link: str | None = None  # where a planner is sent instead (staff pages are not theirs)
 
 
 KINDS: dict[str, Kind] = {}
@@ -108,6 +109,7 @@ ROTA_PUBLISHED = register(
         N_("The rota for {period} is published"),
         N_("The rota for {period} ({start_date} – {last_date}) is published. See your shifts in pusleplan."),
         link="/web/me/periods/{period_id}/rota",
+        planner_link="/web/rotas/{rota_id}",
     )
 )
 PASSWORD_RESET = register(
@@ -152,9 +154,12 @@ class Text:
     link: str | None
 
 
-def render(kind_name: str, params: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> Text:
+def render(
+    kind_name: str, params: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE, *, planner: bool = False
+) -> Text:
     """A notification's subject, body and link in `lang` (`params` filled in; a text that names a param
-    the event lacks says the text unfilled rather than fail: the list must always show)."""
+    the event lacks says the text unfilled rather than fail: the list must always show). `planner`: the
+    reader plans, and is linked to the planner's page where the kind has one."""
     kind = kind_named(kind_name)
     _ = translator(lang)
     values = {name: _written(name, value, lang) for name, value in params.items()}
@@ -168,9 +173,10 @@ def render(kind_name: str, params: Mapping[str, Any], lang: str = DEFAULT_LANGUA
             return _(template)
 
     link = None
-    if kind.link is not None:
+    target = kind.planner_link if planner and kind.planner_link else kind.link
+    if target is not None:
         try:
-            link = kind.link.format(**params)
+            link = target.format(**params)
         except (KeyError, IndexError, ValueError):
             link = None
     return Text(said(kind.subject), said(kind.body), link)
@@ -201,13 +207,25 @@ def _insert_ignoring_duplicates(session: Session, model: type[Any], rows: list[d
         raise NotImplementedError(f"notifications on {dialect}")
 
 
+def _stored(value: Any) -> Any:
+    """A param as the JSON column keeps it: a date as ISO text, a time stamp as ISO text in UTC."""
+    if isinstance(value, dt.datetime):
+        aware = value if value.utcoffset() is not None else value.replace(tzinfo=LOCAL_ZONE)
+        return aware.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
 def notify(session: Session, *, user_ids: Iterable[int], kind: str, params: dict[str, Any], key: str) -> None:
-    """Tell the people `user_ids` of one event of `kind` (`params` fill its texts; JSON values: dates as
-    ISO text). Adds, in the caller's transaction (the caller commits), an in-app notification per person
-    and an outbox e-mail per person who wants this kind by e-mail and has an address (when e-mail is
-    configured). Idempotent on (`key`, person): reporting an event twice tells nobody twice. A disabled
-    account and an unknown id are left out."""
+    """Tell the people `user_ids` of one event of `kind` (`params` fill its texts: JSON values, and dates
+    and time stamps, which are stored as ISO text — name them `…_date` and `…_at`). Adds, in the
+    caller's transaction (the caller commits), an in-app notification per person and an outbox e-mail
+    per person who wants this kind by e-mail and has an address (when e-mail is configured). Idempotent
+    on (`key`, person): reporting an event twice tells nobody twice. A disabled account and an unknown
+    id are left out."""
     registered = kind_named(kind)
+    params = {name: _stored(value) for name, value in params.items()}
     ids = sorted({int(i) for i in user_ids})
     if not ids:
         return

@@ -26,7 +26,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from planner import mail, reset_links
-from planner.models import OutboxMail, utcnow
+from planner.models import OutboxMail, User, utcnow
 from planner.notifications import render
 from planner.settings import Settings, settings
 from planner.texts import N_, translator
@@ -91,7 +91,8 @@ def compose(session: Session, row: OutboxMail, configured: Settings) -> mail.Ema
     params = dict(row.params)
     if row.kind in AT_SEND:
         params.update(AT_SEND[row.kind](session, row, configured))
-    text = render(row.kind, params, row.language)
+    reader = session.get(User, row.user_id)
+    text = render(row.kind, params, row.language, planner=reader is not None and reader.role == "planner")
     _ = translator(row.language)
     parts = [text.body]
     if text.link:
@@ -119,6 +120,8 @@ def send_due(
         return report
     now = now or utcnow()
     with Session(engine) as session:
+        report.failed += _give_up_interrupted(session, now)
+        session.commit()
         due = session.exec(
             select(OutboxMail.id)
             .where(col(OutboxMail.state) == "pending", col(OutboxMail.next_attempt_at) <= now)
@@ -129,6 +132,21 @@ def send_due(
         if row_id is not None:
             _send_one(engine, row_id, now, configured, send, report)
     return report
+
+
+# A row still `sending` this long after it was claimed belongs to a sender that stopped mid-way (a
+# killed process): it is not sent again (it may have arrived), but marked failed so that it shows.
+INTERRUPTED_AFTER = dt.timedelta(hours=1)
+INTERRUPTED = "the sender stopped while sending it: it may or may not have arrived, and is not sent again"
+
+
+def _give_up_interrupted(session: Session, now: dt.datetime) -> int:
+    result = session.execute(
+        update(OutboxMail)
+        .where(col(OutboxMail.state) == "sending", col(OutboxMail.claimed_at) < now - INTERRUPTED_AFTER)
+        .values(state="failed", last_error=INTERRUPTED)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _send_one(

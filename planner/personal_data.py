@@ -1,12 +1,14 @@
 """One person's data on request (GDPR articles 15 and 17; issue 17): everything stored about them as
 one document, and erasure.
 
-**Export** (`personal_data`): the person's record, their account (no password hash), wishes, self-picks,
+**Export** (`personal_data`): the person's record, their account (no password hash; with its e-mail
+address and choices) and its notifications, wishes, self-picks,
 standing wishes, the planner's locks of their cells, their rows of every rota (assignments, fulfilment,
 penalties), and the audit entries they made or that name them. For the person themself and the planner.
 
 **Erase** (`erase_person`, the planner only): what is theirs alone goes — the record (with contract,
-absences and their reasons, days off, favourites), the account and its sign-ins, wishes, self-picks,
+absences and their reasons, days off, favourites), the account and its sign-ins (its notifications,
+e-mails and password links with it), wishes, self-picks,
 standing wishes, locks. What the team must keep (the rotas that were worked, the audit trail) stays,
 with the person replaced by a pseudonym (`erased-<n>`): their code and name are removed from every stored
 rota and solve result, and the audit entries lose the details that named them. The erasure itself is
@@ -27,6 +29,7 @@ from planner.errors import Conflict
 from planner.models import (
     AuditEntry,
     Lock,
+    Notification,
     Period,
     Rota,
     SelfPick,
@@ -80,7 +83,18 @@ def personal_data(staff_id: int, *, session: Session, actor: Actor) -> dict[str,
             "role": account.role,
             "created_at": account.created_at.isoformat(),
             "disabled": account.disabled,
+            "email": account.email,
+            "language": account.language,
+            "email_kinds": account.email_kinds,
         },
+        "notifications": []
+        if account is None
+        else [
+            _plain(n)
+            for n in session.exec(
+                select(Notification).where(Notification.user_id == account.id).order_by(col(Notification.id))
+            ).all()
+        ],
         "wishes": [_plain(w) for w in _rows(session, Wish, staff_id)],
         "self_picks": [_plain(p) for p in _rows(session, SelfPick, staff_id)],
         "standing_wishes": [_plain(s) for s in _rows(session, StandingWish, staff_id)],

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from planner.errors import InputError
 
 DEFAULT_DATABASE_URL = "sqlite:///pusleplan.db"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PUSLEPLAN_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="PUSLEPLAN_", extra="ignore", env_ignore_empty=True)
 
     database_url: str = Field(
         default=DEFAULT_DATABASE_URL, validation_alias=AliasChoices("DATABASE_URL", "PUSLEPLAN_DATABASE_URL")
@@ -54,7 +56,13 @@ class Settings(BaseSettings):
 
 def settings() -> Settings:
     """The settings as the environment gives them now (an empty value counts as unset)."""
-    made = Settings()
+    try:
+        made = Settings()
+    except ValidationError as exc:  # a mistyped setting is named, as every bad input is (`serve` stops)
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "settings"
+        field = name if name.isupper() else f"PUSLEPLAN_{name.upper()}"
+        raise InputError(field, f"{first['msg']} (got {first.get('input')!r})") from None
     return made.model_copy(
         update={
             "database_url": made.database_url or DEFAULT_DATABASE_URL,

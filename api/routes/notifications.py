@@ -31,9 +31,9 @@ def _language(request: Request, session: SessionDep, actor: Actor) -> str:
     return user.language if user is not None else "da"
 
 
-def public(row: Notification, lang: str) -> NotificationPublic:
+def public(row: Notification, lang: str, *, planner: bool = False) -> NotificationPublic:
     """A stored notification as its reader reads it."""
-    text = render(row.kind, row.params, lang)
+    text = render(row.kind, row.params, lang, planner=planner)
     assert row.id is not None
     return NotificationPublic(
         id=row.id,
@@ -62,7 +62,8 @@ def my_notifications(
         session=session, actor=actor, limit=limit, offset=offset, unread_only=unread
     )
     return NotificationList(
-        unread=services.unread_count(session=session, actor=actor), items=[public(r, lang) for r in rows]
+        unread=services.unread_count(session=session, actor=actor),
+        items=[public(r, lang, planner=actor.is_planner) for r in rows],
     )
 
 

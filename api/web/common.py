@@ -92,8 +92,10 @@ def get_web_user(request: Request, session: SessionDep) -> Actor:
     session.connection(execution_options=READ_ONLY)
     try:
         actor = actor_for_token(token, session=session)
-        # The number beside "Notifications" in every page's menu, read in the same read transaction.
-        request.state.unread = unread_count(session=session, actor=actor)
+        # The number beside "Notifications" in every page's menu, read in the same read transaction
+        # (not for an htmx fragment: it has no menu).
+        if request.headers.get("hx-request") != "true":
+            request.state.unread = unread_count(session=session, actor=actor)
     except Unauthorized:
         raise SignInRequired() from None
     finally:

@@ -28,8 +28,8 @@ ACCOUNT = f"{PREFIX}/me/account"
 YEAR = 365 * 24 * 3600
 
 
-def _item(row: Notification, lang: str) -> dict[str, Any]:
-    text = render_notification(row.kind, row.params, lang)
+def _item(row: Notification, lang: str, planner: bool) -> dict[str, Any]:
+    text = render_notification(row.kind, row.params, lang, planner=planner)
     return {"id": row.id, "text": text, "at": row.created_at, "read": row.read_at is not None}
 
 
@@ -39,7 +39,7 @@ def notifications_page(request: Request, session: SessionDep, actor: WebUser, al
     lang = lang_of(request)
     rows = services.list_notifications(session=session, actor=actor, limit=500 if all else 50)
     unread = services.unread_count(session=session, actor=actor)
-    items = [_item(r, lang) for r in rows]
+    items = [_item(r, lang, actor.is_planner) for r in rows]
     return render(
         request,
         "notifications.html",
@@ -58,7 +58,8 @@ def open_one(request: Request, session: SessionDep, actor: WebUser, notification
     """Mark it read and go to the page it is about."""
     services.mark_read(notification_id, session=session, actor=actor)
     stored = session.get(Notification, notification_id)
-    link = render_notification(stored.kind, stored.params).link if stored is not None else None
+    text = render_notification(stored.kind, stored.params, planner=actor.is_planner) if stored else None
+    link = text.link if text is not None else None
     return redirect(request, link or LIST)
 
 

@@ -719,8 +719,10 @@ def _account_page(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
     existing: User | None = None,
+    notice: str | None = None,
 ) -> Response:
     context = {
+        "notice": notice,
         "person": person,
         "form": form,
         "errors": errors or {},
@@ -731,24 +733,42 @@ def _account_page(
 
 
 @router.get("/web/team/staff/{staff_id}/account")
-def account_form(request: Request, session: SessionDep, actor: WebPlanner, staff_id: int) -> Response:
+def account_form(
+    request: Request, session: SessionDep, actor: WebPlanner, staff_id: int, saved: str | None = None
+) -> Response:
     person = _person(staff_id, session, actor)
     existing = _account_of(staff_id, session, actor)
-    return _account_page(request, person, {"username": person.code}, existing=existing)
+    form = {"username": person.code, "email": existing.email if existing is not None else ""}
+    notice = i18n.translator(lang_of(request))("Saved.") if saved == "email" else None
+    return _account_page(request, person, form, existing=existing, notice=notice)
 
 
 @router.post("/web/team/staff/{staff_id}/account/{action}")
 def account_access(
-    request: Request, session: SessionDep, actor: WebPlanner, staff_id: int, action: str
+    request: Request,
+    session: SessionDep,
+    actor: WebPlanner,
+    staff_id: int,
+    action: str,
+    email: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
-    """Disable the person's sign-in (every session of it ends now) or enable it again; or give it a
-    one-time password (shown once; the person chooses their own at the next sign-in)."""
-    if action not in ("disable", "enable", "reset-password"):
+    """Disable the person's sign-in (every session of it ends now) or enable it again; give it a
+    one-time password (shown once; the person chooses their own at the next sign-in); or set its
+    e-mail address (`email`: notifications and "forgot password" go there)."""
+    if action not in ("disable", "enable", "reset-password", "email"):
         raise NotFound("page", action)
     person = _person(staff_id, session, actor)
     account = _account_of(staff_id, session, actor)
     if account is None or account.id is None:
         raise NotFound("user", staff_id)
+    if action == "email":
+        try:
+            address = services.EmailAddress.model_validate({"email": email}).email
+        except ValidationError as exc:
+            errors = _errors(exc, lang_of(request))
+            return _account_page(request, person, {"email": email}, errors, 422, account)
+        services.set_user_email(account.id, address, session=session, actor=actor)
+        return redirect(request, f"/web/team/staff/{staff_id}/account?saved=email")
     if action == "reset-password":
         given = services.reset_user_password(account.id, session=session, actor=actor)
         context = {"person": person, "username": given.username, "password": given.password, "reset": True}

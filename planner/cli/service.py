@@ -1,5 +1,6 @@
-"""The database's commands: `pusleplan init-demo`, `reset-password`, `send-mail`, `db upgrade` (and `prepare_database`,
-which `serve` runs first; `serve` itself is `api.cli`'s, the layer that has the application).
+"""The database's commands: `pusleplan init-demo`, `reset-password`, `send-mail`, `db upgrade` (and
+`prepare_database`, which `serve` runs first; `serve` itself is `api.cli`'s, the layer that has the
+application).
 
 Registered by one line in `planner.cli.build_parser`. Passwords are generated (and printed once) or read
 from the settings (`planner.settings`); none is written in the code.

@@ -261,7 +261,7 @@ def publish_rota(rota_id: int, *, session: Session, actor: Actor) -> Rota:
         session,
         user_ids=team_user_ids(session, period.team_id, staff=True, planners=True),
         kind="rota_published",
-        params=period_params(period),
+        params={**period_params(period), "rota_id": rota_id},
         key=f"rota-published:{rota_id}",
     )
     _commit(session)

@@ -82,6 +82,12 @@ def test_publishing_mails_staff_and_planner_and_respects_each_persons_choice(
         "mette@example.dk": "Vagtplanen for uge 9 er offentliggjort",
         "planner@example.dk": "Vagtplanen for uge 9 er offentliggjort",
     }
+    rota = ok(world.get("planner", f"/periods/{world.period}/rota"))["id"]
+    assert f"http://pusleplan.test/web/rotas/{rota}" in smtp_server.to("planner@example.dk")[0].body
+    assert (
+        f"http://pusleplan.test/web/me/periods/{world.period}/rota"
+        in smtp_server.to("mette@example.dk")[0].body
+    )
     # Ali chose not to get it by e-mail, and is told in the app all the same.
     told = _danish(world, "ali", "/me/notifications")
     assert [n["subject"] for n in told["items"]][:1] == ["Vagtplanen for uge 9 er offentliggjort"]
@@ -198,3 +204,44 @@ def test_a_server_that_cannot_do_the_configured_security_is_an_error_not_a_plain
     report = outbox.run_once(world.engine)
     assert report.retrying == 1 and smtp_server.received == []
     assert ("SSL" if security == "ssl" else "STARTTLS") in report.errors[0]
+
+
+def test_a_mail_whose_sender_stopped_mid_way_is_not_sent_again_but_marked_failed(
+    world: World, smtp_server: SmtpServer
+) -> None:
+    ok(world.put("mette", "/me/contact", json={"email": "mette@example.dk"}))
+    _new_open_period(world)
+    now = dt.datetime.now(dt.UTC)
+    with Session(world.engine) as session:  # a sender claimed it, then its process was killed
+        row = session.exec(select(OutboxMail)).one()
+        assert row.id is not None and outbox.claim(session, row.id, now)
+        session.commit()
+    assert outbox.send_due(world.engine, now=now).sent == 0
+    later = now + outbox.INTERRUPTED_AFTER + dt.timedelta(minutes=1)
+    assert outbox.send_due(world.engine, now=later).failed == 1
+    with Session(world.engine) as session:
+        row = session.exec(select(OutboxMail)).one()
+        assert row.state == "failed" and "may or may not have arrived" in (row.last_error or "")
+    assert smtp_server.received == []
+
+
+def test_params_given_as_dates_are_stored_as_text_and_written_in_danish(world: World) -> None:
+    from planner.notifications import notify
+
+    with Session(world.engine) as session:
+        notify(
+            session,
+            user_ids=[1],
+            kind="deadline_24h",
+            params={
+                "period": "uge 9",
+                "period_id": 1,
+                "deadline_at": dt.datetime(2027, 2, 20, 12, 0, tzinfo=dt.UTC),
+            },
+            key="test:1",
+        )
+        session.commit()
+    told = ok(
+        world.client.get("/me/notifications", headers={**world.as_("planner"), "Accept-Language": "da"})
+    )
+    assert "20. februar 2027 13.00" in told["items"][0]["body"]  # Danish local time (CET)

@@ -4,6 +4,7 @@ and has an address; an event reported twice tells nobody twice (on SQLite and Po
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -12,6 +13,7 @@ from sqlmodel import Session, select
 from planner.auth import hash_password
 from planner.models import Notification, OutboxMail, Team, User
 from planner.notifications import KINDS, notify, render
+from service.helpers import migrated
 
 
 def _people(engine: Engine) -> dict[str, int]:
@@ -120,10 +122,14 @@ def test_an_unknown_kind_is_refused(engine: Engine) -> None:
 
 
 def test_two_transactions_reporting_one_event_at_once_tell_each_person_once(
-    engine: Engine, mail_on: None
+    tmp_path: Path, mail_on: None
 ) -> None:
-    if engine.url.database in (None, "", ":memory:") and engine.dialect.name == "sqlite":
-        pytest.skip("one in-memory connection: no two transactions at once")
+    """On an SQLite file (or PostgreSQL with `PUSLEPLAN_TEST_DATABASE_URL`): two connections at once."""
+    with migrated(tmp_path) as engine:
+        _two_at_once(engine)
+
+
+def _two_at_once(engine: Engine) -> None:
     ids = _people(engine)
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []

@@ -132,3 +132,14 @@ def test_a_deleted_account_takes_its_notifications_along(world: World) -> None:
     assert world.delete("planner", f"/users/{users['sara']}").status_code == 204
     with Session(world.engine) as session:
         assert session.exec(select(Notification).where(Notification.user_id == users["sara"])).all() == []
+
+
+def test_a_mistyped_mail_setting_is_named_on_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PUSLEPLAN_SMTP_SECURITY", "tls")
+    assert main(["send-mail"]) == 2
+    assert (
+        "PUSLEPLAN_SMTP_SECURITY: Input should be 'starttls', 'ssl' or 'none' (got 'tls')"
+        in capsys.readouterr().err
+    )

@@ -38,7 +38,11 @@ def test_a_person_and_the_planner_get_her_data_and_a_colleague_does_not(world: W
         "role": "staff",
         "created_at": own["account"]["created_at"],
         "disabled": False,
+        "email": None,
+        "language": "da",
+        "email_kinds": {},
     }
+    assert sorted(n["kind"] for n in own["notifications"]) == ["period_open", "rota_published"]
     assert "password_hash" not in json.dumps(own)
     assert len(own["wishes"]) == 1 and len(own["standing_wishes"]) == 1
     published = next(r for r in own["rotas"] if r["rota_id"] == rota["id"])

@@ -42,6 +42,12 @@ def test_the_menu_counts_unread_notifications_and_the_list_marks_them_read(web: 
     assert web.post("ali", f"/web/me/notifications/{ids[1]}/read").status_code == 404
     assert _badge(web.get("mette", "/web/me").text) == "1"
 
+    # The planner is sent to the rota's own page, not to a staff member's.
+    planners = re.findall(r'id="notification-(\d+)"', web.get("planner", "/web/me/notifications").text)
+    went = web.post("planner", f"/web/me/notifications/{planners[0]}/open")
+    assert went.status_code == 303 and re.fullmatch(r"/web/rotas/\d+", went.headers["location"])
+    assert web.get("planner", went.headers["location"]).status_code == 200
+
     assert web.post("mette", "/web/me/notifications/read-all").status_code == 303
     after = web.get("mette", "/web/me/notifications")
     assert _badge(after.text) is None and "ulæst" not in text_of(after.text).lower()
@@ -97,3 +103,20 @@ def test_the_planner_sets_an_accounts_address_and_staff_may_not(web: Web) -> Non
     )
     bad = world.put("planner", f"/users/{users['sara']}/email", json={"email": "nope"})
     assert bad.status_code == 422 and "email" in bad.text
+
+
+def test_the_planner_sets_a_staff_members_address_on_their_sign_in_page(web: Web) -> None:
+    sara = web.world.staff["sara"]
+    page = web.get("planner", f"/web/team/staff/{sara}/account")
+    assert "E-mailadresse" in text_of(page.text)
+    bad = web.post("planner", f"/web/team/staff/{sara}/account/email", {"email": "sara(at)example"})
+    assert bad.status_code == 422 and "Skriv en e-mailadresse, fx navn@eksempel.dk." in text_of(bad.text)
+    saved = web.post("planner", f"/web/team/staff/{sara}/account/email", {"email": "sara@example.dk"})
+    assert saved.status_code == 303
+    shown = web.get("planner", saved.headers["location"])
+    assert "Gemt." in text_of(shown.text) and 'value="sara@example.dk"' in shown.text
+    assert ok(web.world.get("sara", "/me/contact"))["email"] == "sara@example.dk"
+    assert (
+        web.post("mette", f"/web/team/staff/{sara}/account/email", {"email": "x@example.dk"}).status_code
+        == 403
+    )
