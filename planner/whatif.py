@@ -30,6 +30,7 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
+from planner.texts import N_
 from solver import check
 from solver.build import OutOfTime, build
 from solver.cpsat import found, make_solver, set_hint
@@ -145,26 +146,26 @@ def _validate(problem: Problem, move: Move) -> None:
     first, last = problem.horizon.start, problem.horizon.last_day
     for name, who in (("staff", move.staff), ("other", move.other)):
         if who is not None and who not in people:
-            raise MoveError(name, "unknown person {staff!r}", staff=who)
+            raise MoveError(name, N_("unknown person {staff!r}"), staff=who)
     for name, when in (("date", move.date), ("other_date", move.other_date)):
         if when is not None and not first <= when <= last:
             raise MoveError(
-                name, "{date} is not in the rota ({first} – {last})", date=when, first=first, last=last
+                name, N_("{date} is not in the rota ({first} – {last})"), date=when, first=first, last=last
             )
     if move.shift is not None and move.shift not in {s.code for s in problem.shift_types}:
-        raise MoveError("shift", "unknown shift {shift!r}", shift=move.shift)
+        raise MoveError("shift", N_("unknown shift {shift!r}"), shift=move.shift)
     if move.route is not None and move.route not in {r.id for r in problem.routes}:
-        raise MoveError("route", "unknown route {route!r}", route=move.route)
+        raise MoveError("route", N_("unknown route {route!r}"), route=move.route)
     if move.route is not None and move.shift is None and move.other is None:
-        raise MoveError("shift", "a route needs its shift")
+        raise MoveError("shift", N_("a route needs its shift"))
     if move.kind == "swap" and (move.other is None or move.other_date is None):
-        raise MoveError("other", "a swap needs the other cell (person and date)")
+        raise MoveError("other", N_("a swap needs the other cell (person and date)"))
     if move.kind == "swap" and (move.staff, move.date) == (move.other, move.other_date):
-        raise MoveError("other", "a cell cannot swap with itself")
+        raise MoveError("other", N_("a cell cannot swap with itself"))
     if move.kind == "take" and move.other == move.staff:
-        raise MoveError("other", "a person cannot take a cell from themselves")
+        raise MoveError("other", N_("a person cannot take a cell from themselves"))
     if move.kind == "off" and (move.shift is not None or move.route is not None):
-        raise MoveError("shift", "a day off has no shift or route")
+        raise MoveError("shift", N_("a day off has no shift or route"))
 
 
 def move_cells(problem: Problem, assignments: list[Assignment], move: Move) -> list[tuple[Cell, Cell]]:
@@ -192,15 +193,15 @@ def move_cells(problem: Problem, assignments: list[Assignment], move: Move) -> l
             if theirs.shift is None:
                 raise MoveError(
                     "other",
-                    "{other} is off on {date}: there is no cell to take",
-                    other=move.other,
+                    N_("{other} is off on {date}: there is no cell to take"),
+                    other=next((p.name or p.id for p in problem.staff if p.id == move.other), move.other),
                     date=move.date,
                 )
             if shift is None:
                 shift, route = theirs.shift, theirs.route
             changes[move.other, move.date] = Cell(move.other, move.date)
         if shift is None:
-            raise MoveError("shift", "say which shift to take")
+            raise MoveError("shift", N_("say which shift to take"))
         if route is not None:
             for cell in now.values():
                 if (
@@ -213,7 +214,7 @@ def move_cells(problem: Problem, assignments: list[Assignment], move: Move) -> l
     out = [(at(s, d), after) for (s, d), after in changes.items()]
     changed = [(before, after) for before, after in out if before != after]
     if not changed:
-        raise MoveError("staff", "the move changes nothing: the rota already has it")
+        raise MoveError("staff", N_("the move changes nothing: the rota already has it"))
     return changed
 
 
