@@ -33,7 +33,7 @@ from ortools.sat.python import cp_model
 from planner.texts import N_
 from solver import check
 from solver.build import OutOfTime, build
-from solver.cpsat import found, make_solver, set_hint
+from solver.cpsat import fix, found, make_solver, set_hint
 from solver.problem import Problem
 from solver.solution import Assignment
 from solver.variables import Vars
@@ -45,7 +45,7 @@ WINDOW_DAYS = 2
 # more than a re-solve would charge for it. Never part of the stated cost.
 CHANGE_WEIGHT = 5
 WORKERS = 2
-REPAIR_SECONDS = 1.5
+REPAIR_SECONDS = 2.0
 
 MoveKind = Literal["take", "swap", "off"]
 
@@ -309,6 +309,7 @@ def best_repair(
     now = _values(v, moved)
     fixed_cells = {(c.staff, c.date): c for _, c in cells}
     in_cell: dict[tuple[str, dt.date], list[cp_model.LinearExprT]] = {}
+    pinned: dict[int, int] = {}  # proto index -> value: the move's cells and everything outside the window
     hint: list[tuple[cp_model.IntVar, int]] = []
     for key, var in [*v.x.items(), *v.y.items()]:
         pi, d = key[0], key[1]
@@ -317,10 +318,10 @@ def best_repair(
         if (person, day) in fixed_cells:
             wanted = _fixed_value(v, key, fixed_cells[person, day])
             if wanted is not None:
-                v.cp.add(var == wanted)
+                pinned[var.index] = wanted
             continue
         if (person, day) not in free:
-            v.cp.add(var == value)
+            pinned[var.index] = value
             continue
         in_cell.setdefault((person, day), []).append(var if value == 0 else 1 - var)
         hint.append((var, value))
@@ -331,6 +332,7 @@ def best_repair(
                 c.route is not None and (pi, d, si, v.route_pos[c.route]) not in v.y
             ):
                 return Repair(found=False, seconds=time.perf_counter() - started)
+    fix(v.cp, pinned)
     changed = []
     for (person, day), differs in in_cell.items():
         flag = v.cp.new_bool_var(f"changed[{person},{day}]")

@@ -4,6 +4,7 @@ is always the checker's cost of the resulting rota."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -127,3 +128,34 @@ def test_a_move_that_does_not_fit_the_rota_names_its_field(move: Move, field: st
     with pytest.raises(MoveError) as caught:
         what_if(problem, [_a("mette", 1, "dag", "r1")], move)
     assert caught.value.field == field
+
+
+def test_on_the_example_team_a_breaking_move_and_its_repair_state_the_checkers_costs() -> None:
+    """Uldum (examples/uldum.json, its greedy rota): the night nurse of 10 March takes the day shift of
+    the 11th from a colleague — too little rest. The stated costs are the checker's; the repair keeps
+    every rule, the move and every cell outside its window."""
+    from conftest import ROOT
+
+    from solver.greedy import greedy_rota
+    from solver.problem import Problem
+
+    problem = Problem.model_validate_json((ROOT / "examples" / "uldum.json").read_text(encoding="utf-8"))
+    rota = greedy_rota(problem)
+    day_ = problem.horizon.start + dt.timedelta(days=10)
+    night = next(a for a in rota if a.date == day_ - dt.timedelta(days=1) and a.shift == "nat")
+    giver = next(a for a in rota if a.date == day_ and a.shift == "dag" and a.staff != night.staff)
+    answer = what_if(problem, rota, Move("take", night.staff, day_, other=giver.staff), time_limit=5)
+    assert ("succession", night.staff) in {(b.rule, b.staff) for b in answer.broken}
+    assert answer.cost == check.objective(problem, answer.assignments)
+    assert answer.cost_before == check.objective(problem, rota)
+    repair = answer.repair
+    assert repair is not None and repair.found
+    assert check.violations(problem, repair.assignments) == []
+    assert repair.cost == check.objective(problem, repair.assignments)
+    kept = {(a.staff, a.date): a for a in repair.assignments}
+    assert kept[night.staff, day_].shift == "dag" and (giver.staff, day_) not in kept
+    free = window(problem, answer.cells)
+    assert all((b.staff, b.date) in free for b, _ in repair.cells)
+    before = {(a.staff, a.date): a for a in answer.assignments}
+    outside = [k for k in set(before) | set(kept) if k not in free and before.get(k) != kept.get(k)]
+    assert outside == []

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 
 from service.helpers import START, ok, solve_period
+
 from web.helpers import Web, text_of
 
 
