@@ -99,11 +99,13 @@ class Broken:
 @dataclass(slots=True)
 class Repair:
     """The best repair found: the cells it changes beyond the move (before → after), the repaired rota
-    and its cost by the checker. `found` is False when no rota within the window keeps the rules (or none
-    was found in time); `optimal` when CP-SAT proved it the best within the window."""
+    and its cost by the checker. `found` is False when none was found; then `impossible` says whether it
+    is proven that no rota within the window keeps the rules (else the time ran out first). `optimal`
+    when CP-SAT proved the one found the best within the window."""
 
     found: bool
     optimal: bool = False
+    impossible: bool = False
     cells: list[tuple[Cell, Cell]] = field(default_factory=list)
     assignments: list[Assignment] = field(default_factory=list)
     cost: int | None = None
@@ -331,7 +333,7 @@ def best_repair(
             if (pi, d, si) not in v.x or (
                 c.route is not None and (pi, d, si, v.route_pos[c.route]) not in v.y
             ):
-                return Repair(found=False, seconds=time.perf_counter() - started)
+                return Repair(found=False, impossible=True, seconds=time.perf_counter() - started)
     fix(v.cp, pinned)
     changed = []
     for (person, day), differs in in_cell.items():
@@ -351,7 +353,7 @@ def best_repair(
     status = solver.solve(v.cp)
     seconds = time.perf_counter() - started
     if not found(status):
-        return Repair(found=False, seconds=seconds)
+        return Repair(found=False, impossible=status == cp_model.INFEASIBLE, seconds=seconds)
     repaired = _read(v, solver)
     cost = check.objective(problem, repaired)
     return Repair(

@@ -96,6 +96,7 @@ def test_a_move_onto_a_veto_day_breaks_the_rule_and_has_no_repair() -> None:
     answer = what_if(problem, _rota(), Move("take", "eva", day(1), other="mette"), time_limit=2)
     assert [(b.rule, b.staff, b.date) for b in answer.broken] == [("days_off", "eva", day(1))]
     assert answer.repair is not None and not answer.repair.found and answer.repair.cells == []
+    assert answer.repair.impossible  # proven, not a time-out
 
 
 def test_taking_a_route_leaves_its_holder_the_shift_and_off_empties_a_cell() -> None:

@@ -172,6 +172,7 @@ def _answer(answer: whatif.WhatIf, base: int, ids: dict[str, int], labels: dict[
         else {
             "found": repair.found,
             "optimal": repair.optimal,
+            "impossible": repair.impossible,
             "cells": [_cell(b, a, ids, labels) for b, a in repair.cells],
             "cost": repair.cost,
             "cost_change": repair.cost_change,
