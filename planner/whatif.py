@@ -298,9 +298,11 @@ def best_repair(
     seed: int = 0,
     change_weight: int = CHANGE_WEIGHT,
 ) -> Repair:
-    """The cheapest rota (by the checker) that keeps the move's cells and changes only cells of
-    `window(problem, cells)`, fewest changes among equals; `found` False when there is none in time.
-    The repaired rota's cells are compared with the rota after the move (`cells` are not repeated)."""
+    """The rota that keeps the move's cells, changes only cells of `window(problem, cells)` and is the
+    cheapest by the checker's cost plus `change_weight` for each cell it changes (the best CP-SAT finds in
+    `time_limit` seconds, model building included); `found` False when it finds none (`impossible` when
+    CP-SAT proves there is none). The cells are given against the rota after the move (`cells` are not
+    repeated); the cost is `check.objective` of the repaired rota."""
     started = time.perf_counter()
     moved = apply(assignments, cells)
     free = window(problem, cells)
