@@ -225,3 +225,23 @@ def test_a_move_on_a_replaced_rota_is_refused_saying_so(world: World) -> None:
         assert "replaced by a newer published rota" in refused.json()["detail"]
     published = world.post("planner", f"/rotas/{job['rota_id']}/whatif", json=move)
     assert published.status_code == 409 and "published" in published.json()["detail"]
+
+
+def test_a_re_solve_from_the_draft_keeps_the_meetings_moves(world: World) -> None:
+    rota = solve_period(world)
+    _, assignments = _rota(world, rota["id"])
+    move = _a_take(world, rota["id"], assignments)
+    answer = ok(world.post("planner", f"/rotas/{rota['id']}/whatif", json={**move, "repair": False}))
+    ok(
+        world.post("planner", f"/rotas/{rota['id']}/meeting/moves", json={**move, "base": answer["base"]}),
+        201,
+    )
+    # the draft now differs from its locks: it cannot be published before a re-solve
+    assert world.post("planner", f"/rotas/{rota['id']}/publish").status_code == 409
+    body = {"time_limit": 2, "workers": 1, "from_rota": rota["id"]}
+    job = ok(world.post("planner", f"/periods/{world.period}/solve", json=body), 202)
+    job = ok(world.get("planner", f"/solve-jobs/{job['id']}"))
+    new = ok(world.get("planner", f"/rotas/{job['rota_id']}"))
+    cells = {(a["staff"], a["date"]): (a["shift"], a["route"]) for a in new["assignments"]}
+    for c in answer["cells"]:
+        assert cells.get((c["staff"], c["date"]), (None, None)) == (c["after"]["shift"], c["after"]["route"])
