@@ -14,8 +14,10 @@ take a shift anywhere. Everything else stays as it is.
 
 "Best" means the least of the checker's cost plus `CHANGE_WEIGHT` for every cell the repair changes
 beyond the move (the price the re-solve puts on a changed draft cell): a meeting wants the rota kept as
-it is where a change saves little. The stated cost of every answer is `check.objective` of the
-resulting rota — never the model's own figure, which includes that price.
+it is where a change saves little. It is the best CP-SAT finds within `REPAIR_SECONDS` (model building
+included): first in the near neighbourhood (everyone on the move's days ±1), then in the whole window
+starting from there; `optimal` only when proven for the whole window. The stated cost of every answer
+is `check.objective` of the resulting rota — never the model's own figure, which includes that price.
 
 The services (`planner/services/meeting.py`) read the rota, add the meeting's accepted moves as locks,
 and store an accepted move; this module never writes.
