@@ -95,7 +95,7 @@ def _context(
                 "shift": now.shift if now else None,
                 "route": now.route if now else None,
                 "candidates": services.meeting_candidates(
-                    rota_id, day, now.shift, now.route, session=session, actor=actor
+                    rota_id, day, now.shift, now.route, session=session, actor=actor, owner=code
                 )
                 if now
                 else [],

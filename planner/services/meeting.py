@@ -417,10 +417,20 @@ def meeting_board(rota_id: int, *, session: Session, actor: Actor) -> dict[str, 
 
 
 def meeting_candidates(
-    rota_id: int, day: dt.date, shift: str, route: str | None, *, session: Session, actor: Actor
+    rota_id: int,
+    day: dt.date,
+    shift: str,
+    route: str | None,
+    *,
+    session: Session,
+    actor: Actor,
+    owner: str | None = None,
 ) -> list[dict[str, Any]]:
     """Who could take `shift` (`route`) on `day` in the meeting's rota (`planner.meeting.slot_candidates`
-    on the draft with the meeting's moves), each with their staff id. The team's planner, on a draft."""
+    on the draft with the meeting's moves), each with their staff id. With `owner` (the code of the person
+    whose cell it is), each also with what the meeting's move "takes it from them" would do — the owner
+    then off: `take` = {`holds`, `cost_change`} by the checker (`planner.whatif`, no repair), since the
+    list's own `cost_change` keeps the owner on the shift too. The team's planner, on a draft."""
     rota, period = _draft(rota_id, session, actor)
     _people_, ids, _labels = _people(session, period.team_id)
     problem, assignments = meeting_rota(rota, _moves(session, rota_id))
@@ -437,4 +447,13 @@ def meeting_candidates(
     if route is not None and route not in {r.id for r in problem.routes}:
         raise InputError("route", N_("unknown route {route!r}"), route=route)
     found = meeting.slot_candidates(problem, assignments, day, shift, route)
-    return [{**c, "staff_id": ids.get(c["staff"])} for c in found]
+    out = []
+    for c in found:
+        row = {**c, "staff_id": ids.get(c["staff"])}
+        if owner is not None and owner != c["staff"]:
+            answer = whatif.what_if(
+                problem, assignments, whatif.Move("take", c["staff"], day, other=owner), repair=False
+            )
+            row["take"] = {"holds": answer.holds, "cost_change": answer.cost_change}
+        out.append(row)
+    return out

@@ -245,3 +245,29 @@ def test_a_re_solve_from_the_draft_keeps_the_meetings_moves(world: World) -> Non
     cells = {(a["staff"], a["date"]): (a["shift"], a["route"]) for a in new["assignments"]}
     for c in answer["cells"]:
         assert cells.get((c["staff"], c["date"]), (None, None)) == (c["after"]["shift"], c["after"]["route"])
+
+
+def test_who_could_take_a_cell_in_the_meeting_states_the_checkers_cost_of_taking_it_from_its_owner(
+    world: World,
+) -> None:
+    """The meeting page's list: each candidate with what taking the cell from its owner (the owner then
+    off) does, by the checker — not only what working it too would do."""
+    from planner import services
+    from planner.auth import Actor
+
+    rota = solve_period(world)
+    problem, assignments = _rota(world, rota["id"])
+    cell = assignments[0]
+    before = check.objective(problem, assignments)
+    planner = Actor(None, "planner", "planner", world.team, None)
+    with Session(world.engine) as session:
+        found = services.meeting_candidates(
+            rota["id"], cell.date, cell.shift, cell.route, session=session, actor=planner, owner=cell.staff
+        )
+    assert found
+    for c in found:
+        taker = whatif.Cell(c["staff"], cell.date, cell.shift, cell.route)
+        off = whatif.Cell(cell.staff, cell.date)
+        after = whatif.apply(assignments, [(off, off), (taker, taker)])
+        assert c["take"]["cost_change"] == check.objective(problem, after) - before
+        assert c["take"]["holds"] == (check.violations(problem, after) == [])
