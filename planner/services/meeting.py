@@ -430,7 +430,8 @@ def meeting_candidates(
     on the draft with the meeting's moves), each with their staff id. With `owner` (the code of the person
     whose cell it is), each also with what the meeting's move "takes it from them" would do — the owner
     then off: `take` = {`holds`, `cost_change`} by the checker (`planner.whatif`, no repair), since the
-    list's own `cost_change` keeps the owner on the shift too. The team's planner, on a draft."""
+    list's own `cost_change` keeps the owner on the shift too; then ordered by that: those whose take
+    keeps every rule first, cheapest first. The team's planner, on a draft."""
     rota, period = _draft(rota_id, session, actor)
     _people_, ids, _labels = _people(session, period.team_id)
     problem, assignments = meeting_rota(rota, _moves(session, rota_id))
@@ -456,4 +457,12 @@ def meeting_candidates(
             )
             row["take"] = {"holds": answer.holds, "cost_change": answer.cost_change}
         out.append(row)
+    if owner is not None:  # the meeting's question: who could take it from them, best first
+        out.sort(
+            key=lambda r: (
+                (not r["take"]["holds"], r["take"]["cost_change"], r["name"])
+                if "take" in r
+                else (True, 0, r["name"])
+            )
+        )
     return out

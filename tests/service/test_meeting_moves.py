@@ -271,3 +271,5 @@ def test_who_could_take_a_cell_in_the_meeting_states_the_checkers_cost_of_taking
         after = whatif.apply(assignments, [(off, off), (taker, taker)])
         assert c["take"]["cost_change"] == check.objective(problem, after) - before
         assert c["take"]["holds"] == (check.violations(problem, after) == [])
+    order = [(not c["take"]["holds"], c["take"]["cost_change"]) for c in found]
+    assert order == sorted(order)  # who can take it without breaking a rule first, cheapest first
