@@ -483,6 +483,8 @@ class Lock(SQLModel, table=True):
     date: dt.date
     shift: str | None = Field(default=None, max_length=64)
     route: str | None = Field(default=None, max_length=64)
+    # Why the planner decided it, when a reason was given ("Rotamøde: …" for a move of the rota meeting).
+    reason: str | None = Field(default=None, max_length=300)
 
 
 class LockPublic(SQLModel):
@@ -492,6 +494,7 @@ class LockPublic(SQLModel):
     date: dt.date
     shift: str | None
     route: str | None
+    reason: str | None = None
 
 
 class CellEdit(SQLModel):
@@ -500,6 +503,72 @@ class CellEdit(SQLModel):
     action: Literal["lock", "change", "clear"]
     shift: Id | None = None
     route: Id | None = None
+
+
+# ---- the rota meeting: what-if moves -----------------------------------------------------------------
+
+
+class MoveRequest(SQLModel):
+    """A what-if move of the rota meeting. `take`: `staff_id` works `shift` (`route`) on `date`; with
+    `other_id`, that person's cell that day (they are then off; `shift` defaults to theirs). `swap`: the
+    cells (`staff_id`, `date`) and (`other_id`, `other_date`) exchange contents. `off`: `staff_id` is off
+    on `date`."""
+
+    kind: Literal["take", "swap", "off"]
+    staff_id: int = Field(ge=1, le=INT_MAX)
+    date: dt.date
+    shift: Id | None = None
+    route: Id | None = None
+    other_id: int | None = Field(default=None, ge=1, le=INT_MAX)
+    other_date: dt.date | None = None
+
+
+class MoveCheck(MoveRequest):
+    repair: bool = Field(default=True, description="Look for the best repair when the move breaks a rule.")
+
+
+class MoveCell(SQLModel):
+    """One cell of a repair, as the check answered it (a null shift: off)."""
+
+    staff_id: int = Field(ge=1, le=INT_MAX)
+    date: dt.date
+    shift: Id | None = None
+    route: Id | None = None
+
+
+class MoveAccept(MoveRequest):
+    base: int = Field(
+        ge=0, le=INT_MAX, description="The check's `base`: the meeting's last accepted move it was made on."
+    )
+    repair: list[MoveCell] = Field(
+        default=[], max_length=2000, description="The repair's cells from the check, to store with the move."
+    )
+    note: str = Field(default="", max_length=200, description="The planner's words for the reason.")
+
+
+class MeetingMove(SQLModel, table=True):
+    """A move accepted in the rota meeting: the locks it set (each with the lock it replaced, so undo
+    puts that back). `state`: `done`, or `undone` (redo sets it again)."""
+
+    __tablename__ = "meeting_move"
+    id: int | None = Field(default=None, primary_key=True)
+    rota_id: int = Field(foreign_key="rota.id", index=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    state: str = Field(default="done", max_length=8)
+    reason: str = Field(default="", max_length=300)
+    cells: list[dict[str, Any]] = _json()
+    created_by: str = Field(default="", max_length=100)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class MeetingMovePublic(SQLModel):
+    id: int
+    rota_id: int
+    state: str
+    reason: str
+    cells: list[dict[str, Any]]
+    created_by: str
+    created_at: dt.datetime
 
 
 class StandingWishBase(SQLModel):

@@ -245,3 +245,29 @@ def test_a_teams_rules_get_the_danish_pay_bands_and_the_feed_table_comes_and_goe
             assert "calendar_feed" in inspect(engine).get_table_names()
         finally:
             engine.dispose()
+
+
+def test_meeting_moves_migrate_up_and_down_keeping_the_locks(tmp_path: Path) -> None:
+    """The rota meeting's table and the locks' reasons come and go; the locks stored before stay."""
+    from alembic import command
+
+    with fresh_database(tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            migrate.upgrade(engine, "d8b2f4c6a1e3")
+            with engine.begin() as connection:
+                connection.execute(text("INSERT INTO team (name, created_at) VALUES ('Uldum', '2026-01-01')"))
+                team = connection.execute(text("SELECT id FROM team")).scalar_one()
+            migrate.upgrade(engine)
+            assert "meeting_move" in inspect(engine).get_table_names()
+            assert "reason" in {c["name"] for c in inspect(engine).get_columns("lock")}
+            config = migrate.alembic_config(engine.url.render_as_string(hide_password=False))
+            with engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.downgrade(config, "d8b2f4c6a1e3")
+            assert "meeting_move" not in inspect(engine).get_table_names()
+            assert "reason" not in {c["name"] for c in inspect(engine).get_columns("lock")}
+            with engine.connect() as connection:
+                assert connection.execute(text("SELECT id FROM team")).scalar_one() == team
+        finally:
+            engine.dispose()

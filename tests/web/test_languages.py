@@ -12,6 +12,7 @@ placeholders, the document title). Skipped without a `chromium` command, except 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from collections.abc import Iterator
@@ -159,6 +160,8 @@ def test_every_page_speaks_one_language(demo: tuple[Engine, Problem, int]) -> No
             f"/web/jobs/{job}",
             f"/web/rotas/{rota}",
             f"/web/rotas/{rota}/cell?c=1.9",
+            f"/web/rotas/{rota}/meeting",
+            f"/web/rotas/{rota}/meeting?c=1.{problem.horizon.start + dt.timedelta(days=9)}",
             "/web/team",
             "/web/team/staff/new",
             "/web/team/shift-types/new",
