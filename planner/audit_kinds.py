@@ -73,6 +73,9 @@ ACTION_TEXTS: dict[str, str] = {
     "clear cell": N_("Cell made a day off"),
     "unlock cell": N_("Cell lock removed"),
     "publish rota": N_("Rota published"),
+    "meeting move": N_("Rota meeting: move accepted"),
+    "meeting undo": N_("Rota meeting: move undone"),
+    "meeting redo": N_("Rota meeting: move made again"),
 }
 
 
