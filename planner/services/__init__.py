@@ -1,7 +1,8 @@
 """The application layer: every use case the pages and the API share, as functions with a keyword-only
 `session=` and the `actor=` who asks, one module per aggregate — `teams` (a team and its set-up and
 rules), `accounts`, `periods`, `wishes` (and standing wishes), `picks` (open slots and self-picks),
-`solving` (solve jobs) and `rotas` (drafts, locks, publishing, exports); `_base` holds what they share.
+`solving` (solve jobs), `dispatch` (which job a solve worker takes next; lost workers) and `rotas`
+(drafts, locks, publishing, exports); `_base` holds what they share.
 Callers use the package: `services.create_wish(...)`.
 
 Each function that changes something checks the actor's role (`planner.auth.require_*`), validates,
@@ -33,6 +34,13 @@ from planner.services.accounts import (
     list_users,
     reset_user_password,
     set_user_disabled,
+)
+from planner.services.dispatch import (
+    Claimed,
+    claim_next_job,
+    job_heartbeat,
+    recover_lost_jobs,
+    waiting_jobs,
 )
 from planner.services.periods import (
     close_period,
@@ -66,6 +74,7 @@ from planner.services.rotas import (
 )
 from planner.services.solving import (
     cancel_job,
+    claim_job,
     create_solve_job,
     fail_stale_jobs,
     get_job,
@@ -107,6 +116,7 @@ from planner.services.wishes import (
 
 __all__ = [
     "ACTIVE_JOB_STATES",
+    "Claimed",
     "EDITABLE_BY_PLANNER",
     "FavouriteRouteError",
     "MAX_ACTIVE_SOLVES_PER_TEAM",
@@ -120,6 +130,8 @@ __all__ = [
     "audit_now",
     "cancel_job",
     "change_own_password",
+    "claim_job",
+    "claim_next_job",
     "close_period",
     "compare_rotas",
     "create_period",
@@ -146,6 +158,7 @@ __all__ = [
     "get_setup",
     "get_team",
     "get_wish",
+    "job_heartbeat",
     "list_jobs",
     "list_locks",
     "list_periods",
@@ -164,6 +177,7 @@ __all__ = [
     "problem_for_job",
     "publish_rota",
     "published_rota",
+    "recover_lost_jobs",
     "reset_user_password",
     "rota_export",
     "rota_public",
@@ -182,4 +196,5 @@ __all__ = [
     "update_rules",
     "update_setup",
     "update_wish",
+    "waiting_jobs",
 ]
