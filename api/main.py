@@ -24,7 +24,7 @@ from api.routes import auth, periods, rotas, solving, teams
 from api.web.common import STATIC_DIR
 from planner.auth import SignInThrottle
 from planner.db import database_problem, get_engine
-from planner.jobs import JobQueue, ProcessQueue
+from planner.jobs import JobQueue, make_queue
 from planner.settings import settings
 
 SWAGGER_UI = "/static/vendor/swagger-ui-5.35.0"
@@ -53,14 +53,15 @@ def app_version() -> str:
 
 
 def create_app(engine: Engine | None = None, queue: JobQueue | None = None) -> FastAPI:
-    """The service on `engine` (default: `DATABASE_URL`). Without `queue`, solves run in a
-    `ProcessQueue` started with the app and stopped with it."""
+    """The service on `engine` (default: `DATABASE_URL`). Without `queue`, solves go to the queue the
+    settings ask for (`planner.jobs.make_queue`: by default a `ProcessQueue` started with the app and
+    stopped with it; `PUSLEPLAN_QUEUE=celery`: the solve workers)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own_queue = app.state.queue is None
         if own_queue:
-            app.state.queue = ProcessQueue(app.state.engine)
+            app.state.queue = make_queue(app.state.engine)
         try:
             yield
         finally:
