@@ -147,25 +147,31 @@ STOPPED_WITHOUT_ROTA = "stopped by the planner before a rota was found"
 def _finish(
     session: Session, job: SolveJob, attempt: int, problem: Problem, solution: Solution, *, stopped: bool
 ) -> None:
-    """End a job that ran its solve (see `run_job`); a job whose row moved on meanwhile (failed by a
-    restart, given to another worker) keeps its state and nothing is stored. The rota and the job's end
-    are one transaction, so a job is never `done` without its rota nor has a rota without being done."""
+    """End a job that ran its solve (see `run_job`). The end is guarded by the job's state and run
+    number first (a conditional UPDATE, which on PostgreSQL also locks the row until the commit): a job
+    whose row moved on meanwhile (ended already, failed by a restart, given to another worker) keeps its
+    state and nothing is stored, so ending a job twice stores one rota. The rota and the job's end are one
+    transaction: a job is never `done` without its rota, nor a rota stored for a job not done."""
     assert job.id is not None
     figures = {"elapsed": solution.wall_time, "best_bound": solution.best_bound}
     if solution.has_rota:
-        period = services.get(session, Period, job.period_id, "period")
-        rota = services.store_rota(period, problem, solution, session=session, job=job, stopped_early=stopped)
         moved = services.set_job_state(
             session,
             job.id,
             "done",
             from_states=ACTIVE,
             attempt=attempt,
-            rota_id=rota.id,
             outcome="stopped_early" if stopped else "rota",
-            best_objective=rota.objective,
             **figures,
         )
+        if moved:
+            period = services.get(session, Period, job.period_id, "period")
+            rota = services.store_rota(
+                period, problem, solution, session=session, job=job, stopped_early=stopped
+            )
+            services.set_job_state(
+                session, job.id, "done", from_states=("done",), rota_id=rota.id, best_objective=rota.objective
+            )
     elif stopped:
         moved = services.set_job_state(
             session,

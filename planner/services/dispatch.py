@@ -89,7 +89,7 @@ def claim_next_job(
             .select_from(SolveJob)
             .where(col(SolveJob.period_id) == period_id, col(SolveJob.state).in_(RUNNING))
         ).one()
-        attempt = claim_job(session, job_id, worker=worker, heartbeat=True) if not active else None
+        attempt = claim_job(session, job_id, worker=worker, heartbeat=True, now=now) if not active else None
         if attempt is None:  # taken by another worker, cancelled, or its period got busy meanwhile
             session.rollback()
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -162,13 +163,18 @@ def set_job_state(
 
 
 def claim_job(
-    session: Session, job_id: int, *, worker: str | None = None, heartbeat: bool = False
+    session: Session,
+    job_id: int,
+    *,
+    worker: str | None = None,
+    heartbeat: bool = False,
+    now: dt.datetime | None = None,
 ) -> int | None:
     """Start a queued job's next run: `running`, its attempts counted up; the number of this run (the
     caller passes it to every later write as `attempt`), or None when the job is not queued (cancelled,
     or taken by another worker). `heartbeat`: its worker will stamp the row while it runs (a row whose
     stamp goes stale is a lost worker's; the local queue stamps none). Caller commits."""
-    now = utcnow()
+    now = now or utcnow()
     if not set_job_state(
         session,
         job_id,
