@@ -142,8 +142,9 @@ def solve_next(app: Celery, job_id: int | None = None) -> int | None:
     log.info("solve job %s (run %s), woken for job %s", claimed.job_id, claimed.attempt, job_id)
     run_job(engine, claimed.job_id, claimed.attempt, watch=True, heartbeat=configured.job_heartbeat_seconds)
     with Session(engine) as session:
-        if services.waiting_jobs(session, older_than=0):
-            wake(app, None)
+        waiting = services.waiting_jobs(session, older_than=0)
+    if waiting:
+        wake(app, None)
     return claimed.job_id
 
 
@@ -218,6 +219,7 @@ def run_worker(*, concurrency: int | None = None, loglevel: str = "info", events
         f"--concurrency={concurrency or settings().worker_concurrency}",
         f"--loglevel={loglevel}",
         f"--queues={QUEUE}",
+        f"--hostname=solve{os.getpid()}@%h",  # several workers on one machine each have a name of their own
         "--pool=prefork",
         "--without-mingle",
         "--without-gossip",
