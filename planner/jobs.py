@@ -34,7 +34,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from planner import mapping, services
-from planner.db import make_engine
+from planner.db import make_engine, reader
 from planner.models import Period, Rota, SolveJob
 from planner.settings import settings
 from solver import SolveParams, solve
@@ -229,10 +229,11 @@ class _StopWatch:
         beat = time.monotonic()
         while not self._done.wait(STOP_POLL):
             try:
-                with Session(self.engine) as session:
-                    if self.heartbeat is not None and time.monotonic() - beat >= self.heartbeat:
-                        beat = time.monotonic()
+                if self.heartbeat is not None and time.monotonic() - beat >= self.heartbeat:
+                    beat = time.monotonic()
+                    with Session(self.engine) as session:
                         services.job_heartbeat(session, self.job_id, self.attempt)
+                with Session(reader(self.engine)) as session:  # a read: no write lock on SQLite
                     row = session.exec(query).first()
             except Exception:  # a missed look is repeated at the next one
                 log.warning("could not read the state of job %s", self.job_id, exc_info=True)

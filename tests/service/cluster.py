@@ -30,7 +30,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 BROKER_ENV = "PUSLEPLAN_TEST_BROKER_URL"
-HEARTBEAT, STALE = 0.5, 4.0  # seconds: a worker killed mid-solve is noticed within about 5 s
+HEARTBEAT, STALE = 1.0, 8.0  # seconds: a worker killed mid-solve is noticed within about 9 s (and a slow
+# machine's heartbeats, a second late, are not taken for a lost worker)
 
 
 def redis_required() -> bool:
@@ -122,7 +123,9 @@ PASSWORD = "correct horse battery"
 class Cluster:
     """Worker and server processes on `database_url` and `broker_url`; all stopped by `close`."""
 
-    def __init__(self, directory: Path, database_url: str, broker_url: str) -> None:
+    def __init__(
+        self, directory: Path, database_url: str, broker_url: str, settings: dict[str, str] | None = None
+    ) -> None:
         self.directory = directory
         self.env = {
             **os.environ,
@@ -134,6 +137,7 @@ class Cluster:
             "PUSLEPLAN_JOB_HEARTBEAT_SECONDS": str(HEARTBEAT),
             "PUSLEPLAN_JOB_STALE_SECONDS": str(STALE),
             "PUSLEPLAN_JOB_MAX_ATTEMPTS": "2",
+            **(settings or {}),
         }
         self.workers: list[subprocess.Popen[bytes]] = []
         self.apis: list[Api] = []

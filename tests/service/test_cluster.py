@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from planner import migrate
 from planner.auth import hash_password
-from planner.db import make_engine
+from planner.db import make_engine, reader
 from planner.mapping import import_problem
 from planner.models import Rota, SolveJob, User
 from service.cluster import PASSWORD, Api, Cluster, broker
@@ -86,7 +86,7 @@ def add_team(engine: Engine, name: str, people: int) -> tuple[int, str]:
 
 
 def job_row(engine: Engine, job_id: int) -> SolveJob:
-    with Session(engine) as session:
+    with Session(reader(engine)) as session:
         found = session.get(SolveJob, job_id)
         assert found is not None
         return found
