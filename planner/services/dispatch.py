@@ -51,13 +51,13 @@ def claim_next_job(
     1. urgent first: the job's period starts within `urgent_days` (its rota must be published now);
     2. the team with the fewest solves running now, then with the fewest started in the last hour — so
        a team that submits ten re-solves gets one worker while another team's single solve gets the next;
-    3. the oldest job.
+    3. the oldest job (the lowest id: a job queued again keeps its place).
 
     A job of a period with a solve running already waits (at most one running solve per period). Each
     try is its own transaction (the period row locked while it is checked and claimed), committed here."""
     now = now or utcnow()
     queued = session.exec(
-        select(SolveJob.id, SolveJob.period_id, Period.team_id, Period.start, SolveJob.created_at)
+        select(col(SolveJob.id), col(SolveJob.period_id), col(Period.team_id), col(Period.start))
         .join(Period, col(Period.id) == col(SolveJob.period_id))
         .where(col(SolveJob.state) == "queued")
         .order_by(col(SolveJob.id))
@@ -72,12 +72,10 @@ def claim_next_job(
     session.rollback()  # end the read: each claim below is a short write transaction of its own
     today = now.date()
 
-    def order(
-        row: tuple[int | None, int, int, dt.date, dt.datetime],
-    ) -> tuple[bool, int, int, dt.datetime, int]:
-        job_id, _period, team, start, created = row
+    def order(row: tuple[int | None, int, int, dt.date]) -> tuple[bool, int, int, int]:
+        job_id, _period, team, start = row
         urgent = (start - today).days <= urgent_days
-        return (not urgent, running.get(team, 0), recent.get(team, 0), created, job_id or 0)
+        return (not urgent, running.get(team, 0), recent.get(team, 0), job_id or 0)  # id: the oldest first
 
     for job_id, period_id, *_ in sorted((r for r in queued if r[1] not in busy), key=order):
         assert job_id is not None
