@@ -204,15 +204,15 @@ class Cluster:
 
 
 def _kill_orphans(broker_url: str) -> None:
-    """A worker's pool processes end with it; none may outlive a test run (they would keep solving)."""
-    for stat in Path("/proc").glob("[0-9]*/environ"):
+    """A worker's pool processes end with it; none may outlive a test run (they would keep solving). Only
+    this cluster's processes: `python -m api.cli …` with its broker in their environment."""
+    mark = f"PUSLEPLAN_BROKER_URL={broker_url}".encode()
+    for proc in Path("/proc").glob("[0-9]*"):
         try:
-            environ = stat.read_bytes()
+            ours = mark in (proc / "environ").read_bytes().split(b"\0")
+            ours = ours and b"api.cli" in (proc / "cmdline").read_bytes()
         except OSError:
             continue
-        if (
-            f"PUSLEPLAN_BROKER_URL={broker_url}".encode() in environ.split(b"\0")
-            and int(stat.parent.name) != os.getpid()
-        ):
+        if ours and int(proc.name) != os.getpid():
             with suppress(OSError):
-                os.kill(int(stat.parent.name), signal.SIGKILL)
+                os.kill(int(proc.name), signal.SIGKILL)
