@@ -246,8 +246,11 @@ class _StopWatch:
 
     def _keep_beating(self) -> None:
         """Stopping: the solve ends and the rota is stored soon; until then the row still shows this
-        worker alive (a slow store must not look like a lost worker)."""
-        while self.heartbeat is not None and not self._done.wait(self.heartbeat):
+        worker alive (a slow store must not look like a lost worker) — for `STOP_GRACE` seconds at most:
+        a solve that does not stop by then lets its heartbeat go stale, and the job is cancelled as its
+        worker's (`services.recover_lost_jobs`); this run can then store nothing."""
+        until = time.monotonic() + STOP_GRACE
+        while self.heartbeat is not None and not self._done.wait(self.heartbeat) and time.monotonic() < until:
             try:
                 with Session(self.engine) as session:
                     if not services.job_heartbeat(session, self.job_id, self.attempt):

@@ -49,6 +49,7 @@ QUEUE = "pusleplan"
 # A message not acknowledged within this time is delivered again (Redis); it is only a wake-up, so this
 # need not exceed the longest solve, but fewer needless re-deliveries are better.
 VISIBILITY_TIMEOUT = 2 * 3600
+MAX_TASK_SECONDS = 3600 + 600
 
 
 def make_celery(broker_url: str | None = None) -> Celery:
@@ -69,6 +70,9 @@ def make_celery(broker_url: str | None = None) -> Celery:
         broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
         worker_hijack_root_logger=False,
         worker_max_tasks_per_child=50,  # a fresh process now and then: a solve's memory is given back
+        # The longest solve a planner may ask for (SolveRequest: 3600 s) and time to stop and store it:
+        # a solve process still busy then is killed by the pool, and its job recovered from its row.
+        task_time_limit=MAX_TASK_SECONDS,
     )
     app.task(name=TASK, bind=True, ignore_result=True)(_solve_task)
     return app
