@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint texts clean
+.PHONY: run test bench lint texts clean cluster
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	test -f pusleplan.db || $(BIN)/pusleplan init-demo
 	$(BIN)/pusleplan serve
+
+# The multi-team set on one machine: Redis and PostgreSQL (Debian's packages, temporary directories), 2 API
+# processes and 2 solve workers (docs/deploy.md). Ctrl-C stops it all.
+cluster: $(STAMP)
+	BIN=$(BIN) scripts/cluster
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -1,5 +1,6 @@
 """The `pusleplan` command, composed here at the top of the layers: the planner's commands (`solve`,
-`check`, `schema`, `bench`, `init-demo`, `reset-password`, `db`; `planner.cli`) and `serve`, which runs
+`check`, `schema`, `bench`, `init-demo`, `reset-password`, `db`, `migrate`, `backup`, `restore`, `worker`;
+`planner.cli`) and `serve`, which runs
 this package's HTTP service under uvicorn. The console script and `python -m api.cli` start here, so
 no module below `api` names the application (the arrows run api → planner → solver only).
 """
@@ -28,7 +29,8 @@ def add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         "--workers",
         type=int,
         default=1,
-        help="server processes (default 1); each runs its own solve-job queue (one solve at a time each)",
+        help="server processes (default 1); with the local queue each runs its own solve-job queue (one "
+        "solve at a time each); with PUSLEPLAN_QUEUE=celery the workers solve",
     )
     p.add_argument(
         "--log-level",
@@ -45,6 +47,12 @@ def add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         help="start on an empty new SQLite database when its file does not exist (without it, a missing "
         "file is an error: a lost database must not be replaced by an empty one unnoticed)",
     )
+    p.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="do not migrate at start (as PUSLEPLAN_MIGRATE_ON_START=0): the database must be at the "
+        "newest schema already (`pusleplan migrate`, run once for a cluster)",
+    )
     p.set_defaults(command=serve)
 
 
@@ -60,7 +68,7 @@ def serve(args: argparse.Namespace) -> int:
             "it from a backup",
         )
     engine = get_engine()
-    stale = prepare_database(engine)
+    stale = prepare_database(engine, migrate_now=False if args.no_migrate else None)
     if stale:
         print(f"marked {stale} solve job(s) left running by the last run as failed", file=sys.stderr)
     options: dict[str, Any] = {

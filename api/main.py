@@ -24,7 +24,7 @@ from api.routes import auth, calendar, meeting, notifications, periods, rotas, s
 from api.web.common import STATIC_DIR
 from planner.auth import SignInThrottle, reset_throttle
 from planner.db import database_problem, get_engine
-from planner.jobs import JobQueue, ProcessQueue
+from planner.jobs import JobQueue, make_queue
 from planner.outbox import OutboxWorker
 from planner.settings import settings
 
@@ -56,16 +56,17 @@ def app_version() -> str:
 def create_app(
     engine: Engine | None = None, queue: JobQueue | None = None, *, outbox_worker: bool | None = None
 ) -> FastAPI:
-    """The service on `engine` (default: `DATABASE_URL`). Without `queue`, solves run in a
-    `ProcessQueue` started with the app and stopped with it. The outbox worker (deadline reminders and
-    e-mail, `planner.outbox`) runs in a thread of the app when `outbox_worker`, by default when the app
-    runs its own queue (the service; a test that passes its queue runs `pusleplan send-mail`'s round)."""
+    """The service on `engine` (default: `DATABASE_URL`). Without `queue`, solves go to the queue the
+    settings ask for (`planner.jobs.make_queue`: by default a `ProcessQueue` started with the app and
+    stopped with it; `PUSLEPLAN_QUEUE=celery`: the solve workers). The outbox worker (deadline reminders
+    and e-mail, `planner.outbox`) runs in a thread of the app when `outbox_worker`, by default when the
+    app makes its own queue (the service; a test that passes its queue runs `pusleplan send-mail`'s round)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own_queue = app.state.queue is None
         if own_queue:
-            app.state.queue = ProcessQueue(app.state.engine)
+            app.state.queue = make_queue(app.state.engine)
         worker = None
         if outbox_worker or (outbox_worker is None and own_queue):
             worker = OutboxWorker(app.state.engine).start()

@@ -49,14 +49,23 @@ def database_url() -> str:
     return settings().database_url
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """An engine for `url` (default: `database_url()`); `sqlite://` alone is one shared in-memory DB."""
+def make_engine(url: str | None = None, *, pool_size: int | None = None) -> Engine:
+    """An engine for `url` (default: `database_url()`); `sqlite://` alone is one shared in-memory DB.
+
+    On a database server the pool keeps `PUSLEPLAN_DB_POOL_SIZE` connections (default 10) and opens up
+    to `PUSLEPLAN_DB_MAX_OVERFLOW` more under load (default 30: with AnyIO's 40 request threads each may
+    hold one); `pool_size` (a solve worker's few sessions) overrides both, with as many again as
+    overflow. Each process has its own pool: the server's `max_connections` must cover them all
+    (`docs/deploy.md`)."""
     url = url or database_url()
     if not url.startswith("sqlite"):
-        # Up to 40 request threads (AnyIO's default) each hold a session; a dead server fails in seconds.
+        configured = settings()
+        size = pool_size or configured.db_pool_size
+        overflow = pool_size if pool_size else configured.db_max_overflow
+        # A dead server fails in seconds, not at the TCP timeout.
         connect_args = {"connect_timeout": 10} if url.startswith("postgresql") else {}
         return create_engine(
-            url, pool_pre_ping=True, pool_size=10, max_overflow=POOL_SIZE - 10, connect_args=connect_args
+            url, pool_pre_ping=True, pool_size=size, max_overflow=overflow, connect_args=connect_args
         )
     memory = url in ("sqlite://", "sqlite:///:memory:")
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": _SQLITE_BUSY_SECONDS}}

@@ -5,7 +5,13 @@ A job is a row (`SolveJob`); the queue only decides where and when `execute_job`
 starts a `spawn` process per job (one at a time by default: a solve uses the cores), so the service stays
 responsive; a cancel stops the job's search (the process watches its row), which keeps the best rota found
 so far, and terminates a process that does not end in time. `InlineQueue` runs the job in the caller's
-thread (tests, scripts). A distributed worker pool is another `JobQueue` that calls `execute_job` elsewhere.
+thread (tests, scripts). The distributed worker pool, `planner.worker.CeleryQueue`, is another `JobQueue`:
+its workers claim jobs by a fair rule (`services.claim_next_job`) and run them with `run_job`; `make_queue`
+picks the one the settings ask for (`PUSLEPLAN_QUEUE`).
+
+Each run of a job has a number (`SolveJob.attempts`, counted up when the run starts): every write of a run
+(progress, heartbeat, the end) is guarded by it, so the late run of a worker thought lost and replaced
+stores nothing. The rota a run stores is unique per job (`Rota.job_id`).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import multiprocessing.connection
 import os
 import queue as queue_module
 import signal
+import socket
 import sys
 import threading
 import time
@@ -27,8 +34,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from planner import mapping, services
-from planner.db import make_engine
-from planner.models import Period, Rota, SolveJob, utcnow
+from planner.db import make_engine, reader
+from planner.models import Period, Rota, SolveJob
+from planner.settings import settings
 from solver import SolveParams, solve
 from solver.problem import Problem
 from solver.solution import Progress, Solution
@@ -57,8 +65,37 @@ class JobQueue(Protocol):
     def shutdown(self) -> None: ...
 
 
+def make_queue(engine: Engine) -> JobQueue:
+    """The queue `PUSLEPLAN_QUEUE` asks for: `local` (a `ProcessQueue` of this process, the default) or
+    `celery` (`pusleplan worker` processes reached through the broker at `PUSLEPLAN_BROKER_URL`)."""
+    configured = settings()
+    if configured.queue == "celery":
+        from planner.worker import CeleryQueue  # celery is imported only where it is used
+
+        return CeleryQueue(configured.broker_url)
+    return ProcessQueue(engine)
+
+
+def worker_name() -> str:
+    """Who runs a job, as its row records it: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def execute_job(engine: Engine, job_id: int, *, watch: bool = False) -> None:
-    """Run one job to its end: mark it running, solve, and end it with what it found:
+    """Claim a queued job and run it (`run_job`); a job cancelled before it started is left alone."""
+    with Session(engine) as session:
+        attempt = services.claim_job(session, job_id, worker=worker_name())
+        if attempt is None:
+            session.rollback()
+            return
+        session.commit()
+    run_job(engine, job_id, attempt, watch=watch)
+
+
+def run_job(
+    engine: Engine, job_id: int, attempt: int, *, watch: bool = False, heartbeat: float | None = None
+) -> None:
+    """Run a claimed job (run number `attempt`) to its end: solve, and end it with what it found:
 
     - a rota: stored as a draft, the job `done` with outcome `rota`;
     - stopped by the planner (`stopping`, seen when `watch` is on): the best rota found so far stored as
@@ -68,17 +105,13 @@ def execute_job(engine: Engine, job_id: int, *, watch: bool = False) -> None:
       cannot all hold) or `no_rota_in_time`; no draft is stored;
     - an error: `failed`.
 
-    A job cancelled before it started is left alone. `watch` looks for a stop request in the job's row
-    from a thread of its own while the solve runs (a job process; not for an in-memory database)."""
+    `watch` looks for a stop request in the job's row from a thread of its own while the solve runs (a
+    job process; not for an in-memory database); with `heartbeat` that thread also stamps the row every
+    `heartbeat` seconds, so a worker that dies is noticed (`services.recover_lost_jobs`). A run that is
+    no longer the job's current one (replaced after its worker was thought lost) stops and ends nothing."""
     with Session(engine, expire_on_commit=False) as session:
-        if not services.set_job_state(
-            session, job_id, "running", from_states=("queued",), started_at=utcnow()
-        ):
-            session.rollback()
-            return
-        session.commit()
         job = services.get(session, SolveJob, job_id, "solve job")
-        stop_watch = _StopWatch(engine, job_id, enabled=watch)
+        stop_watch = _StopWatch(engine, job_id, attempt, enabled=watch, heartbeat=heartbeat)
         try:
             period = services.get(session, Period, job.period_id, "period")
             problem = services.problem_for_job(session, period, job.from_rota, job.keep_weight)
@@ -92,16 +125,18 @@ def execute_job(engine: Engine, job_id: int, *, watch: bool = False) -> None:
                 workers=job.workers,
                 seed=job.seed,
                 hint=hint,
-                on_progress=_ProgressWriter(engine, job_id),
+                on_progress=_ProgressWriter(engine, job_id, attempt),
                 stop=stop_watch.stop,
             )
             with stop_watch:
                 solution = solve(problem, params)
-            _finish(session, job, problem, solution, stopped=stop_watch.stop.is_set())
+            _finish(session, job, attempt, problem, solution, stopped=stop_watch.stop.is_set())
         except Exception as exc:  # a job must end in a state, whatever went wrong
             session.rollback()
             log.error("solve job %s failed:\n%s", job_id, traceback.format_exc())
-            services.set_job_state(session, job_id, "failed", from_states=ACTIVE, error=str(exc)[:2000])
+            services.set_job_state(
+                session, job_id, "failed", from_states=ACTIVE, attempt=attempt, error=str(exc)[:2000]
+            )
             session.commit()
 
 
@@ -109,27 +144,43 @@ ACTIVE = ("running", "stopping")
 STOPPED_WITHOUT_ROTA = "stopped by the planner before a rota was found"
 
 
-def _finish(session: Session, job: SolveJob, problem: Problem, solution: Solution, *, stopped: bool) -> None:
-    """End a job that ran its solve (see `execute_job`); a job whose row moved on meanwhile (failed by
-    a restart) keeps its state and nothing is stored."""
+def _finish(
+    session: Session, job: SolveJob, attempt: int, problem: Problem, solution: Solution, *, stopped: bool
+) -> None:
+    """End a job that ran its solve (see `run_job`). The end is guarded by the job's state and run
+    number first (a conditional UPDATE, which on PostgreSQL also locks the row until the commit): a job
+    whose row moved on meanwhile (ended already, failed by a restart, given to another worker) keeps its
+    state and nothing is stored, so ending a job twice stores one rota. The rota and the job's end are one
+    transaction: a job is never `done` without its rota, nor a rota stored for a job not done."""
     assert job.id is not None
     figures = {"elapsed": solution.wall_time, "best_bound": solution.best_bound}
     if solution.has_rota:
-        period = services.get(session, Period, job.period_id, "period")
-        rota = services.store_rota(period, problem, solution, session=session, job=job, stopped_early=stopped)
         moved = services.set_job_state(
             session,
             job.id,
             "done",
             from_states=ACTIVE,
-            rota_id=rota.id,
+            attempt=attempt,
             outcome="stopped_early" if stopped else "rota",
-            best_objective=rota.objective,
             **figures,
         )
+        if moved:
+            period = services.get(session, Period, job.period_id, "period")
+            rota = services.store_rota(
+                period, problem, solution, session=session, job=job, stopped_early=stopped
+            )
+            services.set_job_state(
+                session, job.id, "done", from_states=("done",), rota_id=rota.id, best_objective=rota.objective
+            )
     elif stopped:
         moved = services.set_job_state(
-            session, job.id, "cancelled", from_states=ACTIVE, error=STOPPED_WITHOUT_ROTA, **figures
+            session,
+            job.id,
+            "cancelled",
+            from_states=ACTIVE,
+            attempt=attempt,
+            error=STOPPED_WITHOUT_ROTA,
+            **figures,
         )
     else:
         moved = services.set_job_state(
@@ -137,6 +188,7 @@ def _finish(session: Session, job: SolveJob, problem: Problem, solution: Solutio
             job.id,
             "done",
             from_states=ACTIVE,
+            attempt=attempt,
             outcome="infeasible" if solution.status == "INFEASIBLE" else "no_rota_in_time",
             conflicts=[c.model_dump(mode="json") for c in solution.conflicts],
             **figures,
@@ -149,10 +201,14 @@ def _finish(session: Session, job: SolveJob, problem: Problem, solution: Solutio
 
 class _StopWatch:
     """While a solve runs (`with`): reads the job's state every `STOP_POLL` seconds in a thread of its
-    own, and sets `stop` once the job is no longer `running` (the planner asked it to stop)."""
+    own, and sets `stop` once the job is no longer `running` in this run (the planner asked it to stop,
+    or the job was given to another worker); with `heartbeat`, stamps the row every `heartbeat` s."""
 
-    def __init__(self, engine: Engine, job_id: int, *, enabled: bool) -> None:
-        self.engine, self.job_id, self.enabled = engine, job_id, enabled
+    def __init__(
+        self, engine: Engine, job_id: int, attempt: int, *, enabled: bool, heartbeat: float | None = None
+    ) -> None:
+        self.engine, self.job_id, self.attempt, self.enabled = engine, job_id, attempt, enabled
+        self.heartbeat = heartbeat
         self.stop = threading.Event()
         self._done = threading.Event()
         self._thread: threading.Thread | None = None
@@ -169,25 +225,46 @@ class _StopWatch:
             self._thread.join()
 
     def _watch(self) -> None:
-        query = select(SolveJob.state).where(SolveJob.id == self.job_id)
+        query = select(SolveJob.state, SolveJob.attempts).where(SolveJob.id == self.job_id)
+        beat = time.monotonic()
         while not self._done.wait(STOP_POLL):
             try:
-                with Session(self.engine) as session:
-                    state = session.exec(query).first()
+                if self.heartbeat is not None and time.monotonic() - beat >= self.heartbeat:
+                    beat = time.monotonic()
+                    with Session(self.engine) as session:
+                        services.job_heartbeat(session, self.job_id, self.attempt)
+                with Session(reader(self.engine)) as session:  # a read: no write lock on SQLite
+                    row = session.exec(query).first()
             except Exception:  # a missed look is repeated at the next one
                 log.warning("could not read the state of job %s", self.job_id, exc_info=True)
                 continue
-            if state != "running":
+            if row is None or tuple(row) != ("running", self.attempt):
                 self.stop.set()
+                if row is not None and row[0] == "stopping" and row[1] == self.attempt:
+                    self._keep_beating()
                 return
+
+    def _keep_beating(self) -> None:
+        """Stopping: the solve ends and the rota is stored soon; until then the row still shows this
+        worker alive (a slow store must not look like a lost worker) — for `STOP_GRACE` seconds at most:
+        a solve that does not stop by then lets its heartbeat go stale, and the job is cancelled as its
+        worker's (`services.recover_lost_jobs`); this run can then store nothing."""
+        until = time.monotonic() + STOP_GRACE
+        while self.heartbeat is not None and not self._done.wait(self.heartbeat) and time.monotonic() < until:
+            try:
+                with Session(self.engine) as session:
+                    if not services.job_heartbeat(session, self.job_id, self.attempt):
+                        return
+            except Exception:
+                log.warning("could not write the heartbeat of job %s", self.job_id, exc_info=True)
 
 
 class _ProgressWriter:
     """`SolveParams.on_progress`: writes elapsed, best objective and bound to the job row, at most every
     `PROGRESS_EVERY` seconds, in its own short transactions."""
 
-    def __init__(self, engine: Engine, job_id: int) -> None:
-        self.engine, self.job_id, self.last = engine, job_id, 0.0
+    def __init__(self, engine: Engine, job_id: int, attempt: int) -> None:
+        self.engine, self.job_id, self.attempt, self.last = engine, job_id, attempt, 0.0
 
     def __call__(self, progress: Progress) -> None:
         now = time.monotonic()
@@ -201,6 +278,7 @@ class _ProgressWriter:
                     self.job_id,
                     "running",
                     from_states=("running",),
+                    attempt=self.attempt,
                     elapsed=progress.elapsed,
                     best_objective=progress.objective,
                     best_bound=progress.bound,

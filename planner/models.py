@@ -639,6 +639,11 @@ class SolveJob(SQLModel, table=True):
     rota_id: int | None = None
     outcome: str | None = Field(default=None, max_length=16)
     conflicts: list[dict[str, Any]] = _json()  # the solver's, when the outcome is `infeasible`
+    # Which run of the job this is: a job whose worker was lost is run again (`attempts` + 1); only the
+    # current attempt may write progress or end the job, so a late old run stores nothing.
+    attempts: int = 0
+    heartbeat_at: dt.datetime | None = None  # the worker running it was alive then (celery queue)
+    worker: str | None = Field(default=None, max_length=200)  # host:pid of the process running it
 
 
 class SolveJobPublic(SQLModel):
@@ -665,7 +670,9 @@ class Rota(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     period_id: int = Field(foreign_key="period.id", index=True)
     state: str = Field(default="draft", max_length=16)
-    job_id: int | None = None
+    # The job that found it: at most one rota per job (a unique index; NULLs, hand-made rotas, repeat),
+    # so a job whose result is stored twice (two workers, a retry) cannot give two drafts.
+    job_id: int | None = Field(default=None, index=True, unique=True)
     from_rota: int | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
     published_at: dt.datetime | None = None

@@ -9,6 +9,15 @@ machines); `PUSLEPLAN_PLANNER_PASSWORD` / `PUSLEPLAN_STAFF_PASSWORD` the demo ac
 `none`), `_SMTP_TIMEOUT`; without a host and a from address no e-mail is sent (notifications are in-app
 only). `PUSLEPLAN_BASE_URL` is the service's address as people reach it, for the links in e-mails.
 Read anew at each call, so a test or a command can change the environment first.
+
+Running many teams (`docs/deploy.md`): `PUSLEPLAN_QUEUE` is where solves run — `local` (default: a
+process of each server process, no broker) or `celery` (`pusleplan worker` processes on any machine,
+woken through the broker at `PUSLEPLAN_BROKER_URL`); `PUSLEPLAN_DB_POOL_SIZE` /
+`PUSLEPLAN_DB_MAX_OVERFLOW` size the PostgreSQL connection pool of a server process, and
+`PUSLEPLAN_WORKER_DB_POOL_SIZE` that of a solve worker; `PUSLEPLAN_MIGRATE_ON_START=0` leaves the
+migrations to `pusleplan migrate` (a cluster: not every process at start); the `PUSLEPLAN_JOB_*` settings
+say how often a running job's worker shows it is alive, when a silent one counts as lost and how often a
+lost job is tried again; `PUSLEPLAN_URGENT_DAYS` which solves go first (their period starts that soon).
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from planner.errors import InputError
 
 DEFAULT_DATABASE_URL = "sqlite:///pusleplan.db"
+DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/0"
 
 
 class Settings(BaseSettings):
@@ -53,6 +63,19 @@ class Settings(BaseSettings):
             return self.smtp_port
         return {"ssl": 465, "starttls": 587}.get(self.smtp_security, 25)
 
+    # ---- many teams: the solve queue, the database pool, migrations ---------------------------------
+    queue: Literal["local", "celery"] = "local"
+    broker_url: str = DEFAULT_BROKER_URL
+    db_pool_size: int = Field(default=10, ge=1, le=1000)
+    db_max_overflow: int = Field(default=30, ge=0, le=1000)
+    worker_db_pool_size: int = Field(default=3, ge=1, le=100)
+    migrate_on_start: bool = True
+    worker_concurrency: int = Field(default=1, ge=1, le=64)
+    job_heartbeat_seconds: float = Field(default=10.0, gt=0, le=3600)
+    job_stale_seconds: float = Field(default=60.0, gt=0, le=86400)
+    job_max_attempts: int = Field(default=2, ge=1, le=10)
+    urgent_days: int = Field(default=14, ge=0, le=366)
+
 
 def settings() -> Settings:
     """The settings as the environment gives them now (an empty value counts as unset)."""
@@ -74,5 +97,6 @@ def settings() -> Settings:
             "smtp_password": made.smtp_password or None,
             "smtp_from": made.smtp_from or None,
             "base_url": (made.base_url or "http://127.0.0.1:8000").rstrip("/"),
+            "broker_url": made.broker_url or DEFAULT_BROKER_URL,
         }
     )

@@ -1,6 +1,6 @@
-"""The database's commands: `pusleplan init-demo`, `reset-password`, `send-mail`, `db upgrade` (and
-`prepare_database`, which `serve` runs first; `serve` itself is `api.cli`'s, the layer that has the
-application).
+"""The database's commands: `pusleplan init-demo`, `reset-password`, `send-mail`, `migrate` (also `db
+upgrade`), `backup`, `restore`, and the solve worker `worker` (and `prepare_database`, which `serve` runs
+first; `serve` itself is `api.cli`'s, the layer that has the application).
 
 Registered by one line in `planner.cli.build_parser`. Passwords are generated (and printed once) or read
 from the settings (`planner.settings`); none is written in the code.
@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from planner import auth, demo, migrate, outbox, services
+from planner import auth, backup, demo, migrate, outbox, services
 from planner.auth import Actor
-from planner.db import get_engine
+from planner.db import database_url, get_engine
 from planner.errors import InputError
 from planner.io import load_problem
 from planner.models import Team
@@ -64,10 +64,67 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     p.add_argument("action", choices=["upgrade"], help="upgrade: apply the migrations")
     p.set_defaults(command=db_command)
 
+    p = commands.add_parser(
+        "migrate",
+        help="bring the database to the newest schema (once per release, before the servers start)",
+        description="Apply the migrations. `serve` does this at its start unless "
+        "PUSLEPLAN_MIGRATE_ON_START=0 (a cluster: run this once, then start the servers and workers).",
+    )
+    p.set_defaults(command=db_command)
 
-def prepare_database(engine: Engine) -> int:
-    """Migrate to the newest schema and fail the jobs a previous run left behind; returns how many."""
-    migrate.upgrade(engine)
+    p = commands.add_parser(
+        "backup",
+        help="copy the whole database to FILE, while the service runs",
+        description="SQLite: a consistent copy by the online backup API (the service may go on "
+        "writing). PostgreSQL: pg_dump --format=custom.",
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="the backup file to write (replaced if there)")
+    p.set_defaults(command=backup_command)
+
+    p = commands.add_parser(
+        "restore",
+        help="replace the database by the backup FILE (stop the service first)",
+        description="SQLite: the backup is checked and written into the database file. PostgreSQL: "
+        "pg_restore --clean --single-transaction. Stop the servers and workers first; start them again "
+        "after (a backup of an older release is migrated at the next start or by `pusleplan migrate`).",
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="a file written by `pusleplan backup`")
+    p.set_defaults(command=restore_command)
+
+    p = commands.add_parser(
+        "worker",
+        help="run a solve worker (PUSLEPLAN_QUEUE=celery): takes solve jobs from the database when woken",
+        description="A Celery worker that solves jobs: it needs the database (DATABASE_URL) and the "
+        "broker (PUSLEPLAN_BROKER_URL). Start one per machine; a solve uses the machine's cores.",
+    )
+    p.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help="solves at once in this worker (default PUSLEPLAN_WORKER_CONCURRENCY, 1)",
+    )
+    p.add_argument("--loglevel", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument("--events", action="store_true", help="send task events (for Flower)")
+    p.set_defaults(command=worker_command)
+
+
+def prepare_database(engine: Engine, *, migrate_now: bool | None = None) -> int:
+    """What a server does at its start: migrate to the newest schema (unless `migrate_now` is False, or
+    by default `PUSLEPLAN_MIGRATE_ON_START=0`: then the database must be at it already) and, with the
+    local queue, fail the jobs a previous run left behind; returns how many. With the celery queue the
+    workers run the jobs, and a server's restart changes none of them (lost workers' jobs are recovered
+    by the workers themselves)."""
+    configured = settings()
+    if migrate_now if migrate_now is not None else configured.migrate_on_start:
+        migrate.upgrade(engine)
+    elif not migrate.is_current(engine):
+        raise InputError(
+            "DATABASE_URL",
+            "the database is not at the newest schema: run `pusleplan migrate` first "
+            "(PUSLEPLAN_MIGRATE_ON_START=0 leaves the migrations to it)",
+        )
+    if configured.queue != "local":
+        return 0
     with Session(engine) as session:
         return services.fail_stale_jobs(session=session)
 
@@ -76,6 +133,24 @@ def db_command(args: argparse.Namespace) -> int:
     migrate.upgrade(get_engine())
     print("database is at the newest schema")
     return 0
+
+
+def backup_command(args: argparse.Namespace) -> int:
+    for line in backup.backup(database_url(), args.file):
+        print(line)
+    return 0
+
+
+def restore_command(args: argparse.Namespace) -> int:
+    for line in backup.restore(database_url(), args.file):
+        print(line)
+    return 0
+
+
+def worker_command(args: argparse.Namespace) -> int:
+    from planner import worker  # celery is imported only by the commands that use it
+
+    return worker.run_worker(concurrency=args.concurrency, loglevel=args.loglevel, events=args.events)
 
 
 def init_demo(args: argparse.Namespace) -> int:

@@ -38,6 +38,18 @@ from planner.services.accounts import (
     reset_user_password,
     set_user_disabled,
 )
+from planner.services.dispatch import (
+    CANDIDATES,
+    LOST_WHILE_STOPPING,
+    LOST_WORKER,
+    RECENT,
+    RUNNING,
+    Claimed,
+    claim_next_job,
+    job_heartbeat,
+    recover_lost_jobs,
+    waiting_jobs,
+)
 from planner.services.feeds import (
     calendar_feed_of,
     renew_calendar_feed,
@@ -106,6 +118,7 @@ from planner.services.rotas import (
 )
 from planner.services.solving import (
     cancel_job,
+    claim_job,
     create_solve_job,
     fail_stale_jobs,
     get_job,
@@ -148,6 +161,8 @@ from planner.services.wishes import (
 
 __all__ = [
     "ACTIVE_JOB_STATES",
+    "CANDIDATES",
+    "Claimed",
     "ContactSettings",
     "DayWishAction",
     "EDITABLE_BY_PLANNER",
@@ -155,11 +170,15 @@ __all__ = [
     "EmailAddress",
     "FavouriteRouteError",
     "LANGUAGES",
+    "LOST_WHILE_STOPPING",
+    "LOST_WORKER",
     "MAX_ACTIVE_SOLVES_PER_TEAM",
     "REASON",
+    "RECENT",
     "REMINDERS",
     "RESET_LINK_INVALID",
     "RESTART_MESSAGE",
+    "RUNNING",
     "SETUP",
     "SOLVABLE",
     "STORED_DATA_CONFLICT",
@@ -174,6 +193,8 @@ __all__ = [
     "change_own_password",
     "check_move",
     "choosable_kinds",
+    "claim_job",
+    "claim_next_job",
     "close_period",
     "compare_rotas",
     "contact_settings",
@@ -202,6 +223,7 @@ __all__ = [
     "get_setup",
     "get_team",
     "get_wish",
+    "job_heartbeat",
     "list_jobs",
     "list_locks",
     "list_notifications",
@@ -228,6 +250,7 @@ __all__ = [
     "problem_for_job",
     "publish_rota",
     "published_rota",
+    "recover_lost_jobs",
     "redo_move",
     "remind_deadlines",
     "renew_calendar_feed",
@@ -258,4 +281,5 @@ __all__ = [
     "update_rules",
     "update_setup",
     "update_wish",
+    "waiting_jobs",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -141,18 +142,52 @@ def cancel_job(job_id: int, *, session: Session, actor: Actor) -> SolveJob:
 
 
 def set_job_state(
-    session: Session, job_id: int, state: str, *, from_states: Sequence[str], **values: Any
+    session: Session,
+    job_id: int,
+    state: str,
+    *,
+    from_states: Sequence[str],
+    attempt: int | None = None,
+    **values: Any,
 ) -> bool:
-    """Move a job to `state` only if it is in one of `from_states` (one conditional UPDATE, so a cancel
-    and a finishing worker cannot both win). True when it moved; the caller commits."""
+    """Move a job to `state` only if it is in one of `from_states` — and, with `attempt`, only if that
+    is still the job's current run (a lost worker's late run changes nothing) — in one conditional
+    UPDATE, so a cancel and a finishing worker cannot both win. True when it moved; the caller commits."""
     if state in ("done", "failed", "cancelled"):
         values.setdefault("finished_at", utcnow())
-    result = session.execute(
-        update(SolveJob)
-        .where(col(SolveJob.id) == job_id, col(SolveJob.state).in_(from_states))
-        .values(state=state, **values)
-    )
+    where = [col(SolveJob.id) == job_id, col(SolveJob.state).in_(from_states)]
+    if attempt is not None:
+        where.append(col(SolveJob.attempts) == attempt)
+    result = session.execute(update(SolveJob).where(*where).values(state=state, **values))
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def claim_job(
+    session: Session,
+    job_id: int,
+    *,
+    worker: str | None = None,
+    heartbeat: bool = False,
+    now: dt.datetime | None = None,
+) -> int | None:
+    """Start a queued job's next run: `running`, its attempts counted up; the number of this run (the
+    caller passes it to every later write as `attempt`), or None when the job is not queued (cancelled,
+    or taken by another worker). `heartbeat`: its worker will stamp the row while it runs (a row whose
+    stamp goes stale is a lost worker's; the local queue stamps none). Caller commits."""
+    now = now or utcnow()
+    if not set_job_state(
+        session,
+        job_id,
+        "running",
+        from_states=("queued",),
+        started_at=now,
+        heartbeat_at=now if heartbeat else None,
+        worker=worker,
+        attempts=col(SolveJob.attempts) + 1,
+    ):
+        return None
+    attempts = session.exec(select(SolveJob.attempts).where(col(SolveJob.id) == job_id)).one()
+    return int(attempts)
 
 
 def fail_stale_jobs(*, session: Session) -> int:

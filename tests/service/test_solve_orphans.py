@@ -34,7 +34,7 @@ SERVER = textwrap.dedent(
 
     queue = ProcessQueue(make_engine(sys.argv[1]))
     queue.submit(int(sys.argv[2]))
-    while not queue.running:
+    while not queue.running or next(iter(queue.running.values())).pid is None:  # registered, then started
         time.sleep(0.05)
     print(next(iter(queue.running.values())).pid, flush=True)
     time.sleep(600)
