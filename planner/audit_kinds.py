@@ -76,6 +76,9 @@ ACTION_TEXTS: dict[str, str] = {
     "meeting move": N_("Rota meeting: move accepted"),
     "meeting undo": N_("Rota meeting: move undone"),
     "meeting redo": N_("Rota meeting: move made again"),
+    "cancel lost solve": N_("A stopped solve whose worker was lost ended"),
+    "requeue lost solve": N_("A solve whose worker was lost put back in the queue"),
+    "fail lost solve": N_("A solve whose worker was lost marked failed"),
 }
 
 

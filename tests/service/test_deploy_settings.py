@@ -39,7 +39,7 @@ def test_the_local_queue_stays_the_default_and_celery_is_chosen_by_setting(
         assert celery_queue.app.conf.task_acks_late and celery_queue.app.conf.task_reject_on_worker_lost
         celery_queue.shutdown()
         monkeypatch.setenv("PUSLEPLAN_QUEUE", "rabbit")
-        with pytest.raises(ValueError, match="queue"):
+        with pytest.raises(ValueError, match="PUSLEPLAN_QUEUE"):
             make_queue(engine)
     finally:
         engine.dispose()
