@@ -141,6 +141,20 @@ class _Row:
     width: float = 1.0  # half the box's width
 
 
+@dataclass
+class _Prices:
+    """What the multipliers (×SCALE) make each decision of a roster cost in its reduced cost: per person
+    and (day, shift) a shift there (cover rows), per (day, shift, route) serving that slot, per route
+    serving it at all (continuity), per person a unit of unmet wish weight (fairness); and per person
+    the master's convexity dual (a roster enters when its reduced cost is below it)."""
+
+    cells: list[dict[tuple[int, int], int]]
+    slots: dict[tuple[int, int, int], int]
+    serves: dict[int, int]
+    unmet: dict[int, int]
+    convexity: list[int]
+
+
 class _Pricing:
     """One person's own CP-SAT model, kept between rounds; only its objective changes."""
 
@@ -167,9 +181,7 @@ class _Pricing:
         self.unmet_exprs = [t.expr for t in unmet]
         self.unmet_weights = [t.weight for t in unmet]
         self.own = cp_model.LinearExpr.weighted_sum(self.own_exprs, self.own_weights) if own else None
-        self.unmet = (
-            cp_model.LinearExpr.weighted_sum(self.unmet_exprs, self.unmet_weights) if unmet else None
-        )
+        self.unmet = cp_model.LinearExpr.weighted_sum(self.unmet_exprs, self.unmet_weights) if unmet else None
         self.x = {(d, si): var for (_, d, si), var in self.v.x.items()}
         self.y = {(d, si, ri): var for (_, d, si, ri), var in self.v.y.items()}
         self.serves: dict[int, cp_model.IntVar] = {}
@@ -413,17 +425,20 @@ class ColumnGeneration:
             found = self.pricing[pi] = _Pricing(self.problem, pi, bool(self.continuity))
         return found
 
-    def _coefficients(self, duals: dict[str, list[int]]) -> tuple[list[dict[tuple[int, int], int]], ...]:
-        """Per person: the reduced-cost coefficient (×SCALE) of each shift cell; per route slot and route:
-        those of serving it; per person: that of a unit of unmet wish weight."""
+    def prices(self, duals: dict[str, list[int]]) -> _Prices:
+        """The reduced-cost coefficients (×SCALE) the multipliers give each decision of a roster."""
         cover = duals["cover"]
-        cells: list[dict[tuple[int, int], int]] = []
-        for pi in range(len(self.people)):
-            cells.append({cell: -sum(cover[i] for i in rows) for cell, rows in self.cell_cover[pi].items()})
-        slot = {key: -dual for key, dual in zip(self.slots, duals["slots"], strict=True)}
-        serve = {ri: -dual for ri, dual in zip(self.continuity, duals["continuity"], strict=True)}
-        unmet = {pi: dual for pi, dual in zip(self.fairness, duals["fairness"], strict=True)}
-        return cells, [slot], [serve], [unmet], duals["convexity"]  # type: ignore[return-value]
+        cells = [
+            {cell: -sum(cover[i] for i in rows) for cell, rows in self.cell_cover[pi].items()}
+            for pi in range(len(self.people))
+        ]
+        return _Prices(
+            cells=cells,
+            slots={key: -dual for key, dual in zip(self.slots, duals["slots"], strict=True)},
+            serves={ri: -dual for ri, dual in zip(self.continuity, duals["continuity"], strict=True)},
+            unmet={pi: dual for pi, dual in zip(self.fairness, duals["fairness"], strict=True)},
+            convexity=duals["convexity"],
+        )
 
     def rhs_part(self, duals: dict[str, list[int]]) -> int:
         """Σ π·rhs over the coupling rows (×SCALE)."""
@@ -447,17 +462,20 @@ class ColumnGeneration:
             best[d] = min(best[d], cells.get((d, si), 0) + route_gain[d, si])
         return sum(best.values())
 
-    def price(
-        self, pi: int, duals: tuple[list[dict[tuple[int, int], int]], ...], time_limit: float
-    ) -> tuple[int, list[Column], bool, Column | None]:
-        """Person `pi`'s least reduced cost under the duals (a lower bound, ×SCALE), the rosters with a
-        negative one, whether the minimum was proven, and the cheapest roster found (None: none)."""
-        cells_all, (slot,), (serve,), (unmet_dual,), convexity = duals
-        cells = cells_all[pi]
+    def price(self, pi: int, prices: _Prices, deadline: float) -> tuple[int | None, list[Column], bool]:
+        """Person `pi`'s least reduced cost under `prices` (a lower bound, ×SCALE; None when there was
+        no time even to build their model), the rosters that enter the master, and whether the
+        minimum was proven. The solve gets an even share of the time to `deadline` (`workers` at once),
+        at most `PRICING_MAX_TIME`."""
+        if pi not in self.pricing and time.perf_counter() >= deadline:
+            return None, [], False
         model = self._model(pi)
+        n = len(self.people)
+        time_limit = min(PRICING_MAX_TIME, (deadline - time.perf_counter()) * self.workers / n)
+        cells, slot, serve, unmet_dual = prices.cells[pi], prices.slots, prices.serves, prices.unmet
         free = self._free_bound(pi, cells, slot)
         if time_limit < PRICING_MIN_TIME:
-            return free, [], False, None
+            return free, [], False
         variables: list[cp_model.LinearExprT] = []
         coeffs: list[int] = []
         for cell, var in model.x.items():
@@ -502,13 +520,14 @@ class ColumnGeneration:
         proven = code == cp_model.OPTIMAL
         if code == cp_model.INFEASIBLE:  # the person has no roster at all: the problem has no rota
             raise NoRoster(self.people[pi].id)
-        new = [col for rc, col in collect.found[-COLUMNS_PER_PRICING:] if rc < convexity[pi]]
-        best = collect.found[-1][1] if collect.found else None
-        return max(bound, free), new, proven, best
+        new = [col for rc, col in collect.found[-COLUMNS_PER_PRICING:] if rc < prices.convexity[pi]]
+        return max(bound, free), new, proven
 
     # ---- the integer master --------------------------------------------------------------------------
 
-    def integer_rota(self, time_limit: float, hint: Sequence[Assignment] | None = None) -> list[Assignment] | None:
+    def integer_rota(
+        self, time_limit: float, hint: Sequence[Assignment] | None = None
+    ) -> list[Assignment] | None:
         """The best rota made of one column per person under the full objective (CP-SAT, at most
         `time_limit` seconds); None if none was found."""
         cp = cp_model.CpModel()
@@ -556,9 +575,7 @@ class ColumnGeneration:
                 cost_vars.append(1 - cp_model.LinearExpr.sum([z[j] for j in js]))
                 cost_weights.append(int(row.hi))
         for ri, row in self.continuity.items():
-            carers = [
-                cp_model.LinearExpr.sum([z[j] for j in js]) for (r, _), js in serves.items() if r == ri
-            ]
+            carers = [cp_model.LinearExpr.sum([z[j] for j in js]) for (r, _), js in serves.items() if r == ri]
             if len(carers) < 2:
                 continue
             extra = cp.new_int_var(0, len(carers), "")
@@ -571,7 +588,12 @@ class ColumnGeneration:
             for pi in self.fairness:
                 js = [j for j in by_person[pi] if self.columns[j].unmet]
                 if js:
-                    cp.add(worst >= cp_model.LinearExpr.weighted_sum([z[j] for j in js], [self.columns[j].unmet for j in js]))
+                    cp.add(
+                        worst
+                        >= cp_model.LinearExpr.weighted_sum(
+                            [z[j] for j in js], [self.columns[j].unmet for j in js]
+                        )
+                    )
             cost_vars.append(worst)
             cost_weights.append(self.fairness_weight)
         cp.minimize(cp_model.LinearExpr.weighted_sum(cost_vars, cost_weights))
@@ -649,20 +671,20 @@ def run(
     center = {kind: [0.0] * len(rows) for kind, rows in cg._kinds().items()}
     duals = cg.scaled(center)
     try:
-        while time.perf_counter() < stop_pricing:
-            coefficients = cg._coefficients(duals)
-
-            def one(p: int) -> tuple[int, list[Column], bool, Column | None]:
-                left = stop_pricing - time.perf_counter()
-                # An even share of the round's time per person, at most PRICING_MAX_TIME.
-                share = min(PRICING_MAX_TIME, max(0.0, left) * cg.workers / max(1, n))
-                return cg.price(p, coefficients, share)
-
-            outcomes = list(threads.map(one, range(n))) if threads is not None else [one(p) for p in range(n)]
-            total = cg.rhs_part(duals) + sum(o[0] for o in outcomes)
+        while (stop_pricing - time.perf_counter()) * cg.workers / max(1, n) >= PRICING_MIN_TIME:
+            prices = cg.prices(duals)
+            people = range(n)
+            if threads is not None:
+                outcomes = list(threads.map(cg.price, people, [prices] * n, [stop_pricing] * n))
+            else:
+                outcomes = [cg.price(p, prices, stop_pricing) for p in people]
+            lows = [o[0] for o in outcomes]
+            if any(low is None for low in lows):
+                break  # out of time before every person's model was built: no bound from this round
+            total = cg.rhs_part(duals) + sum(low for low in lows if low is not None)
             bound = -(-total // SCALE)  # ceil: the objective is an integer
             added = 0
-            for _, new, proven, _ in outcomes:
+            for _, new, proven in outcomes:
                 result.priced += 1
                 result.proven += proven
                 for column in new:
