@@ -42,7 +42,7 @@ import logging
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -447,33 +447,39 @@ class ColumnGeneration:
         total += sum(duals["continuity"])  # rhs 1
         return total  # fairness rows have rhs 0
 
-    def _free_bound(
-        self, pi: int, cells: dict[tuple[int, int], int], slot: dict[tuple[int, int, int], int]
-    ) -> int:
+    def _free_bound(self, pi: int, prices: _Prices) -> int:
         """A lower bound (×SCALE) on person `pi`'s least reduced cost that reads none of their hard
-        rules: each day alone, off (0) or its cheapest shift and route; own costs, continuity and
-        fairness only add (their coefficients are ≥ 0)."""
-        model = self._model(pi)
-        best: dict[int, int] = defaultdict(int)
+        rules: each day alone, off (0) or its cheapest shift and route. Own costs, continuity and
+        fairness only add (their coefficients are ≥ 0). Without the person's model (not built in time)
+        every shift and every route slot of the day counts as open to them."""
+        cells = prices.cells[pi]
+        model = self.pricing.get(pi)
+        if model is not None:
+            shifts: Iterable[tuple[int, int]] = model.x
+            slots: Iterable[tuple[int, int, int]] = model.y
+        else:
+            shifts = [(d, si) for d in range(len(self.dates)) for si in range(len(self.shift_pos))]
+            slots = self.slots
         route_gain: dict[tuple[int, int], int] = defaultdict(int)
-        for (d, si, ri), _ in model.y.items():
-            route_gain[d, si] = min(route_gain[d, si], slot.get((d, si, ri), 0))
-        for d, si in model.x:
+        for d, si, ri in slots:
+            route_gain[d, si] = min(route_gain[d, si], prices.slots.get((d, si, ri), 0))
+        best: dict[int, int] = defaultdict(int)
+        for d, si in shifts:
             best[d] = min(best[d], cells.get((d, si), 0) + route_gain[d, si])
         return sum(best.values())
 
-    def price(self, pi: int, prices: _Prices, deadline: float) -> tuple[int | None, list[Column], bool]:
-        """Person `pi`'s least reduced cost under `prices` (a lower bound, ×SCALE; None when there was
-        no time even to build their model), the rosters that enter the master, and whether the
-        minimum was proven. The solve gets an even share of the time to `deadline` (`workers` at once),
-        at most `PRICING_MAX_TIME`."""
+    def price(self, pi: int, prices: _Prices, deadline: float) -> tuple[int, list[Column], bool]:
+        """A lower bound (×SCALE) on person `pi`'s least reduced cost under `prices`, the rosters that
+        enter the master, and whether the minimum was proven. The solve gets an even share of the time
+        to `deadline` (`workers` at once), at most `PRICING_MAX_TIME`; past the deadline the person's
+        model is not even built and the bound is `_free_bound`'s."""
         if pi not in self.pricing and time.perf_counter() >= deadline:
-            return None, [], False
+            return self._free_bound(pi, prices), [], False
         model = self._model(pi)
         n = len(self.people)
         time_limit = min(PRICING_MAX_TIME, (deadline - time.perf_counter()) * self.workers / n)
         cells, slot, serve, unmet_dual = prices.cells[pi], prices.slots, prices.serves, prices.unmet
-        free = self._free_bound(pi, cells, slot)
+        free = self._free_bound(pi, prices)
         if time_limit < PRICING_MIN_TIME:
             return free, [], False
         variables: list[cp_model.LinearExprT] = []
@@ -648,11 +654,13 @@ def run(
     workers: int = 1,
     seed: int = 0,
     integer: bool = True,
+    max_rounds: int | None = None,
     on_bound: Callable[[int], None] | None = None,
 ) -> Result:
     """Column generation until `deadline` (a `time.perf_counter()` value), from the columns of the rotas
     in `start` (each must keep every hard rule): the best Lagrangian bound and, with `integer`, the best
-    rota of the columns (solved in the last share of the time). `on_bound` hears of every better bound."""
+    rota of the columns (solved in the last share of the time). At most `max_rounds` pricing rounds (None:
+    until the deadline or the LP is solved). `on_bound` hears of every better bound."""
     began = time.perf_counter()
     cg = ColumnGeneration(problem, workers=workers, seed=seed)
     for rota in start:
@@ -678,10 +686,7 @@ def run(
                 outcomes = list(threads.map(cg.price, people, [prices] * n, [stop_pricing] * n))
             else:
                 outcomes = [cg.price(p, prices, stop_pricing) for p in people]
-            lows = [o[0] for o in outcomes]
-            if any(low is None for low in lows):
-                break  # out of time before every person's model was built: no bound from this round
-            total = cg.rhs_part(duals) + sum(low for low in lows if low is not None)
+            total = cg.rhs_part(duals) + sum(o[0] for o in outcomes)
             bound = -(-total // SCALE)  # ceil: the objective is an integer
             added = 0
             for _, new, proven in outcomes:
@@ -710,6 +715,8 @@ def run(
                     on_bound(bound)
             if upper is not None and result.bound >= upper:
                 break  # the incumbent is optimal
+            if max_rounds is not None and result.rounds >= max_rounds:
+                break
             complete = all(o[2] for o in outcomes)
             if added == 0 and complete and result.lp is not None:
                 if not cg.box_binds():

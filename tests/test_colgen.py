@@ -17,11 +17,12 @@ from test_properties import problems
 from solver import SolveParams, check, colgen, solve
 from solver.greedy import greedy_rota
 from solver.problem import Problem
+from solver.solution import Assignment, Progress
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "uldum.json"
 
 
-def _start(problem: Problem, fallback: list) -> list:
+def _start(problem: Problem, fallback: list[Assignment]) -> list[Assignment]:
     """The greedy rota when it keeps every hard rule (as in the solver), else the given rota."""
     greedy = greedy_rota(problem)
     return greedy if not check.violations(problem, greedy) else fallback
@@ -65,7 +66,7 @@ def test_bound_on_the_example_team_is_positive_and_below_its_rotas() -> None:
 
 def test_solve_on_the_example_team_keeps_its_time_limit_and_a_true_bound() -> None:
     problem = _example()
-    heard = []
+    heard: list[Progress] = []
     started = time.perf_counter()
     solution = solve(problem, SolveParams(time_limit=10, workers=2, seed=0, on_progress=heard.append))
     wall = time.perf_counter() - started
