@@ -78,6 +78,9 @@ MIN_BOX = 1.0
 BOX_GROWTH = 2.0
 # "auto" runs column generation for teams of at least this many people (`solver.model._use_colgen`).
 MIN_PEOPLE = 20
+# Seconds: `solve` runs no column generation with less time than this for it (its first round took
+# 1.3–3.7 s for the 25 people of the example team).
+MIN_TIME = 1.0
 # Seconds: the longest one person's pricing solve may take.
 PRICING_MAX_TIME = 2.0
 # Seconds: no pricing solve with less time than this (the person's cheap bound is used instead).
@@ -728,7 +731,7 @@ def run(
                 break
             result.lp, duals, _ = solved
         if integer:
-            left = deadline - time.perf_counter()
+            left = min(INTEGER_MAX_TIME, deadline - time.perf_counter())
             if left > PRICING_MIN_TIME:
                 result.rota = cg.integer_rota(left, start[0] if start else None)
     finally:

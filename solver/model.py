@@ -216,11 +216,14 @@ def solve(problem: Problem, params: SolveParams) -> Solution:
 
 
 def _use_colgen(problem: Problem, params: SolveParams) -> bool:
-    """Column generation when asked, or ("auto") for teams of `colgen.MIN_PEOPLE` people or more, where
+    """Column generation when asked, or ("auto") for teams of `colgen.MIN_PEOPLE` people or more, when
+    its share of the time limit is at least `colgen.MIN_TIME`; for such teams
     CP-SAT's own bound was 0 (growth benchmark, 2026-12-04: 275 for 10 people, 0 from 25 up; the
     example team of 25: 0) and so told a planner nothing."""
     if params.colgen == "off" or not colgen.applicable(problem):
         return False
+    if params.colgen_share * params.time_limit < colgen.MIN_TIME:
+        return False  # its set-up alone (the master's rows, the rota's columns) would eat the time
     return params.colgen == "on" or len(problem.staff) >= colgen.MIN_PEOPLE
 
 

@@ -38,4 +38,4 @@ class SolveParams(BaseModel):
     # of them; "auto" runs it for home-care teams of `colgen.MIN_PEOPLE` or more, for this share of the
     # time limit before the CP-SAT search (see `solver.model._column_generation`).
     colgen: Literal["auto", "on", "off"] = "auto"
-    colgen_share: float = Field(default=0.15, gt=0, lt=1)
+    colgen_share: float = Field(default=0.05, gt=0, lt=1)
