@@ -471,15 +471,18 @@ class ColumnGeneration:
             best[d] = min(best[d], cells.get((d, si), 0) + route_gain[d, si])
         return sum(best.values())
 
-    def price(self, pi: int, prices: _Prices, deadline: float) -> tuple[int, list[Column], bool]:
+    def price(
+        self, pi: int, prices: _Prices, deadline: float, sharing: int | None = None
+    ) -> tuple[int, list[Column], bool]:
         """A lower bound (×SCALE) on person `pi`'s least reduced cost under `prices`, the rosters that
         enter the master, and whether the minimum was proven. The solve gets an even share of the time
-        to `deadline` (`workers` at once), at most `PRICING_MAX_TIME`; past the deadline the person's
-        model is not even built and the bound is `_free_bound`'s."""
+        to `deadline` among `sharing` people (default: everybody; `workers` at once), at most
+        `PRICING_MAX_TIME`; past the deadline the person's model is not even built and the bound is
+        `_free_bound`'s."""
         if pi not in self.pricing and time.perf_counter() >= deadline:
             return self._free_bound(pi, prices), [], False
         model = self._model(pi)
-        n = len(self.people)
+        n = sharing or len(self.people)
         time_limit = min(PRICING_MAX_TIME, (deadline - time.perf_counter()) * self.workers / n)
         cells, slot, serve, unmet_dual = prices.cells[pi], prices.slots, prices.serves, prices.unmet
         free = self._free_bound(pi, prices)
@@ -649,6 +652,39 @@ class ColumnGeneration:
         return out
 
 
+def _round(
+    cg: ColumnGeneration,
+    prices: _Prices,
+    deadline: float,
+    threads: ThreadPoolExecutor | None,
+    *,
+    first: bool,
+) -> list[tuple[int, list[Column], bool]]:
+    """Every person's pricing outcome under `prices`, in person order. In the first round (at 0) a
+    person with a column of cost 0 needs no solve (costs are ≥ 0: their minimum is 0), and the others
+    go costliest first, sharing the time among themselves: on a big team the few with unavoidable own
+    costs are then proven before the deadline."""
+    n = len(cg.people)
+    outcomes: list[tuple[int, list[Column], bool] | None] = [None] * n
+    order = list(range(n))
+    if first:
+        cheapest: dict[int, int] = {}
+        for column in cg.columns:
+            cheapest[column.person] = min(cheapest.get(column.person, column.cost), column.cost)
+        for p in order:
+            if cheapest.get(p) == 0:
+                outcomes[p] = (0, [], True)
+        order = sorted((p for p in order if outcomes[p] is None), key=lambda p: -cheapest.get(p, 0))
+    sharing = max(1, len(order))
+    if threads is not None:
+        found = threads.map(lambda p: cg.price(p, prices, deadline, sharing), order)
+    else:
+        found = (cg.price(p, prices, deadline, sharing) for p in order)
+    for p, outcome in zip(order, found, strict=True):
+        outcomes[p] = outcome
+    return [o for o in outcomes if o is not None]
+
+
 def run(
     problem: Problem,
     deadline: float,
@@ -684,11 +720,7 @@ def run(
     try:
         while (stop_pricing - time.perf_counter()) * cg.workers / max(1, n) >= PRICING_MIN_TIME:
             prices = cg.prices(duals)
-            people = range(n)
-            if threads is not None:
-                outcomes = list(threads.map(cg.price, people, [prices] * n, [stop_pricing] * n))
-            else:
-                outcomes = [cg.price(p, prices, stop_pricing) for p in people]
+            outcomes = _round(cg, prices, stop_pricing, threads, first=result.rounds == 0)
             total = cg.rhs_part(duals) + sum(o[0] for o in outcomes)
             bound = -(-total // SCALE)  # ceil: the objective is an integer
             added = 0
