@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -56,6 +57,7 @@ from solver.families import WISH_FAMILIES, Family
 from solver.problem import Problem, WishKind
 from solver.rules.cover import resolve_cover
 from solver.solution import Assignment
+from solver.stop import requested as stopped
 from solver.variables import Vars
 
 log = logging.getLogger(__name__)
@@ -239,6 +241,7 @@ class ColumnGeneration:
             span = row.hi - row.lo if math.isfinite(row.hi - row.lo) else row.hi
             row.width = max(MIN_BOX, BOX_SHARE * span)
         self.pricing: dict[int, _Pricing] = {}
+        self.stop: threading.Event | None = None  # set: no more pricing solves (`run`)
 
     # ---- the master ----------------------------------------------------------------------------------
 
@@ -479,7 +482,7 @@ class ColumnGeneration:
         to `deadline` among `sharing` people (default: everybody; `workers` at once), at most
         `PRICING_MAX_TIME`; past the deadline the person's model is not even built and the bound is
         `_free_bound`'s."""
-        if pi not in self.pricing and time.perf_counter() >= deadline:
+        if stopped(self.stop) or (pi not in self.pricing and time.perf_counter() >= deadline):
             return self._free_bound(pi, prices), [], False
         model = self._model(pi)
         n = sharing or len(self.people)
@@ -695,13 +698,17 @@ def run(
     integer: bool = True,
     max_rounds: int | None = None,
     on_bound: Callable[[int], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> Result:
     """Column generation until `deadline` (a `time.perf_counter()` value), from the columns of the rotas
     in `start` (each must keep every hard rule): the best Lagrangian bound and, with `integer`, the best
     rota of the columns (solved in the last share of the time). At most `max_rounds` pricing rounds (None:
-    until the deadline or the LP is solved). `on_bound` hears of every better bound."""
+    until the deadline or the LP is solved). `on_bound` hears of every better bound. A set `stop` (the
+    planner's cancel, `SolveParams.stop`) ends it as the deadline would: no new pricing solve, no
+    integer master."""
     began = time.perf_counter()
     cg = ColumnGeneration(problem, workers=workers, seed=seed)
+    cg.stop = stop
     for rota in start:
         cg.add_rota(rota)
     result = Result(bound=0, lp=None, rota=None)
@@ -718,7 +725,7 @@ def run(
     center = {kind: [0.0] * len(rows) for kind, rows in cg._kinds().items()}
     duals = cg.scaled(center)
     try:
-        while (stop_pricing - time.perf_counter()) * cg.workers / max(1, n) >= PRICING_MIN_TIME:
+        while not stopped(stop) and (stop_pricing - time.perf_counter()) * cg.workers >= n * PRICING_MIN_TIME:
             prices = cg.prices(duals)
             outcomes = _round(cg, prices, stop_pricing, threads, first=result.rounds == 0)
             total = cg.rhs_part(duals) + sum(o[0] for o in outcomes)
@@ -762,7 +769,7 @@ def run(
             if solved is None:
                 break
             result.lp, duals, _ = solved
-        if integer:
+        if integer and not stopped(stop):
             left = min(INTEGER_MAX_TIME, deadline - time.perf_counter())
             if left > PRICING_MIN_TIME:
                 result.rota = cg.integer_rota(left, start[0] if start else None)

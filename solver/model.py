@@ -220,7 +220,7 @@ def _use_colgen(problem: Problem, params: SolveParams) -> bool:
     its share of the time limit is at least `colgen.MIN_TIME`; for such teams
     CP-SAT's own bound was 0 (growth benchmark, 2026-12-04: 275 for 10 people, 0 from 25 up; the
     example team of 25: 0) and so told a planner nothing."""
-    if params.colgen == "off" or not colgen.applicable(problem):
+    if params.colgen == "off" or stop.requested(params.stop) or not colgen.applicable(problem):
         return False
     if params.colgen_share * params.time_limit < colgen.MIN_TIME:
         return False  # its set-up alone (the master's rows, the rota's columns) would eat the time
@@ -255,6 +255,7 @@ def _column_generation(
             integer=full,
             max_rounds=None if full else 1,
             on_bound=heard,
+            stop=params.stop,
         )
     except colgen.NoRoster:
         return 0, None

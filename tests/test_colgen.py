@@ -7,6 +7,7 @@ bound above 0 that its rota's checked objective does not undercut, within the ti
 from __future__ import annotations
 
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -86,3 +87,13 @@ def test_colgen_off_keeps_cp_sat_bound_only() -> None:
     problem = tiny(cover=[{"shift": "dag", "need": 3, "weight_under": 100, "weight_over": 0}])
     solution = solve(problem, SolveParams(time_limit=3, workers=1, seed=0, colgen="off"))
     assert solution.status == "OPTIMAL" and solution.objective == 700
+
+
+def test_a_stop_ends_column_generation_at_once() -> None:
+    problem = _example()
+    stop = threading.Event()
+    stop.set()  # the planner pressed cancel
+    started = time.perf_counter()
+    result = colgen.run(problem, time.perf_counter() + 30, [greedy_rota(problem)], stop=stop)
+    assert time.perf_counter() - started < 5
+    assert result.rounds == 0 and result.rota is None and result.bound == 0
