@@ -2,7 +2,7 @@
 
 The decomposition is by person (docs/solver.md, "Column generation"). A *column* is one person's whole
 roster for the period that keeps every one of their own hard rules (every hard rule of docs/rules.md
-but "a route slot has at most one person" concerns one person only). Its *cost* is the part of the
+concerns one person, except "a route slot has at most one person", a row below). Its *cost* is the part of the
 objective that is the person's own: wishes, self-picks, kept draft cells, the contract target and route
 favourites (`OWN`). Everything that spans several people is a row of the restricted master LP:
 
@@ -28,7 +28,10 @@ have integer objectives and L is computed in exact integers. Each person's minim
 own CP-SAT model (`solver.build.build` on a one-person problem, kept between rounds; only the objective
 changes) and, when not proven in its time, replaced by CP-SAT's bound on it, or by a cheap bound that
 ignores the person's hard rules (`_free_bound`), whichever is higher; so a round cut short by the
-deadline still gives a valid bound. The best L over the rounds is the bound.
+deadline still gives a valid bound. The best L over the rounds is the bound. Round 0 prices at π = 0
+(every person's cheapest roster of their own); later rounds at the master's duals, each kept in a box
+around the multipliers of the best bound so far (box step: the master is very degenerate, and its own
+duals gave Lagrangian values of −100 000 and below on the example team).
 
 Every roster a pricing solve finds with a negative reduced cost becomes a column. At the end a CP-SAT
 model over the columns (one per person, the coupling rows, the full objective) picks the best rota
@@ -72,7 +75,8 @@ COUPLING: frozenset[str] = frozenset({Family.COVER, Family.ROUTE, Family.CONTINU
 SCALE = 1000
 # At most this many new columns per person and round (the pricing solve's improving solutions).
 COLUMNS_PER_PRICING = 4
-# The box step (`ColumnGeneration.box`): each row's dual within ± this share of its range around 0…
+# The box step (`ColumnGeneration.box`): each row's dual within ± this share of its price range around
+# the best multipliers so far…
 BOX_SHARE = 0.1
 # …but at least ± this (cost units).
 MIN_BOX = 1.0
