@@ -76,10 +76,12 @@ SCALE = 1000
 # At most this many new columns per person and round (the pricing solve's improving solutions).
 COLUMNS_PER_PRICING = 4
 # The box step (`ColumnGeneration.box`): each row's dual within ± this share of its price range around
-# the best multipliers so far…
-BOX_SHARE = 0.1
+# the best multipliers so far… (example team, 40 s, 2 workers: ±0.5 % kept the Lagrangian values of the
+# rounds at −12 … −135 and the master's value falling 802 → 104; ±10 % gave −5 569 … −14 307 and a master
+# stuck at 1033)
+BOX_SHARE = 0.005
 # …but at least ± this (cost units).
-MIN_BOX = 1.0
+MIN_BOX = 0.1
 # …and the boxes grow by this factor after a round in which nothing priced out.
 BOX_GROWTH = 2.0
 # "auto" runs column generation for teams of at least this many people (`solver.model._use_colgen`).
