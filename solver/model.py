@@ -216,10 +216,10 @@ def solve(problem: Problem, params: SolveParams) -> Solution:
 
 
 def _use_colgen(problem: Problem, params: SolveParams) -> bool:
-    """Column generation when asked, or ("auto") for teams of `colgen.MIN_PEOPLE` people or more, when
-    its share of the time limit is at least `colgen.MIN_TIME`; for such teams
-    CP-SAT's own bound was 0 (growth benchmark, 2026-12-04: 275 for 10 people, 0 from 25 up; the
-    example team of 25: 0) and so told a planner nothing."""
+    """Column generation when asked, or ("auto") for teams of `colgen.MIN_PEOPLE` people or more, where
+    CP-SAT's own bound was 0 (growth benchmark, 2026-12-04: 275 for 10 people, 0 from 25 up; the example
+    team of 25: 0) and so told a planner nothing; never when its share of the time limit is under
+    `colgen.MIN_TIME` or a stop is already requested."""
     if params.colgen == "off" or stop.requested(params.stop) or not colgen.applicable(problem):
         return False
     if params.colgen_share * params.time_limit < colgen.MIN_TIME:
@@ -235,7 +235,8 @@ def _column_generation(
     incumbent. Under "auto" only its first round (every person's cheapest roster of their own, a bound
     that takes 1–4 s for 25 people): on the example team and the 25-person team the later rounds raised
     neither the bound nor the rota within a minute, and the full share cost the CP-SAT search a rota of
-    1213 against 985 and 1289 against 990 at 60 s (one run each, 2 loaded cores); "on" runs it all."""
+    1213 against 985 and 1289 against 990 at 60 s (one run each, 2 loaded cores), hence a default share
+    of 5 %; "on" runs every round and the integer master in the share."""
     deadline = started + params.colgen_share * params.time_limit
     cost = check.objective(problem, incumbent)
 
