@@ -34,3 +34,8 @@ class SolveParams(BaseModel):
     # Worker portfolio (solver/search.py `portfolio`): "max_lp" makes the full-problem worker the one with
     # the strongest LP; "auto" does so for models without routes and at most 3 workers.
     portfolio: Literal["auto", "default", "max_lp"] = "auto"
+    # Column generation (solver/colgen.py): a lower bound from whole rosters per person, and a rota made
+    # of them; "auto" runs it for home-care teams of `colgen.MIN_PEOPLE` or more, for this share of the
+    # time limit before the CP-SAT search (see `solver.model._column_generation`).
+    colgen: Literal["auto", "on", "off"] = "auto"
+    colgen_share: float = Field(default=0.05, gt=0, lt=1)
