@@ -3,9 +3,9 @@
 `DATABASE_URL` picks the database (default: the SQLite file `pusleplan.db` here);
 `PUSLEPLAN_THROTTLE_STORAGE` where failed sign-ins are counted (`memory://`, this process; a
 `redis://host:6379` URL shares the counts between the processes of `serve --workers N` and several
-machines); `PUSLEPLAN_PLANNER_PASSWORD` / `PUSLEPLAN_STAFF_PASSWORD` the demo accounts' passwords
-(`init-demo`; generated when unset). Read anew at each call, so a test or a command can change the
-environment first.
+machines); `PUSLEPLAN_PLANNER_PASSWORD` / `PUSLEPLAN_STAFF_PASSWORD` / `PUSLEPLAN_ADMIN_PASSWORD` the
+demo accounts' passwords (`init-demo`; generated when unset). Read anew at each call, so a test or a
+command can change the environment first.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     throttle_storage: str = "memory://"
     planner_password: str | None = None
     staff_password: str | None = None
+    admin_password: str | None = None
 
 
 def settings() -> Settings:
@@ -36,5 +37,6 @@ def settings() -> Settings:
             "throttle_storage": made.throttle_storage or "memory://",
             "planner_password": made.planner_password or None,
             "staff_password": made.staff_password or None,
+            "admin_password": made.admin_password or None,
         }
     )

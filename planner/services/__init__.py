@@ -1,7 +1,8 @@
 """The application layer: every use case the pages and the API share, as functions with a keyword-only
 `session=` and the `actor=` who asks, one module per aggregate — `teams` (a team and its set-up and
 rules), `accounts`, `periods`, `wishes` (and standing wishes), `picks` (open slots and self-picks),
-`solving` (solve jobs) and `rotas` (drafts, locks, publishing, exports); `_base` holds what they share.
+`solving` (solve jobs), `rotas` (drafts, locks, publishing, exports) and `organisation` (the
+administrator's overview and planner accounts); `_base` holds what they share.
 Callers use the package: `services.create_wish(...)`.
 
 Each function that changes something checks the actor's role (`planner.auth.require_*`), validates,
@@ -26,6 +27,7 @@ from planner.services._base import (
     team_of,
 )
 from planner.services.accounts import (
+    account_teams,
     audit_log,
     change_own_password,
     create_user,
@@ -33,6 +35,13 @@ from planner.services.accounts import (
     list_users,
     reset_user_password,
     set_user_disabled,
+)
+from planner.services.organisation import (
+    create_admin,
+    create_planner,
+    list_planners,
+    organisation_status,
+    set_planner_teams,
 )
 from planner.services.periods import (
     close_period,
@@ -114,6 +123,7 @@ __all__ = [
     "SETUP",
     "SOLVABLE",
     "STORED_DATA_CONFLICT",
+    "account_teams",
     "approve_standing_wish",
     "audit",
     "audit_log",
@@ -122,7 +132,9 @@ __all__ = [
     "change_own_password",
     "close_period",
     "compare_rotas",
+    "create_admin",
     "create_period",
+    "create_planner",
     "create_self_pick",
     "create_setup",
     "create_solve_job",
@@ -149,6 +161,7 @@ __all__ = [
     "list_jobs",
     "list_locks",
     "list_periods",
+    "list_planners",
     "list_rotas",
     "list_self_picks",
     "list_setup",
@@ -158,6 +171,7 @@ __all__ = [
     "list_wishes",
     "open_period",
     "open_slots",
+    "organisation_status",
     "payroll_export",
     "pending_changes",
     "person_shifts",
@@ -170,6 +184,7 @@ __all__ = [
     "set_day_wish",
     "set_favourite_routes",
     "set_job_state",
+    "set_planner_teams",
     "set_user_disabled",
     "slot_candidates",
     "solvable",
