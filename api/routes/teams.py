@@ -155,8 +155,9 @@ def enable_user(user_id: int, session: SessionDep, actor: CurrentUser) -> Any:
 
 @router.post("/users/{user_id}/reset-password", response_model=OneTimePassword)
 def reset_password(user_id: int, session: SessionDep, actor: CurrentUser) -> Any:
-    """Give an account of your team (an administrator: a planner's account) a one-time password, shown only in this answer: its sign-ins end,
-    and at its next sign-in the person must choose their own (`POST /me/password`) before anything else."""
+    """Give an account of your team (an administrator: a planner's account) a one-time password, shown
+    only in this answer: its sign-ins end, and at its next sign-in the person must choose their own
+    (`POST /me/password`) before anything else."""
     return services.reset_user_password(user_id, session=session, actor=actor)
 
 
