@@ -156,7 +156,7 @@ def create_admin(args: argparse.Namespace) -> int:
             raise InputError("--password-stdin", "no password on standard input")
     engine = get_engine()
     migrate.upgrade(engine)
-    with Session(engine) as session:
+    with Session(engine, expire_on_commit=False) as session:
         user, chosen = services.create_admin(args.username, password, session=session)
         session.commit()
     if password is not None:
