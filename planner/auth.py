@@ -105,11 +105,12 @@ class Actor:
 
 
 def planned_teams(session: Session, user_id: int) -> tuple[int, ...]:
-    """The teams an account plans, lowest id first."""
-    query = (
-        select(TeamPlanner.team_id).where(TeamPlanner.user_id == user_id).order_by(col(TeamPlanner.team_id))
-    )
-    return tuple(session.exec(query).all())
+    """The teams an account plans (`TeamPlanner`), lowest id first. A planner's own `team_id`, as rows
+    written before planners could plan several teams have it (the migration moved those), counts too."""
+    rows = select(TeamPlanner.team_id).where(TeamPlanner.user_id == user_id)
+    own = select(User.team_id).where(User.id == user_id, User.role != "staff", col(User.team_id).is_not(None))
+    found = session.execute(rows.union(own)).scalars().all()  # type: ignore[arg-type]
+    return tuple(sorted(t for t in found if t is not None))
 
 
 def hash_password(password: str) -> str:

@@ -53,8 +53,12 @@ def organisation_status(*, session: Session, actor: Actor, today: dt.date | None
     teams = session.exec(select(Team).order_by(col(Team.id))).all()
     planners: defaultdict[int, list[str]] = defaultdict(list)
     query = select(TeamPlanner.team_id, User.username).join(User, col(User.id) == col(TeamPlanner.user_id))
-    for team_id, username in session.exec(query.order_by(col(User.username))).all():
-        planners[team_id].append(username)
+    legacy = select(User.team_id, User.username).where(User.role != "staff", col(User.team_id).is_not(None))
+    for team_id, username in sorted(
+        {*session.exec(query).all(), *session.exec(legacy).all()}, key=lambda r: r[1]
+    ):
+        if team_id is not None:
+            planners[team_id].append(username)
     staff = dict(
         session.exec(select(Staff.team_id, func.count()).group_by(col(Staff.team_id))).all()  # type: ignore[arg-type]
     )
@@ -107,14 +111,11 @@ def _teams_exist(session: Session, teams: Sequence[int]) -> list[int]:
 
 def _public(session: Session, user: User) -> PlannerPublic:
     assert user.id is not None
-    teams = (
-        select(TeamPlanner.team_id).where(TeamPlanner.user_id == user.id).order_by(col(TeamPlanner.team_id))
-    )
     return PlannerPublic(
         id=user.id,
         username=user.username,
         role=user.role,  # type: ignore[arg-type]
-        teams=list(session.exec(teams).all()),
+        teams=list(auth.planned_teams(session, user.id)),
         disabled=user.disabled,
         must_change_password=user.must_change_password,
     )
@@ -161,6 +162,13 @@ def set_planner_teams(user_id: int, data: PlannerTeams, *, session: Session, act
     if user.role not in PLANNING_ROLES:
         raise NotFound("user", user_id)
     wanted = set(_teams_exist(session, data.teams))
+    if user.team_id is not None:  # a planner's row as written before `team_planner`: move its team there
+        assert user.id is not None
+        if session.get(TeamPlanner, (user.id, user.team_id)) is None:
+            session.add(TeamPlanner(user_id=user.id, team_id=user.team_id))
+        user.team_id = None
+        session.add(user)
+        session.flush()
     had = set(session.exec(select(TeamPlanner.team_id).where(TeamPlanner.user_id == user_id)).all())
     gone = had - wanted
     if gone:

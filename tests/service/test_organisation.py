@@ -197,3 +197,34 @@ def test_the_administrator_manages_planner_accounts_not_staff_accounts(world: Wo
         403,
         404,
     )
+
+
+def test_a_planner_row_written_the_old_way_plans_its_team(world: World) -> None:
+    """Code that still makes a planner with its own `team_id` (as before `team_planner`) gets a planner
+    of that team; the administrator moving it to other teams moves it for good."""
+    from planner.auth import hash_password
+    from planner.models import User
+
+    admin = _admin(world)
+    with Session(world.engine) as session:
+        session.add(
+            User(username="gammel", role="planner", team_id=world.team, password_hash=hash_password(PASSWORD))
+        )
+        session.commit()
+    old = login(world.client, "gammel")
+    assert ok(world.client.get("/me", headers=old))["teams"] == [world.team]
+    assert len(ok(world.client.get(f"/teams/{world.team}/staff", headers=old))) == 3
+    status = ok(world.client.get("/organisation/status", headers=admin))
+    assert status[0]["planners"] == ["gammel", "planner"]
+    account = next(
+        a for a in ok(world.client.get("/organisation/planners", headers=admin)) if a["username"] == "gammel"
+    )
+    assert account["teams"] == [world.team]
+    team_b = ok(world.client.post("/teams", json={"name": "Tørring"}, headers=admin), 201)["id"]
+    moved = ok(
+        world.client.put(
+            f"/organisation/planners/{account['id']}/teams", json={"teams": [team_b]}, headers=admin
+        )
+    )
+    assert moved["teams"] == [team_b]
+    assert world.client.get(f"/teams/{world.team}/staff", headers=old).status_code == 404

@@ -69,6 +69,8 @@ def test_the_administrator_makes_a_team_and_a_planner_of_two_teams(web: Web) -> 
     periods = text_of(web.get("hanne", "/web/periods").text)
     assert "Team: Hjemmeplejen Tørring" in periods and "uge 9" not in periods
     assert "Hjemmeplejen Tørring" in text_of(web.get("hanne", "/web/team").text)
+    # A page of Uldum reached by its own address still opens: she plans Uldum too.
+    assert web.get("hanne", f"/web/periods/{web.world.period}").status_code == 200
     # A team she does not plan cannot be chosen, not even by setting the cookie herself.
     assert web.post("hanne", "/web/teams/999/choose").status_code == 404
     hanne.cookies.delete("pusleplan_team")
