@@ -265,6 +265,7 @@ PARAMS: dict[str, dict[str, str]] = {
     "DELETE /users/{user_id}": {"user_id": "{sara_account}"},
     "DELETE /standing-wishes/{item_id}": {"item_id": "{spare_agreement}"},
     "DELETE /wishes/{wish_id}": {"wish_id": "{spare_wish}"},
+    "DELETE /locks/{lock_id}": {"lock_id": "{spare_lock}"},
     "POST /web/team/agreements/{item_id}/delete": {"item_id": "{spare_agreement_2}"},
     "POST /web/team/{slug}/{item_id}/delete": {"item_id": "{spare_3}"},
     "POST /periods/{period_id}/open": {"period_id": "{spare_period}"},
@@ -431,6 +432,8 @@ def _set_up(world: World) -> People:
     rota = job["rota_id"]
     ok(world.post("planner", f"/rotas/{rota}/publish"))
     ok(world.put("planner", f"/rotas/{rota}/cells/{mette}/{ids['day']}", json={"action": "lock"}))
+    spare_day = (START + dt.timedelta(days=8)).isoformat()  # a lock of its own for the delete
+    ok(world.put("planner", f"/rotas/{rota}/cells/{mette}/{spare_day}", json={"action": "lock"}))
     wish = {"staff_id": mette, "date": DAY, "kind": "avoid", "shift": "aften"}
     ids["wish_id"] = ok(world.post("mette", f"/periods/{world.period}/wishes", json=wish), 201)["id"]
     for n, name in ((2, "spare_wish"), (4, "spare_wish_2")):
@@ -443,7 +446,7 @@ def _set_up(world: World) -> People:
     for name in ("item_id", "spare_agreement", "spare_agreement_2", "spare_agreement_3"):
         ids[name] = ok(world.post("mette", "/standing-wishes", json=agreement), 201)["id"]
     with Session(world.engine) as session:
-        ids["lock_id"] = session.exec(select(Lock.id)).one()
+        ids["lock_id"], ids["spare_lock"] = session.exec(select(Lock.id).order_by(Lock.date)).all()
         ids["sara_account"] = session.exec(select(User.id).where(User.username == "sara")).one()
         ids["user_id"] = session.exec(select(User.id).where(User.username == "ali")).one()
         ids["ali"] = world.staff["ali"]
