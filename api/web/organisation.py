@@ -155,6 +155,17 @@ def reset_planner_password(request: Request, user_id: int, session: SessionDep, 
     return render(request, "organisation/password.html", context)
 
 
+@router.post("/web/organisation/planners/{user_id}/{action}")
+def block_planner(
+    request: Request, user_id: int, action: str, session: SessionDep, actor: WebAdmin
+) -> Response:
+    """Block a planner's sign-in (every sign-in of theirs ends) or open it again."""
+    if action not in ("disable", "enable"):
+        raise NotFound("page", action)
+    services.set_user_disabled(user_id, action == "disable", session=session, actor=actor)
+    return redirect(request, f"{ORGANISATION}#planner-{user_id}")
+
+
 # ---- a planner's choice of team ---------------------------------------------------------------------
 
 

@@ -86,6 +86,12 @@ def test_the_administrator_makes_a_team_and_a_planner_of_two_teams(web: Web) -> 
     assert saved.status_code == 303
     assert [p.teams for p in _planners(web) if p.username == "hanne"] == [[teams["Hjemmeplejen Tørring"]]]
     assert "Vælg team" not in text_of(web.get("hanne", "/web/periods").text)
+    # Her sign-in blocked from the organisation page: her browser is signed out at once.
+    assert "Spær login" in text_of(web.get("admin", "/web/organisation").text)
+    assert web.post("admin", f"/web/organisation/planners/{hanne_id}/disable").status_code == 303
+    assert web.get("hanne", "/web/periods").headers["location"].startswith("/web/sign-in")
+    assert "Genåbn login" in text_of(web.get("admin", "/web/organisation").text)
+    assert web.post("admin", f"/web/organisation/planners/{hanne_id}/sideways").status_code == 404
 
 
 def test_a_new_planner_with_a_taken_or_empty_name_is_refused_at_the_field(web: Web) -> None:

@@ -211,6 +211,7 @@ ROUTES: dict[str, str] = {
     "POST /web/organisation/planners": "admin",
     "POST /web/organisation/planners/{user_id}/teams": "admin",
     "POST /web/organisation/planners/{user_id}/reset-password": "admin",
+    "POST /web/organisation/planners/{user_id}/{action}": "admin",
     "GET /web/teams": "planner-home",
     "POST /web/teams/{team_id}/choose": "planner",  # a team they plan
 }
@@ -275,6 +276,7 @@ PARAMS: dict[str, dict[str, str]] = {
     "PUT /organisation/planners/{user_id}/teams": {"user_id": "{spare_planner}"},
     "POST /web/organisation/planners/{user_id}/teams": {"user_id": "{spare_planner}"},
     "POST /web/organisation/planners/{user_id}/reset-password": {"user_id": "{spare_planner}"},
+    "POST /web/organisation/planners/{user_id}/{action}": {"user_id": "{spare_planner}"},
     "POST /web/teams/{team_id}/choose": {"team_id": "{team_id}"},
 }
 # The same for one role: where two roles may each delete a thing, each deletes their own.
