@@ -63,7 +63,11 @@ def organisation_status(*, session: Session, actor: Actor, today: dt.date | None
         session.exec(select(Staff.team_id, func.count()).group_by(col(Staff.team_id))).all()  # type: ignore[arg-type]
     )
     periods: defaultdict[int, list[PeriodStatus]] = defaultdict(list)
-    for period in session.exec(select(Period).order_by(col(Period.start), col(Period.id))).all():
+    # Published periods that began more than a year ago are over (a period is at most 366 days): left out
+    # in the query, so years of history are not read; the rest are checked exactly here.
+    in_play = or_(col(Period.state) != "published", col(Period.start) > today - dt.timedelta(days=366))
+    query_periods = select(Period).where(in_play).order_by(col(Period.start), col(Period.id))
+    for period in session.exec(query_periods).all():
         if period.state != "published" or period.last_day >= today:
             periods[period.team_id].append(PeriodStatus.model_validate(period, from_attributes=True))
     jobs: Counter[tuple[int, str]] = Counter()

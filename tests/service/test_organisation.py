@@ -52,6 +52,9 @@ def test_the_administrator_sees_every_teams_status(world: World) -> None:
         assert period.id is not None
         for state in ("queued", "queued", "running", "stopping", "done"):
             session.add(SolveJob(period_id=period.id, state=state, time_limit=10, workers=1, seed=0))
+        # Over and published: history, left out; over but never published: still shown.
+        session.add(Period(team_id=team_b, start=dt.date(2024, 1, 1), days=56, state="published"))
+        session.add(Period(team_id=team_b, start=dt.date(2024, 3, 1), days=56, state="closed"))
         session.commit()
 
     status = ok(world.client.get("/organisation/status", headers=admin))
@@ -66,7 +69,8 @@ def test_the_administrator_sees_every_teams_status(world: World) -> None:
         0,
         None,
     )
-    assert [(p["state"], p["deadline"][:16]) for p in b["periods"]] == [("closed", "2027-03-20T12:00")]
+    shown = [(p["start"], p["state"], (p["deadline"] or "")[:16]) for p in b["periods"]]
+    assert shown == [("2024-03-01", "closed", ""), ("2027-03-29", "closed", "2027-03-20T12:00")]
     assert (b["solves_queued"], b["solves_running"]) == (2, 2)  # stopping counts as running
 
     # No person's data in the overview, and none behind it.
