@@ -50,7 +50,7 @@ PostedForm = Annotated[FormData, Depends(_form)]
 
 def _team_ids(form: FormData) -> list[int]:
     """The ticked teams of a form (`teams` check boxes); anything but a number is left out."""
-    return [int(v) for v in form.getlist("teams") if isinstance(v, str) and v.isdigit()]
+    return [int(v) for v in form.getlist("teams") if isinstance(v, str) and v.isascii() and v.isdigit()]
 
 
 def _overview(
