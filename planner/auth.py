@@ -14,7 +14,7 @@ import hmac
 import math
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 from planner import two_factor
 from planner.credentials import normal_username
 from planner.errors import Forbidden, InputError, SecondFactorNeeded, TooManyAttempts, Unauthorized
-from planner.models import ApiToken, AuditEntry, User, utcnow
+from planner.models import ApiToken, AuditEntry, TeamPlanner, User, utcnow
 from planner.texts import N_
 
 TOKEN_LIFETIME = dt.timedelta(hours=12)
@@ -38,7 +38,9 @@ _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is asking: a planner of `team_id`, or a staff member (`staff_id`) of `team_id`."""
+    """Who is asking: a staff member (`staff_id`) of `team_id`; a planner of the teams in `teams`
+    (`team_id`: the one their pages show now); an administrator of the organisation (who plans the
+    teams in `teams`, if any); or the service itself (`system`)."""
 
     user_id: int | None
     username: str
@@ -47,28 +49,68 @@ class Actor:
     staff_id: int | None
     # Signed in with a one-time password: may only choose their own (`services.change_own_password`).
     must_change_password: bool = False
+    # The teams the account plans (`TeamPlanner`), read once per request with the token.
+    teams: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        # A planner made with only `team_id` (as before planners could plan several teams) plans that team.
+        if self.role == "planner" and not self.teams and self.team_id is not None:
+            object.__setattr__(self, "teams", (self.team_id,))
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
 
     @property
     def is_planner(self) -> bool:
-        return self.role == "planner"
+        """A planner account, or an administrator who plans a team: may open the planner's pages."""
+        return self.role == "planner" or (self.is_admin and bool(self.teams))
 
     @property
     def plans(self) -> bool:
-        """A planner (of their own team), or the service itself (of every team)."""
-        return self.role in ("planner", "system")
+        """A planner (of their own teams), or the service itself (of every team)."""
+        return self.is_planner or self.role == "system"
 
     def can_plan(self, team_id: int) -> bool:
-        """May plan `team_id`: its planner, or the service itself."""
-        return self.role == "system" or (self.is_planner and self.team_id == team_id)
+        """May plan `team_id`: one of its planners, or the service itself."""
+        return self.role == "system" or (self.is_planner and team_id in self.teams)
+
+    def is_member(self, team_id: int) -> bool:
+        """Belongs to `team_id`: plans it, or is one of its staff (the service itself is in every team)."""
+        return self.can_plan(team_id) or (self.role == "staff" and self.team_id == team_id)
+
+    def choosing(self, team_id: int | None) -> Actor:
+        """The same actor with the team of their pages set to `team_id`, when they plan it (a planner of
+        several teams chooses one); otherwise unchanged."""
+        if team_id is None or team_id == self.team_id or team_id not in self.teams:
+            return self
+        return replace(self, team_id=team_id)
 
     @classmethod
-    def of(cls, user: User) -> Actor:
-        return cls(user.id, user.username, user.role, user.team_id, user.staff_id, user.must_change_password)
+    def of(cls, user: User, teams: tuple[int, ...] = ()) -> Actor:
+        return cls(
+            user.id,
+            user.username,
+            user.role,
+            user.team_id if user.role == "staff" else (teams[0] if teams else None),
+            user.staff_id,
+            user.must_change_password,
+            teams,
+        )
 
     @classmethod
     def system(cls, team_id: int | None = None) -> Actor:
         """The service itself (demo set-up, solve jobs): a planner of every team."""
         return cls(None, "system", "system", team_id, None)
+
+
+def planned_teams(session: Session, user_id: int) -> tuple[int, ...]:
+    """The teams an account plans (`TeamPlanner`), lowest id first. A planner's own `team_id`, as rows
+    written before planners could plan several teams have it (the migration moved those), counts too."""
+    rows = select(TeamPlanner.team_id).where(TeamPlanner.user_id == user_id)
+    own = select(User.team_id).where(User.id == user_id, User.role != "staff", col(User.team_id).is_not(None))
+    found = session.execute(rows.union(own)).scalars().all()  # type: ignore[arg-type]
+    return tuple(sorted(t for t in found if t is not None))
 
 
 def hash_password(password: str) -> str:
@@ -224,8 +266,12 @@ def _audit_failure(
 ) -> None:
     """Record a failed sign-in at once (the request then fails): who was tried, from where."""
     session.rollback()
-    team = user.team_id if user else None
-    session.add(AuditEntry(who=username[:100], team_id=team, action=what, detail={"address": address}))
+    teams: tuple[int | None, ...] = (None,)
+    if user is not None and user.id is not None:
+        # In the audit of each team the account is in: a staff member's team, the teams a planner plans.
+        teams = (user.team_id,) if user.role == "staff" else planned_teams(session, user.id) or (None,)
+    for team in teams:
+        session.add(AuditEntry(who=username[:100], team_id=team, action=what, detail={"address": address}))
     session.commit()
 
 
@@ -249,7 +295,11 @@ def actor_for_token(token: str, *, session: Session) -> Actor:
     row = session.execute(query).first()
     if row is None or row.expires_at <= utcnow():
         raise Unauthorized("unknown or expired token")
-    return Actor(row.id, row.username, row.role, row.team_id, row.staff_id, row.must_change_password)
+    if row.role == "staff":
+        return Actor(row.id, row.username, row.role, row.team_id, row.staff_id, row.must_change_password)
+    teams = planned_teams(session, row.id)  # a second query, for planners and administrators only
+    first = teams[0] if teams else None
+    return Actor(row.id, row.username, row.role, first, None, row.must_change_password, teams)
 
 
 # ---- the role rules ---------------------------------------------------------------------------------
@@ -262,18 +312,24 @@ def require_planner(actor: Actor, team_id: int) -> None:
 
 
 def require_member(actor: Actor, team_id: int) -> None:
-    """Anyone in the team (planner or staff) may read what the team shares."""
-    if actor.role == "system":
-        return
-    if actor.team_id != team_id:
+    """Anyone in the team (a planner of it, or its staff) may read what the team shares; an administrator
+    who does not plan the team is not in it (they see its status: `services.organisation_status`)."""
+    if not actor.is_member(team_id):
         raise Forbidden(N_("you are not a member of this team"))
+
+
+def require_admin(actor: Actor) -> None:
+    """The organisation's administrators (and the service itself) create teams and planner accounts and
+    see every team's status."""
+    if not (actor.is_admin or actor.role == "system"):
+        raise Forbidden(N_("only an administrator may do this"))
 
 
 def require_self_or_planner(actor: Actor, team_id: int, staff_id: int) -> None:
     """A staff member may act for themselves only; the planner for everyone in the team."""
     if actor.can_plan(team_id):
         return
-    if actor.team_id != team_id or actor.staff_id != staff_id:
+    if actor.role != "staff" or actor.team_id != team_id or actor.staff_id != staff_id:
         raise Forbidden(N_("staff may only see and change their own wishes and picks"))
 
 

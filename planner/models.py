@@ -38,7 +38,12 @@ JobState = Literal["queued", "running", "stopping", "done", "failed", "cancelled
 # before it had one.
 JobOutcome = Literal["rota", "stopped_early", "infeasible", "no_rota_in_time"]
 RotaState = Literal["draft", "published", "superseded"]
-Role = Literal["planner", "staff"]
+# An administrator creates teams and planner accounts and sees every team's status, not its people's
+# data (`planner.services.organisation`); planning a team takes a `TeamPlanner` row, whatever the role.
+Role = Literal["admin", "planner", "staff"]
+# The accounts a team's planner creates in the team (an administrator account only `pusleplan
+# create-admin` makes).
+TeamRole = Literal["planner", "staff"]
 WishKindName = Literal["want", "avoid", "veto"]
 
 
@@ -727,7 +732,7 @@ class UserCreate(UserBase):
     """A new account. The user name is stored trimmed and in lower case; the password must pass the
     policy of `planner.credentials` (a 422 on `password` says which rule it breaks)."""
 
-    role: Role
+    role: TeamRole
     password: str = Field(max_length=credentials.MAX_LENGTH)
 
     @field_validator("username")
@@ -775,6 +780,19 @@ class UserPublic(UserBase):
     disabled: bool = False
     must_change_password: bool = False
     email: str | None = None
+    teams: list[int] = Field(
+        default=[], description="The teams a planner account plans (`team_id` is a staff account's one team)."
+    )
+
+
+class TeamPlanner(SQLModel, table=True):
+    """A planner (or an administrator) plans a team: one row per account and team. A planner account may
+    plan several teams; its own `team_id` stays empty (only a staff account belongs to one team)."""
+
+    __tablename__ = "team_planner"
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    team_id: int = Field(foreign_key="team.id", primary_key=True, index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
 
 
 class PasswordChange(SQLModel):
@@ -928,3 +946,71 @@ class CalendarFeedPublic(SQLModel):
     created_at: dt.datetime
     url: str | None = Field(default=None, description="https URL; shown once, when made or renewed.")
     webcal: str | None = Field(default=None, description="The same as webcal://, for phone calendars.")
+# ---- the organisation: teams, their planners, their status ------------------------------------------
+
+
+class PlannerCreate(SQLModel):
+    """A new planner account, made by an administrator: it plans `teams` and signs in first with a
+    one-time password (shown once) and then chooses its own."""
+
+    username: str = Field(min_length=1, max_length=100)
+    teams: list[int] = Field(default=[], max_length=MAX_CODES, description="The teams it plans.")
+
+    @field_validator("username")
+    @classmethod
+    def _normal_username(cls, value: str) -> str:
+        value = credentials.normal_username(value)
+        if not value:
+            raise PydanticCustomError("string_too_short", "String should have at least 1 character")
+        return value
+
+
+class PlannerTeams(SQLModel):
+    """The teams a planner account plans, as a whole (teams left out are no longer its)."""
+
+    teams: list[int] = Field(max_length=MAX_CODES)
+
+
+class PlannerPublic(SQLModel):
+    id: int
+    username: str
+    role: Role
+    teams: list[int]
+    disabled: bool
+    must_change_password: bool
+
+
+class PlannerAccount(PlannerPublic):
+    """A planner account just made, with its one-time password (shown only in this answer)."""
+
+    password: str
+
+
+class PeriodStatus(SQLModel):
+    id: int
+    name: str
+    start: dt.date
+    days: int
+    state: PeriodState
+    deadline: dt.datetime | None
+
+
+class PublishedStatus(SQLModel):
+    rota_id: int
+    period_id: int
+    published_at: dt.datetime | None
+
+
+class TeamStatus(SQLModel):
+    """Where one team is, as an administrator sees it: no person's data, only the team's progress."""
+
+    id: int
+    name: str
+    planners: list[str] = Field(description="User names of the accounts that plan the team.")
+    staff: int = Field(description="How many people the team has.")
+    periods: list[PeriodStatus] = Field(
+        description="Periods not yet published or not yet over, earliest first."
+    )
+    solves_queued: int
+    solves_running: int = Field(description="Running, or stopping with the best rota found so far.")
+    latest_published: PublishedStatus | None

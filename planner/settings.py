@@ -3,8 +3,8 @@
 `DATABASE_URL` picks the database (default: the SQLite file `pusleplan.db` here);
 `PUSLEPLAN_THROTTLE_STORAGE` where failed sign-ins are counted (`memory://`, this process; a
 `redis://host:6379` URL shares the counts between the processes of `serve --workers N` and several
-machines); `PUSLEPLAN_PLANNER_PASSWORD` / `PUSLEPLAN_STAFF_PASSWORD` the demo accounts' passwords
-(`init-demo`; generated when unset). E-mail (`planner.mail`): `PUSLEPLAN_SMTP_HOST`, `_SMTP_PORT`,
+machines); `PUSLEPLAN_PLANNER_PASSWORD` / `PUSLEPLAN_STAFF_PASSWORD` / `PUSLEPLAN_ADMIN_PASSWORD` the
+demo accounts' passwords (`init-demo`; generated when unset). E-mail (`planner.mail`): `PUSLEPLAN_SMTP_HOST`, `_SMTP_PORT`,
 `_SMTP_USER`, `_SMTP_PASSWORD`, `_SMTP_FROM` (the sender address), `_SMTP_SECURITY` (`starttls`, `ssl` or
 `none`), `_SMTP_TIMEOUT`; without a host and a from address no e-mail is sent (notifications are in-app
 only). `PUSLEPLAN_BASE_URL` is the service's address as people reach it, for the links in e-mails.
@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     job_stale_seconds: float = Field(default=60.0, gt=0, le=86400)
     job_max_attempts: int = Field(default=2, ge=1, le=10)
     urgent_days: int = Field(default=14, ge=0, le=366)
+    admin_password: str | None = None
 
 
 def settings() -> Settings:
@@ -98,5 +99,6 @@ def settings() -> Settings:
             "smtp_from": made.smtp_from or None,
             "base_url": (made.base_url or "http://127.0.0.1:8000").rstrip("/"),
             "broker_url": made.broker_url or DEFAULT_BROKER_URL,
+            "admin_password": made.admin_password or None,
         }
     )

@@ -73,7 +73,7 @@ def confirm(actor: Actor, code: str, *, session: Session) -> User:
         raise InputError("code", N_("the code does not match: check the app's clock and try the newest code"))
     user.totp_enabled = True
     session.add(user)
-    session.add(AuditEntry(who=user.username, team_id=user.team_id, action="two-factor sign-in on"))
+    session.add(AuditEntry(who=user.username, team_id=actor.team_id, action="two-factor sign-in on"))
     session.commit()
     return user
 
@@ -87,6 +87,6 @@ def turn_off(actor: Actor, code: str, *, session: Session) -> User:
         raise InputError("code", N_("the code does not match: check the app's clock and try the newest code"))
     user.totp_enabled, user.totp_secret, user.totp_last_step = False, None, None
     session.add(user)
-    session.add(AuditEntry(who=user.username, team_id=user.team_id, action="two-factor sign-in off"))
+    session.add(AuditEntry(who=user.username, team_id=actor.team_id, action="two-factor sign-in off"))
     session.commit()
     return user

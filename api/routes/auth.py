@@ -27,6 +27,7 @@ class Me(BaseModel):
     role: str
     team_id: int | None
     staff_id: int | None
+    teams: list[int] = Field(default=[], description="The teams you plan (a planner may plan several).")
     two_factor: bool = False
     must_change_password: bool = False
 
@@ -113,6 +114,7 @@ def me(actor: CurrentUser, session: SessionDep) -> Me:
         role=actor.role,
         team_id=actor.team_id,
         staff_id=actor.staff_id,
+        teams=list(actor.teams),
         two_factor=bool(user and user.totp_enabled),
         must_change_password=actor.must_change_password,
     )

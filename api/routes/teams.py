@@ -37,14 +37,15 @@ router = APIRouter(tags=["teams"])
 
 
 @router.post("/teams", status_code=status.HTTP_201_CREATED, response_model=TeamPublic)
-def create_team(data: TeamCreate, session: SessionDep, actor: PlannerUser) -> Any:
-    """Create a team (with the Danish default rules); you become its planner."""
+def create_team(data: TeamCreate, session: SessionDep, actor: CurrentUser) -> Any:
+    """Create a team (with the Danish default rules): an administrator, or a planner who plans no team
+    yet (who becomes its planner)."""
     return services.create_team(data, session=session, actor=actor)
 
 
 @router.get("/teams", response_model=list[TeamPublic])
 def list_teams(session: SessionDep, actor: CurrentUser) -> Any:
-    """Your team."""
+    """Your teams (an administrator: every team)."""
     return services.list_teams(session=session, actor=actor)
 
 
@@ -141,26 +142,27 @@ def erase_person(staff_id: int, session: SessionDep, actor: PlannerUser) -> dict
 
 
 @router.post("/users/{user_id}/disable", response_model=UserPublic)
-def disable_user(user_id: int, session: SessionDep, actor: PlannerUser) -> Any:
+def disable_user(user_id: int, session: SessionDep, actor: CurrentUser) -> Any:
     """Disable an account: every sign-in of it ends now and it cannot sign in (its person stays)."""
     return services.set_user_disabled(user_id, True, session=session, actor=actor)
 
 
 @router.post("/users/{user_id}/enable", response_model=UserPublic)
-def enable_user(user_id: int, session: SessionDep, actor: PlannerUser) -> Any:
+def enable_user(user_id: int, session: SessionDep, actor: CurrentUser) -> Any:
     """Enable a disabled account again (same user name and password)."""
     return services.set_user_disabled(user_id, False, session=session, actor=actor)
 
 
 @router.post("/users/{user_id}/reset-password", response_model=OneTimePassword)
-def reset_password(user_id: int, session: SessionDep, actor: PlannerUser) -> Any:
-    """Give an account of your team a one-time password, shown only in this answer: its sign-ins end,
-    and at its next sign-in the person must choose their own (`POST /me/password`) before anything else."""
+def reset_password(user_id: int, session: SessionDep, actor: CurrentUser) -> Any:
+    """Give an account of your team (an administrator: a planner's account) a one-time password, shown
+    only in this answer: its sign-ins end, and at its next sign-in the person must choose their own
+    (`POST /me/password`) before anything else."""
     return services.reset_user_password(user_id, session=session, actor=actor)
 
 
 @router.delete("/users/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_user(user_id: int, session: SessionDep, actor: PlannerUser) -> None:
+def delete_user(user_id: int, session: SessionDep, actor: CurrentUser) -> None:
     """Remove an account: its sign-ins end and the user name is free (the person and their data stay)."""
     services.delete_user(user_id, session=session, actor=actor)
 

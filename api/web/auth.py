@@ -22,6 +22,7 @@ from api.web.common import (
     session_token,
 )
 from planner import auth, services
+from planner.auth import Actor
 from planner.errors import InputError, SecondFactorNeeded, TooManyAttempts, Unauthorized
 from planner.models import PasswordChange
 from planner.settings import settings
@@ -31,7 +32,16 @@ router = APIRouter()
 
 STAFF_HOME = f"{PREFIX}/me"
 PLANNER_HOME = f"{PREFIX}/periods"
+ADMIN_HOME = f"{PREFIX}/organisation"
 YEAR = 365 * 24 * 3600
+
+
+def home_of(actor: Actor) -> str:
+    """Where each role starts: an administrator at the organisation, a planner at the periods, staff at
+    their own wishes."""
+    if actor.is_admin:
+        return ADMIN_HOME
+    return PLANNER_HOME if actor.is_planner else STAFF_HOME
 
 
 def _safe_next(target: str | None, fallback: str) -> str:
@@ -44,8 +54,8 @@ def _safe_next(target: str | None, fallback: str) -> str:
 @router.get("/web")
 @router.get("/web/")
 def home(actor: WebUser) -> Response:
-    """Planners start at their periods, staff at their own wishes."""
-    return RedirectResponse(PLANNER_HOME if actor.is_planner else STAFF_HOME, status_code=303)
+    """Administrators start at the organisation, planners at their periods, staff at their own wishes."""
+    return RedirectResponse(home_of(actor), status_code=303)
 
 
 def _sign_in_page(request: Request, context: dict[str, Any], status_code: int = 200) -> Response:
@@ -98,7 +108,7 @@ def sign_in(
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     actor = auth.actor_for_token(token, session=session)
-    fallback = PLANNER_HOME if actor.is_planner else STAFF_HOME
+    fallback = home_of(actor)
     signed_in = RedirectResponse(_safe_next(next, fallback), status_code=303)
     signed_in.set_cookie(
         SESSION_COOKIE,
@@ -194,5 +204,5 @@ def change_password(
         session.rollback()
         context = {"errors": field_errors(exc, lang), "forced": actor.must_change_password}
         return render(request, "password.html", context, status_code=422)
-    home = PLANNER_HOME if actor.is_planner else STAFF_HOME
+    home = home_of(actor)
     return redirect(request, f"{home}?saved=password")

@@ -35,6 +35,8 @@ from planner.texts import N_
 
 SESSION_COOKIE = "pusleplan_session"
 LANG_COOKIE = "pusleplan_lang"
+# The team a planner of several teams works in (`/web/teams`); a team they do not plan is ignored.
+TEAM_COOKIE = "pusleplan_team"
 PREFIX = "/web"
 SIGN_IN = f"{PREFIX}/sign-in"
 # Paths that take an unsafe request without a session (and so without a CSRF token).
@@ -100,6 +102,10 @@ def get_web_user(request: Request, session: SessionDep) -> Actor:
         raise SignInRequired() from None
     finally:
         session.rollback()
+    chosen = request.cookies.get(TEAM_COOKIE, "")
+    actor = actor.choosing(
+        int(chosen) if chosen.isascii() and chosen.isdigit() and len(chosen) < 10 else None
+    )
     request.state.actor = actor
     if actor.must_change_password and request.url.path not in _ONE_TIME_PASSWORD_PAGES:
         raise PasswordChangeRequired()
@@ -116,6 +122,15 @@ def get_web_planner(actor: WebUser) -> Actor:
 
 
 WebPlanner = Annotated[Actor, Depends(get_web_planner)]
+
+
+def get_web_admin(actor: WebUser) -> Actor:
+    if not actor.is_admin:
+        raise Forbidden(N_("only an administrator may open this page"))
+    return actor
+
+
+WebAdmin = Annotated[Actor, Depends(get_web_admin)]
 
 
 async def check_csrf(request: Request) -> None:

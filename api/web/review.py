@@ -356,8 +356,13 @@ def _periods_page(
 ) -> HTMLResponse:
     team_id = _team(actor)
     periods = list(services.list_periods(team_id, session=session, actor=actor)) if team_id else []
+    # A planner of several teams is told which one the page shows (`/web/teams` to choose another).
+    team_name = None
+    if len(actor.teams) > 1 and team_id is not None:
+        team_name = services.get_team(team_id, session=session, actor=actor).name
     context: dict[str, Any] = {
         "team_id": team_id,
+        "team_name": team_name,
         "periods": [
             {
                 "period": p,

@@ -38,8 +38,8 @@ from planner.models import (
     ShiftTypeCreate,
     StaffCreate,
     TeamCreate,
-    User,
     UserCreate,
+    UserPublic,
 )
 from planner.texts import N_
 from solver import families
@@ -705,7 +705,7 @@ def _person(staff_id: int, session: Session, actor: Actor) -> Any:
     return services.get_setup("staff", staff_id, session=session, actor=actor)
 
 
-def _account_of(staff_id: int, session: Session, actor: Actor) -> User | None:
+def _account_of(staff_id: int, session: Session, actor: Actor) -> UserPublic | None:
     for user in services.list_users(_team(actor), session=session, actor=actor):
         if user.staff_id == staff_id:
             return user
@@ -718,7 +718,7 @@ def _account_page(
     form: dict[str, Any],
     errors: dict[str, str] | None = None,
     status_code: int = 200,
-    existing: User | None = None,
+    existing: UserPublic | None = None,
     notice: str | None = None,
 ) -> Response:
     context = {

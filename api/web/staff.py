@@ -25,6 +25,7 @@ from sqlmodel import Session
 from api import downloads
 from api.deps import SessionDep
 from api.web import i18n
+from api.web.auth import home_of
 from api.web.common import PREFIX, WebUser, error_text, field_errors, is_htmx, lang_of, redirect, render
 from api.web.refusals import refusal_text
 from planner import mapping, services
@@ -180,9 +181,10 @@ def _common(lang: str) -> dict[str, Any]:
 
 @router.get("/web/me")
 def home(request: Request, session: SessionDep, actor: WebUser) -> Response:
-    """The staff home: my team's periods, the open one first and prominent."""
-    if actor.is_planner:
-        return RedirectResponse(f"{PREFIX}/periods", status_code=303)
+    """The staff home: my team's periods, the open one first and prominent (a planner or an
+    administrator is sent to theirs)."""
+    if actor.is_planner or actor.is_admin:
+        return RedirectResponse(home_of(actor), status_code=303)
     _me(request, actor)
     _read(session)
     lang, _ = lang_of(request), _t(request)

@@ -112,7 +112,7 @@ def build_parser(extra: Iterable[AddCommand] = ()) -> argparse.ArgumentParser:
     _add_check(commands)
     _add_schema(commands)
     _add_bench(commands)
-    service.add_service_commands(commands)  # init-demo, reset-password, db
+    service.add_service_commands(commands)  # init-demo, reset-password, create-admin, db
     for add in extra:
         add(commands)
     return parser

@@ -1,6 +1,6 @@
-"""The database's commands: `pusleplan init-demo`, `reset-password`, `send-mail`, `migrate` (also `db
-upgrade`), `backup`, `restore`, and the solve worker `worker` (and `prepare_database`, which `serve` runs
-first; `serve` itself is `api.cli`'s, the layer that has the application).
+"""The database's commands: `pusleplan init-demo`, `reset-password`, `create-admin`, `send-mail`, `migrate`
+(also `db upgrade`), `backup`, `restore`, and the solve worker `worker` (and `prepare_database`, which
+`serve` runs first; `serve` itself is `api.cli`'s, the layer that has the application).
 
 Registered by one line in `planner.cli.build_parser`. Passwords are generated (and printed once) or read
 from the settings (`planner.settings`); none is written in the code.
@@ -26,6 +26,7 @@ from planner.settings import settings
 DEMO_PROBLEM = Path(__file__).resolve().parents[2] / "examples" / "uldum.json"
 PLANNER_PASSWORD_ENV = "PUSLEPLAN_PLANNER_PASSWORD"
 STAFF_PASSWORD_ENV = "PUSLEPLAN_STAFF_PASSWORD"
+ADMIN_PASSWORD_ENV = "PUSLEPLAN_ADMIN_PASSWORD"
 
 
 def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,6 +60,21 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         "without PUSLEPLAN_SMTP_HOST and PUSLEPLAN_SMTP_FROM nothing is e-mailed.",
     )
     p.set_defaults(command=send_mail)
+
+    p = commands.add_parser(
+        "create-admin",
+        help="create an administrator account (a one-time password printed once, or one from stdin)",
+        description="Create an administrator account: it creates teams and planner accounts and sees every "
+        "team's status, but no person's wishes or absences. Without --password-stdin a one-time password "
+        "is printed once, and its owner chooses a new one at the first sign-in.",
+    )
+    p.add_argument("username", metavar="USER", help="the account's user name, e.g. admin")
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input (the password policy applies)",
+    )
+    p.set_defaults(command=create_admin)
 
     p = commands.add_parser("db", help="database maintenance")
     p.add_argument("action", choices=["upgrade"], help="upgrade: apply the migrations")
@@ -163,6 +179,7 @@ def init_demo(args: argparse.Namespace) -> int:
     name = problem.name or args.problem.stem
     configured = settings()
     planner_password, staff_password = configured.planner_password, configured.staff_password
+    admin_password = configured.admin_password
     with Session(engine, expire_on_commit=False) as session:
         if not args.force and session.exec(select(Team)).first() is not None:
             raise InputError(
@@ -176,6 +193,7 @@ def init_demo(args: argparse.Namespace) -> int:
             name=name,
             planner_password=planner_password,
             staff_password=staff_password,
+            admin_password=admin_password,
             replace=True,
         )
         session.commit()
@@ -184,12 +202,13 @@ def init_demo(args: argparse.Namespace) -> int:
         print(f"team {old} ({name}) removed with its periods, wishes, rotas and accounts")
     print(f"team {team.id}: {team.name}; period {period.id} ({period.start}, {period.days} days) is open")
     print("accounts (the passwords are shown only now):")
+    passwords = {
+        "admin": (ADMIN_PASSWORD_ENV, admin_password),
+        "planner": (PLANNER_PASSWORD_ENV, planner_password),
+        "staff": (STAFF_PASSWORD_ENV, staff_password),
+    }
     for account in made.accounts:
-        env, given = (
-            (PLANNER_PASSWORD_ENV, planner_password)
-            if account.role == "planner"
-            else (STAFF_PASSWORD_ENV, staff_password)
-        )
+        env, given = passwords[account.role]
         shown = f"(from ${env})" if given else account.password
         print(f"  {account.role:<8} {account.username:<16} {shown}")
     return 0
@@ -202,9 +221,8 @@ def reset_password(args: argparse.Namespace) -> int:
     migrate.upgrade(engine)
     with Session(engine) as session:
         user, password = auth.reset_password(args.username, session=session)
-        services.audit(
-            session, Actor.system(user.team_id), user.team_id, "reset password", f"user {user.username}"
-        )
+        for team in services.account_teams(session, user) or (None,):
+            services.audit(session, Actor.system(team), team, "reset password", f"user {user.username}")
         session.commit()
     print(
         f"one-time password for {args.username} (shown only now; sign-ins so far have ended; "
@@ -228,4 +246,27 @@ def send_mail(args: argparse.Namespace) -> int:
     print(line)
     for error in report.errors:
         print(f"  {error}", file=sys.stderr)
+    return 0
+
+
+def create_admin(args: argparse.Namespace) -> int:
+    """An administrator account: a one-time password printed once, or the password given on stdin."""
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise InputError("--password-stdin", "no password on standard input")
+    engine = get_engine()
+    migrate.upgrade(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        user, chosen = services.create_admin(args.username, password, session=session)
+        session.commit()
+    if password is not None:
+        print(f"administrator {user.username} created")
+        return 0
+    print(
+        f"administrator {user.username} created; one-time password (shown only now; a new one is chosen "
+        "at the first sign-in):"
+    )
+    print(f"  {chosen}")
     return 0

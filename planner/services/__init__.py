@@ -27,6 +27,7 @@ from planner.services._base import (
 )
 from planner.services.accounts import (
     RESET_LINK_INVALID,
+    account_teams,
     audit_log,
     change_own_password,
     create_user,
@@ -82,6 +83,14 @@ from planner.services.notices import (
     set_contact_settings,
     set_user_email,
     unread_count,
+)
+from planner.services.organisation import (
+    PLANNING_ROLES,
+    create_admin,
+    create_planner,
+    list_planners,
+    organisation_status,
+    set_planner_teams,
 )
 from planner.services.periods import (
     REMINDERS,
@@ -173,6 +182,7 @@ __all__ = [
     "LOST_WHILE_STOPPING",
     "LOST_WORKER",
     "MAX_ACTIVE_SOLVES_PER_TEAM",
+    "PLANNING_ROLES",
     "REASON",
     "RECENT",
     "REMINDERS",
@@ -184,6 +194,7 @@ __all__ = [
     "STORED_DATA_CONFLICT",
     "WHAT",
     "accept_move",
+    "account_teams",
     "approve_standing_wish",
     "audit",
     "audit_log",
@@ -198,7 +209,9 @@ __all__ = [
     "close_period",
     "compare_rotas",
     "contact_settings",
+    "create_admin",
     "create_period",
+    "create_planner",
     "create_self_pick",
     "create_setup",
     "create_solve_job",
@@ -228,6 +241,7 @@ __all__ = [
     "list_locks",
     "list_notifications",
     "list_periods",
+    "list_planners",
     "list_rotas",
     "list_self_picks",
     "list_setup",
@@ -243,6 +257,7 @@ __all__ = [
     "meeting_rota",
     "open_period",
     "open_slots",
+    "organisation_status",
     "password_reset_account",
     "payroll_export",
     "pending_changes",
@@ -265,6 +280,7 @@ __all__ = [
     "set_day_wish",
     "set_favourite_routes",
     "set_job_state",
+    "set_planner_teams",
     "set_user_disabled",
     "set_user_email",
     "slot_candidates",

@@ -14,6 +14,7 @@ from sqlmodel import Session, SQLModel, select
 
 from planner.auth import (
     Actor,
+    planned_teams,
 )
 from planner.errors import (
     Conflict,
@@ -34,6 +35,7 @@ from planner.models import (
     Staff,
     StaffCreate,
     Team,
+    User,
     Wish,
     utcnow,
 )
@@ -87,10 +89,15 @@ def get(
 
 
 def _sees(actor: Actor, session: Session, row: SQLModel) -> bool:
-    """May `actor` know that `row` exists: is it of their team (the service itself sees every team)?"""
-    if actor.role == "system":
+    """May `actor` know that `row` exists: is it of a team they are in (the service itself sees every
+    team)? An administrator knows every team, but nothing in it unless they plan it."""
+    if actor.role == "system" or (actor.is_admin and isinstance(row, Team)):
         return True
-    return actor.team_id is not None and team_of(session, row) == actor.team_id
+    if isinstance(row, User) and row.role != "staff":  # a planner's account: seen in each team they plan
+        assert row.id is not None
+        return actor.is_admin or any(actor.can_plan(t) for t in planned_teams(session, row.id))
+    team = team_of(session, row)
+    return team is not None and actor.is_member(team)
 
 
 def team_of(session: Session, row: SQLModel) -> int | None:

@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 from collections.abc import Sequence
 
+from sqlalchemy import delete, or_
 from sqlmodel import Session, col, select
 
 from planner import credentials, reset_links
@@ -15,12 +16,14 @@ from planner.auth import (
     end_sign_ins,
     give_one_time_password,
     hash_password,
+    planned_teams,
     require_planner,
     user_named,
     verify_password,
 )
 from planner.errors import (
     Conflict,
+    Forbidden,
     InputError,
     NotFound,
     TooManyAttempts,
@@ -32,9 +35,11 @@ from planner.models import (
     PasswordChange,
     Staff,
     Team,
+    TeamPlanner,
     User,
     UserCreate,
     utcnow,
+    UserPublic,
 )
 from planner.services._base import (
     _commit,
@@ -65,50 +70,87 @@ def create_user(team_id: int, data: UserCreate, *, session: Session, actor: Acto
     user = User(
         username=data.username,
         role=data.role,
-        team_id=team_id,
+        team_id=team_id if data.role == "staff" else None,
         staff_id=data.staff_id if data.role == "staff" else None,
         password_hash=hash_password(data.password),
     )
     session.add(user)
+    if data.role == "planner":
+        session.flush()
+        assert user.id is not None
+        session.add(TeamPlanner(user_id=user.id, team_id=team_id))
     audit(session, actor, team_id, "create account", data.username, role=data.role)
     _commit(session)
     return user
 
 
+def account_teams(session: Session, user: User) -> tuple[int, ...]:
+    """The teams an account is in: a staff account's one team, or the teams a planner plans."""
+    if user.role == "staff":
+        return (user.team_id,) if user.team_id is not None else ()
+    assert user.id is not None
+    return planned_teams(session, user.id)
+
+
+def _managed_account(session: Session, actor: Actor, user_id: int) -> tuple[User, tuple[int, ...]]:
+    """An account `actor` may disable, reset or delete, and the teams whose audit says so: a staff
+    account by its team's planner; a planner's by an administrator, or by a planner of a team it plans."""
+    user = get(session, User, user_id, "user", visible_to=actor)
+    teams = account_teams(session, user)
+    if user.role == "staff":
+        assert user.team_id is not None
+        require_planner(actor, user.team_id)
+    elif not (actor.is_admin or any(actor.can_plan(t) for t in teams)):
+        raise Forbidden(N_("only the team's planner may do this"))
+    return user, teams
+
+
+def _audit_account(
+    session: Session, actor: Actor, teams: tuple[int, ...], action: str, target: str, **detail: int
+) -> None:
+    for team in teams or (None,):
+        audit(session, actor, team, action, target, **detail)
+
+
 def set_user_disabled(user_id: int, disabled: bool, *, session: Session, actor: Actor) -> User:
     """Disable an account (every sign-in of it ends at once, and it cannot sign in) or enable it again;
-    the team's planner only, and not their own account (a team would be left without a planner)."""
-    user = get(session, User, user_id, "user", visible_to=actor)
-    assert user.team_id is not None
-    require_planner(actor, user.team_id)
+    the team's planner (or, for a planner's account, an administrator), and not their own account (a
+    team would be left without a planner)."""
+    user, teams = _managed_account(session, actor, user_id)
     if disabled and user.id == actor.user_id:
         raise Conflict(N_("you cannot disable your own account: another planner must"))
     user.disabled = disabled
     session.add(user)
     ended = end_sign_ins(session, user_id) if disabled else 0
     action = "disable account" if disabled else "enable account"
-    audit(session, actor, user.team_id, action, user.username, tokens=ended)
+    _audit_account(session, actor, teams, action, user.username, tokens=ended)
     _commit(session)
     return user
 
 
 def delete_user(user_id: int, *, session: Session, actor: Actor) -> None:
     """Remove an account (its sign-ins end; the person, their wishes and rotas stay; the name is free)."""
-    user = get(session, User, user_id, "user", visible_to=actor)
-    assert user.team_id is not None
-    require_planner(actor, user.team_id)
+    user, teams = _managed_account(session, actor, user_id)
     if user.id == actor.user_id:
         raise Conflict(N_("you cannot delete your own account: another planner must"))
     ended = end_sign_ins(session, user_id)
+    session.execute(delete(TeamPlanner).where(col(TeamPlanner.user_id) == user_id))
     session.delete(user)
-    audit(session, actor, user.team_id, "delete account", user.username, tokens=ended)
+    _audit_account(session, actor, teams, "delete account", user.username, tokens=ended)
     _commit(session)
 
 
-def list_users(team_id: int, *, session: Session, actor: Actor) -> Sequence[User]:
+def list_users(team_id: int, *, session: Session, actor: Actor) -> list[UserPublic]:
+    """The team's accounts: its planners (each with every team they plan) and its staff."""
     get(session, Team, team_id, "team", visible_to=actor)
     require_planner(actor, team_id)
-    return session.exec(select(User).where(col(User.team_id) == team_id).order_by(col(User.id))).all()
+    planners = select(TeamPlanner.user_id).where(TeamPlanner.team_id == team_id)
+    query = select(User).where(or_(col(User.team_id) == team_id, col(User.id).in_(planners)))
+    out = []
+    for user in session.exec(query.order_by(col(User.id))).all():
+        teams = list(account_teams(session, user)) if user.role != "staff" else []
+        out.append(UserPublic.model_validate({**user.model_dump(), "teams": teams}))
+    return out
 
 
 def audit_log(
@@ -153,8 +195,8 @@ def _own_words(session: Session, user: User) -> list[str]:
     """What a person's password must not be made of besides their user name: their name and code, and
     their team's name (`credentials.password_problem`)."""
     words: list[str] = []
-    if user.team_id is not None:
-        team = session.get(Team, user.team_id)
+    for team_id in account_teams(session, user):
+        team = session.get(Team, team_id)
         words += team.name.split() if team else []
     if user.staff_id is not None:
         person = session.get(Staff, user.staff_id)
@@ -196,7 +238,8 @@ def change_own_password(
     session.add(user)
     assert user.id is not None
     ended = end_sign_ins(session, user.id, keep=token)
-    audit(session, actor, user.team_id, "change own password", user.username, other_sign_ins_ended=ended)
+    teams = account_teams(session, user)
+    _audit_account(session, actor, teams, "change own password", user.username, other_sign_ins_ended=ended)
     _commit(session)
     return user
 
@@ -205,13 +248,11 @@ def reset_user_password(user_id: int, *, session: Session, actor: Actor) -> OneT
     """The planner gives an account of the team a one-time password (shown once): its sign-ins end, and
     at its next sign-in the person must choose their own before anything else. Not the planner's own
     account (they change theirs with the current one)."""
-    user = get(session, User, user_id, "user", visible_to=actor)
-    assert user.team_id is not None
-    require_planner(actor, user.team_id)
+    user, teams = _managed_account(session, actor, user_id)
     if user.id == actor.user_id:
         raise Conflict(N_("change your own password with the one you use now, not with a reset"))
     password = give_one_time_password(user, session=session)
-    audit(session, actor, user.team_id, "reset password", user.username)
+    _audit_account(session, actor, teams, "reset password", user.username)
     _commit(session)
     return OneTimePassword(username=user.username, password=password)
 

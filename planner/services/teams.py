@@ -29,6 +29,7 @@ from planner.models import (
     StaffPublic,
     Team,
     TeamCreate,
+    TeamPlanner,
     User,
 )
 from planner.services._base import (
@@ -59,29 +60,31 @@ def _check_code_free(
 
 
 def create_team(data: TeamCreate, *, session: Session, actor: Actor) -> Team:
-    """A new team with the Danish default rules; a planner without a team becomes its planner."""
-    if actor.role not in ("planner", "system"):
+    """A new team with the Danish default rules: made by an administrator, or by a planner who plans no
+    team yet (who becomes its planner; a planner's further teams come from an administrator)."""
+    if not (actor.role in ("planner", "system") or actor.is_admin):
         raise Forbidden(N_("only planners may create teams"))
-    if actor.is_planner and actor.team_id is not None:
-        raise Conflict(N_("you already plan a team; one planner account plans one team"))
+    if actor.role == "planner" and actor.teams:
+        raise Conflict(N_("you already plan a team; an administrator creates further teams"))
     team = Team(name=data.name)
     session.add(team)
     session.flush()
     assert team.id is not None  # flushed
     session.add(Rules(team_id=team.id))
-    if actor.is_planner and actor.user_id is not None:
-        user = get(session, User, actor.user_id, "user")
-        user.team_id = team.id
-        session.add(user)
+    if actor.role == "planner" and actor.user_id is not None:
+        get(session, User, actor.user_id, "user")
+        session.add(TeamPlanner(user_id=actor.user_id, team_id=team.id))
     audit(session, actor, team.id, "create team", f"team {team.id}", name=data.name)
     _commit(session)
     return team
 
 
 def list_teams(*, session: Session, actor: Actor) -> Sequence[Team]:
-    if actor.role == "system":
+    """The teams the actor is in; an administrator (and the service itself) every team."""
+    if actor.role == "system" or actor.is_admin:
         return session.exec(select(Team).order_by(col(Team.id))).all()
-    return session.exec(select(Team).where(Team.id == actor.team_id)).all()
+    mine = actor.teams if actor.role != "staff" else (actor.team_id,)
+    return session.exec(select(Team).where(col(Team.id).in_(mine)).order_by(col(Team.id))).all()
 
 
 def get_team(team_id: int, *, session: Session, actor: Actor) -> Team:

@@ -89,13 +89,16 @@ def init_demo_creates_the_team_and_accounts(
     assert "from-the-environment" not in out and "$PUSLEPLAN_PLANNER_PASSWORD" in out
     lines = [line.split() for line in out.splitlines() if line.startswith("  staff")]
     assert len(lines) == 25 and len({line[2] for line in lines}) == 25  # 25 different random passwords
+    admin = [line.split() for line in out.splitlines() if line.startswith("  admin")]
+    assert len(admin) == 1 and admin[0][1] == "admin"  # an administrator too, its password printed
     with Session(db.get_engine()) as session:
         users = session.exec(select(User)).all()
-        assert len(users) == 26
+        assert len(users) == 27
         planner = next(u for u in users if u.role == "planner")
         assert verify_password("from-the-environment", planner.password_hash)
         staff = next(u for u in users if u.username == lines[0][1])
         assert verify_password(lines[0][2], staff.password_hash)
+        assert verify_password(admin[0][2], next(u for u in users if u.role == "admin").password_hash)
     assert main(["init-demo"]) == 2  # not twice without --force
     db.get_engine().dispose()
     monkeypatch.setattr("planner.db._engine", None)

@@ -19,9 +19,12 @@ def test_sign_in(world: World) -> None:
         "role": "staff",
         "team_id": world.team,
         "staff_id": world.staff["mette"],
+        "teams": [],
         "two_factor": False,
         "must_change_password": False,
     }
+    planner = ok(world.get("planner", "/me"))
+    assert (planner["role"], planner["team_id"], planner["teams"]) == ("planner", world.team, [world.team])
 
 
 def test_no_token_or_a_bad_one_is_401(world: World) -> None:
