@@ -32,8 +32,18 @@ from sqlmodel import Session, select
 
 from api.web.common import SESSION_COOKIE
 from planner import services
-from planner.auth import SignInThrottle, csrf_token
-from planner.models import CoverRule, Lock, Route, SelfPick, ShiftType, StandingWish, User, Wish
+from planner.auth import SignInThrottle, csrf_token, reset_throttle
+from planner.models import (
+    CoverRule,
+    Lock,
+    Notification,
+    Route,
+    SelfPick,
+    ShiftType,
+    StandingWish,
+    User,
+    Wish,
+)
 
 ROLES = ("anon", "staff", "planner", "other_planner", "admin")
 
@@ -53,6 +63,11 @@ KINDS: dict[str, dict[str, str]] = {
     "staff": dict(anon="anon", staff="ok", planner="no", other_planner="no", admin="no"),
     # the organisation: administrators only
     "admin": dict(anon="anon", staff="no", planner="no", other_planner="no", admin="ok"),
+    # a member of a team (staff or planner), each their own: a calendar link (an administrator has no shifts)
+    "member": dict(anon="anon", staff="ok", planner="ok", other_planner="ok", admin="no"),
+    # a link from an e-mail, whose token is the key: without a valid one nobody gets in (links that work
+    # are tested in tests/web/test_forgot_password.py)
+    "link": dict(anon="no", staff="no", planner="no", other_planner="no", admin="no"),
     # making a team: an administrator, or a planner (who is told when they plan one already)
     "new-team": dict(anon="anon", staff="no", planner="ok", other_planner="ok", admin="ok"),
 }
@@ -144,6 +159,26 @@ ROUTES: dict[str, str] = {
     "GET /rotas/{rota_id}/export.csv": "team",
     "GET /rotas/{rota_id}/payroll.csv": "planner",
     "GET /periods/{period_id}/staff/{staff_id}/calendar.ics": "team",
+    "GET /rotas/{rota_id}/print.pdf": "team",  # staff: their team's published rota
+    # ---- the rota meeting (on a draft)
+    "POST /rotas/{rota_id}/whatif": "planner",
+    "POST /rotas/{rota_id}/meeting/moves": "planner",
+    "GET /rotas/{rota_id}/meeting/moves": "planner",
+    "POST /rotas/{rota_id}/meeting/undo": "planner",
+    "POST /rotas/{rota_id}/meeting/redo": "planner",
+    # ---- notifications, contact, password links, calendar feeds
+    "GET /me/notifications": "signed-in",
+    "POST /me/notifications/{notification_id}/read": "staff",  # Mette's own notification
+    "POST /me/notifications/read-all": "signed-in",
+    "GET /me/contact": "signed-in",
+    "PUT /me/contact": "signed-in",
+    "PUT /users/{user_id}/email": "planner",
+    "POST /password-reset": "public",
+    "POST /password-reset/confirm": "public",
+    "GET /calendar/{token}.ics": "public",  # the secret URL is the key (Ali's feed)
+    "GET /me/calendar-feed": "member",
+    "POST /me/calendar-feed": "member",
+    "DELETE /me/calendar-feed": "signed-in",  # stopping a link one has not is no error
     # ---- the organisation
     "GET /organisation/status": "admin",
     "GET /organisation/planners": "admin",
@@ -205,6 +240,28 @@ ROUTES: dict[str, str] = {
     "GET /web/rotas/{rota_id}/export.csv": "planner",
     "GET /web/rotas/{rota_id}/payroll.csv": "planner",
     "GET /web/periods/{period_id}/staff/{staff_id}/calendar.ics": "planner",
+    "GET /web/rotas/{rota_id}/print": "team",  # staff: their team's published rota
+    "GET /web/rotas/{rota_id}/print.pdf": "team",
+    "GET /web/team/audit": "planner-home",
+    "GET /web/rotas/{rota_id}/meeting": "planner",
+    "POST /web/rotas/{rota_id}/meeting/check": "planner",
+    "POST /web/rotas/{rota_id}/meeting/accept": "planner",
+    "POST /web/rotas/{rota_id}/meeting/undo": "planner",
+    "POST /web/rotas/{rota_id}/meeting/redo": "planner",
+    # ---- pages: one's own notifications, account, calendar link; a forgotten password
+    "GET /web/me/notifications": "signed-in",
+    "POST /web/me/notifications/{notification_id}/read": "staff",
+    "POST /web/me/notifications/{notification_id}/open": "staff",
+    "POST /web/me/notifications/read-all": "signed-in",
+    "GET /web/me/account": "signed-in",
+    "POST /web/me/account": "signed-in",
+    "GET /web/me/calendar": "signed-in",
+    "POST /web/me/calendar": "member",
+    "POST /web/me/calendar/stop": "signed-in",
+    "GET /web/forgot-password": "public",
+    "POST /web/forgot-password": "public",
+    "GET /web/reset-password": "link",
+    "POST /web/reset-password": "link",
     # ---- pages: the organisation, and a planner's choice of team
     "GET /web/organisation": "admin",
     "POST /web/organisation/teams": "admin",
@@ -249,6 +306,17 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /web/rotas/{rota_id}/resolve": {"time_limit": "1", "workers": "1"},
     "POST /web/organisation/teams": {"name": "Hjemmeplejen Hornsyld"},
     "POST /web/organisation/planners": {"username": "karen", "teams": "{team_id}"},
+    "POST /rotas/{rota_id}/whatif": {"kind": "off", "staff_id": "{mette}", "date": "{day}", "repair": False},
+    "POST /rotas/{rota_id}/meeting/moves": {"kind": "off", "staff_id": "{mette}", "date": "{day}", "base": 0},
+    "PUT /me/contact": {"email": "", "language": "da"},
+    "PUT /users/{user_id}/email": {"email": "ali@example.dk"},
+    "POST /password-reset": {"username": "mette"},
+    "POST /password-reset/confirm": {"token": "not-a-token", "new_password": "tre grønne cykler i gården"},
+    "POST /web/rotas/{rota_id}/meeting/check": {"kind": "off", "staff_id": "{mette}", "date": "{day}"},
+    "POST /web/rotas/{rota_id}/meeting/accept": {"kind": "off", "staff_id": "{mette}", "date": "{day}"},
+    "POST /web/me/account": {"email": "", "language": "da"},
+    "POST /web/forgot-password": {"username": "mette"},
+    "POST /web/reset-password": {"token": "not-a-token", "new_password": "tre grønne cykler i gården"},
 }
 QUERIES: dict[str, dict[str, str]] = {
     "GET /rotas/{rota_id}/candidates": {"date": "{day}", "shift": "dag"},
@@ -278,6 +346,21 @@ PARAMS: dict[str, dict[str, str]] = {
     "POST /web/organisation/planners/{user_id}/reset-password": {"user_id": "{spare_planner}"},
     "POST /web/organisation/planners/{user_id}/{action}": {"user_id": "{spare_planner}"},
     "POST /web/teams/{team_id}/choose": {"team_id": "{team_id}"},
+    **{
+        route: {"rota_id": "{draft_id}"}
+        for route in (
+            "POST /rotas/{rota_id}/whatif",
+            "POST /rotas/{rota_id}/meeting/moves",
+            "GET /rotas/{rota_id}/meeting/moves",
+            "POST /rotas/{rota_id}/meeting/undo",
+            "POST /rotas/{rota_id}/meeting/redo",
+            "GET /web/rotas/{rota_id}/meeting",
+            "POST /web/rotas/{rota_id}/meeting/check",
+            "POST /web/rotas/{rota_id}/meeting/accept",
+            "POST /web/rotas/{rota_id}/meeting/undo",
+            "POST /web/rotas/{rota_id}/meeting/redo",
+        )
+    },
 }
 # The same for one role: where two roles may each delete a thing, each deletes their own.
 ROLE_PARAMS: dict[str, dict[str, dict[str, str]]] = {
@@ -342,6 +425,8 @@ class People:
     def ask(
         self, role: str, method: str, url: str, body: dict[str, Any] | None, query: dict[str, str]
     ) -> Any:
+        # Asking for a password link is held back after 3 per user name: each role asks afresh.
+        self.world.client.app.state.reset_throttle = reset_throttle("memory://")  # type: ignore[attr-defined]
         if url.startswith("/web"):
             browser = self.browsers[role]
             token = browser.cookies.get(SESSION_COOKIE)
@@ -382,6 +467,8 @@ def _set_up(world: World) -> People:
     first = login(world.client, "torben", made["password"])
     change = {"current_password": made["password"], "new_password": PASSWORD}
     assert world.client.post("/me/password", json=change, headers=first).status_code == 204
+    torben = login(world.client, "torben")
+    assert world.client.post("/me/calendar-feed", headers=torben).status_code == 201
 
     def add(kind: str, body: dict[str, Any]) -> int:
         return int(ok(world.client.post(f"/teams/{team}/{kind}", json=body, headers=planner), 201)["id"])
@@ -432,7 +519,17 @@ def _set_up(world: World) -> People:
     job = ok(world.get("planner", f"/solve-jobs/{job['id']}"))
     assert job["state"] == "done", job
     rota = job["rota_id"]
-    ok(world.post("planner", f"/rotas/{rota}/publish"))
+    # A second draft of the same period for the rota meeting's routes (the first one is published).
+    again = ok(world.post("planner", f"/periods/{second}/solve", json={"time_limit": 2, "workers": 1}), 202)
+    again = ok(world.get("planner", f"/solve-jobs/{again['id']}"))
+    assert again["state"] == "done", again
+    ids["draft_id"] = again["rota_id"]
+    ok(world.post("planner", f"/rotas/{rota}/publish"))  # tells the team: Mette gets a notification
+    ali = login(world.client, "ali")
+    feed = ok(world.client.post("/me/calendar-feed", headers=ali), 201)
+    ids["token"] = feed["url"].rsplit("/", 1)[1].removesuffix(".ics")
+    for who in ("mette", "planner"):  # calendar links of their own, to read and stop
+        ok(world.post(who, "/me/calendar-feed"), 201)
     ok(world.put("planner", f"/rotas/{rota}/cells/{mette}/{ids['day']}", json={"action": "lock"}))
     spare_day = (START + dt.timedelta(days=8)).isoformat()  # a lock of its own for the delete
     ok(world.put("planner", f"/rotas/{rota}/cells/{mette}/{spare_day}", json={"action": "lock"}))
@@ -450,6 +547,11 @@ def _set_up(world: World) -> People:
     with Session(world.engine) as session:
         ids["lock_id"], ids["spare_lock"] = session.exec(select(Lock.id).order_by(Lock.date)).all()
         ids["sara_account"] = session.exec(select(User.id).where(User.username == "sara")).one()
+        mette_account = session.exec(select(User.id).where(User.staff_id == mette)).one()
+        ids["notification_id"] = session.exec(
+            select(Notification.id).where(Notification.user_id == mette_account)
+        ).first()
+        assert ids["notification_id"] is not None
         ids["user_id"] = session.exec(select(User.id).where(User.username == "ali")).one()
         ids["ali"] = world.staff["ali"]
         ids["dag"] = session.exec(select(ShiftType.id).where(ShiftType.code == "dag")).one()
