@@ -831,8 +831,8 @@ def _wish_cost(r: Roster, wish: Wish) -> int:
 
 
 def _credited(person: Staff, weight: int) -> int:
-    """weight + floor(weight · fairness_credit / 100), written from the document."""
-    return weight + (weight * person.fairness_credit) // 100
+    """weight + floor((weight · fairness_credit + 50) / 100), written from the document."""
+    return weight + math.floor((weight * person.fairness_credit + 50) / 100)
 
 
 def _pick_cost(r: Roster, pick: SelfPick) -> int:

@@ -195,8 +195,8 @@ class Staff(_Strict):
 
     def weighed(self, weight: int) -> int:
         """A wish's or self-pick's weight with the person's fairness credit (docs/rules.md):
-        weight + ⌊weight · credit / 100⌋."""
-        return weight + weight * self.fairness_credit // 100
+        weight + ⌊(weight · credit + 50) / 100⌋ (the per cent of the weight, rounded half up)."""
+        return weight + (weight * self.fairness_credit + 50) // 100
 
     @field_validator("weekdays_off")
     @classmethod
