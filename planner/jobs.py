@@ -68,8 +68,10 @@ def execute_job(engine: Engine, job_id: int, *, watch: bool = False) -> None:
       cannot all hold) or `no_rota_in_time`; no draft is stored;
     - an error: `failed`.
 
-    A job cancelled before it started is left alone. `watch` looks for a stop request in the job's row
-    from a thread of its own while the solve runs (a job process; not for an in-memory database)."""
+    Once the job is done with a rota, the reasons of its unmet wishes and short slots are worked out and
+    stored with it (`_reasons`). A job cancelled before it started is left alone. `watch` looks for a
+    stop request in the job's row from a thread of its own while the solve runs (a job process; not for
+    an in-memory database)."""
     with Session(engine, expire_on_commit=False) as session:
         if not services.set_job_state(
             session, job_id, "running", from_states=("queued",), started_at=utcnow()
@@ -97,22 +99,39 @@ def execute_job(engine: Engine, job_id: int, *, watch: bool = False) -> None:
             )
             with stop_watch:
                 solution = solve(problem, params)
-            _finish(session, job, problem, solution, stopped=stop_watch.stop.is_set())
+            rota_id = _finish(session, job, problem, solution, stopped=stop_watch.stop.is_set())
         except Exception as exc:  # a job must end in a state, whatever went wrong
             session.rollback()
             log.error("solve job %s failed:\n%s", job_id, traceback.format_exc())
             services.set_job_state(session, job_id, "failed", from_states=ACTIVE, error=str(exc)[:2000])
             session.commit()
+            return
+        if rota_id is not None:
+            _reasons(session, rota_id)
+
+
+def _reasons(session: Session, rota_id: int) -> None:
+    """After the job is done: the reasons of the new rota's unmet wishes and short slots, within the
+    settings' budget (`services.work_out_reasons`). A failure here leaves the rota without them (the
+    planner can ask again); it never changes the job."""
+    try:
+        services.work_out_reasons(rota_id, session=session)
+    except Exception:
+        session.rollback()
+        log.error("reasons of rota %s failed:\n%s", rota_id, traceback.format_exc())
 
 
 ACTIVE = ("running", "stopping")
 STOPPED_WITHOUT_ROTA = "stopped by the planner before a rota was found"
 
 
-def _finish(session: Session, job: SolveJob, problem: Problem, solution: Solution, *, stopped: bool) -> None:
+def _finish(
+    session: Session, job: SolveJob, problem: Problem, solution: Solution, *, stopped: bool
+) -> int | None:
     """End a job that ran its solve (see `execute_job`); a job whose row moved on meanwhile (failed by
-    a restart) keeps its state and nothing is stored."""
+    a restart) keeps its state and nothing is stored. The id of the rota stored, if any."""
     assert job.id is not None
+    rota_id = None
     figures = {"elapsed": solution.wall_time, "best_bound": solution.best_bound}
     if solution.has_rota:
         period = services.get(session, Period, job.period_id, "period")
@@ -127,6 +146,7 @@ def _finish(session: Session, job: SolveJob, problem: Problem, solution: Solutio
             best_objective=rota.objective,
             **figures,
         )
+        rota_id = rota.id
     elif stopped:
         moved = services.set_job_state(
             session, job.id, "cancelled", from_states=ACTIVE, error=STOPPED_WITHOUT_ROTA, **figures
@@ -143,8 +163,9 @@ def _finish(session: Session, job: SolveJob, problem: Problem, solution: Solutio
         )
     if moved:
         session.commit()
-    else:
-        session.rollback()
+        return rota_id
+    session.rollback()
+    return None
 
 
 class _StopWatch:

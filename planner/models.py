@@ -28,7 +28,7 @@ from sqlmodel import Field, SQLModel
 
 from planner import credentials
 from solver import families
-from solver.problem import Absence, Contract, Id, Weights
+from solver.problem import MAX_HORIZON_MINUTES, Absence, Contract, Id, Weights
 
 PeriodState = Literal["draft", "open", "closed", "solved", "published"]
 # "stopping": the planner asked a running job to stop; it keeps the best rota found so far.
@@ -288,6 +288,11 @@ class RulesBase(SQLModel):
     weekly_rest_minutes: int | None = Field(default=35 * 60, ge=0, le=INT_MAX)
     max_average_weekly_hours: FiniteFloat | None = Field(default=48, gt=0, le=7 * 24)
     max_vetoes: int | None = Field(default=2, ge=0, le=INT_MAX)
+    fairness_from_history: bool = Field(
+        default=False,
+        description="Weigh fairness by earlier periods: the next solve gives each person a fairness credit "
+        "from the fairness ledger's running totals, so those whose wishes were met least are favoured.",
+    )
 
 
 def default_weights() -> dict[str, int]:
@@ -477,6 +482,29 @@ class CellEdit(SQLModel):
     route: Id | None = None
 
 
+class FixApply(SQLModel):
+    """One relaxation of a proposed fix (`GET /periods/{id}/fixes`) to make in the stored input: the
+    person (`staff`, their code), the date of a veto or lock to drop, the shift type of a `max_shifts`
+    limit, and the new value (minutes for hours, a count otherwise; null: no limit)."""
+
+    kind: Literal[
+        "drop_veto",
+        "drop_lock",
+        "min_hours",
+        "max_hours",
+        "max_consecutive_work",
+        "min_consecutive_work",
+        "min_consecutive_off",
+        "max_weekends",
+        "weekend_off_every",
+        "max_shifts",
+    ]
+    staff: Id
+    date: dt.date | None = None
+    shift: Id | None = None
+    value: int | None = Field(default=None, ge=0, le=MAX_HORIZON_MINUTES)
+
+
 class StandingWishBase(SQLModel):
     """An individual agreement (*individuel aftale*), applied to every new period once approved."""
 
@@ -586,6 +614,9 @@ class Rota(SQLModel, table=True):
     fulfilment: list[dict[str, Any]] = _json()
     coverage: list[dict[str, Any]] = _json()
     conflicts: list[dict[str, Any]] = _json()
+    # The counterfactual reasons of its unmet wishes and short slots (`solver.counterfactual.Reason`s),
+    # worked out after the solve; None until then.
+    reasons: list[dict[str, Any]] | None = Field(default=None, sa_type=JSON)
 
 
 class RotaSummary(SQLModel):

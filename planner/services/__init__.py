@@ -34,6 +34,7 @@ from planner.services.accounts import (
     reset_user_password,
     set_user_disabled,
 )
+from planner.services.fairness import fairness_ledger
 from planner.services.periods import (
     close_period,
     create_period,
@@ -47,6 +48,13 @@ from planner.services.picks import (
     delete_self_pick,
     list_self_picks,
     open_slots,
+)
+from planner.services.reasons import (
+    apply_fix,
+    period_fixes,
+    refresh_reasons,
+    rota_reasons,
+    work_out_reasons,
 )
 from planner.services.rotas import (
     compare_rotas,
@@ -114,6 +122,7 @@ __all__ = [
     "SETUP",
     "SOLVABLE",
     "STORED_DATA_CONFLICT",
+    "apply_fix",
     "approve_standing_wish",
     "audit",
     "audit_log",
@@ -138,6 +147,7 @@ __all__ = [
     "delete_wish",
     "edit_cell",
     "fail_stale_jobs",
+    "fairness_ledger",
     "get",
     "get_job",
     "get_period",
@@ -160,13 +170,16 @@ __all__ = [
     "open_slots",
     "payroll_export",
     "pending_changes",
+    "period_fixes",
     "person_shifts",
     "problem_for_job",
     "publish_rota",
     "published_rota",
+    "refresh_reasons",
     "reset_user_password",
     "rota_export",
     "rota_public",
+    "rota_reasons",
     "set_day_wish",
     "set_favourite_routes",
     "set_job_state",
@@ -182,4 +195,5 @@ __all__ = [
     "update_rules",
     "update_setup",
     "update_wish",
+    "work_out_reasons",
 ]
