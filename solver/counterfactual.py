@@ -440,8 +440,10 @@ def _priced(
     because = [_consequence(p, rise) for rise, p in rising[:MAX_BECAUSE]]
     if item.kind == "wish" and item.wish == "want":
         because.extend(_rivals(problem, item, before))
-    if cost <= 0:
+    if cost < 0:
         headline, params = Msg.REASON_FREE, {}
+    elif cost == 0:
+        headline, params = Msg.REASON_EVEN, {}
     else:
         headline = Msg.REASON_COST if item.kind in ("wish", "self_pick") else Msg.REASON_FILL_COST
         params = {"cost": cost}

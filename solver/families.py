@@ -157,6 +157,7 @@ class Msg(StrEnum):
     REASON_COST = "reason.cost"
     REASON_FILL_COST = "reason.fill_cost"
     REASON_FREE = "reason.free"
+    REASON_EVEN = "reason.even"
     REASON_IMPOSSIBLE = "reason.impossible"
     REASON_FILL_IMPOSSIBLE = "reason.fill_impossible"
     REASON_NO_ANSWER = "reason.no_answer"
@@ -238,6 +239,7 @@ _CELL = ("who", "staff", "date", "shift", "route")
 _REASON_MESSAGES = (
     MessageSpec(Msg.REASON_COST, N_("granting it alone would cost {cost} more"), ("cost",)),
     MessageSpec(Msg.REASON_FILL_COST, N_("filling it would cost {cost} more"), ("cost",)),
+    MessageSpec(Msg.REASON_EVEN, N_("granting it would cost as much elsewhere as it saves")),
     MessageSpec(
         Msg.REASON_FREE,
         N_("it could have been granted at no extra cost: the solve ran out of time before it found that"),
