@@ -53,8 +53,9 @@ EXPLAIN_MIN_TIME = 0.5
 MAX_BECAUSE = 5
 
 
-class Item(_Out):
-    """What a reason is about: a person's wish or self-pick, a cover slot or a route slot."""
+class Item(_Explained):
+    """What a reason is about: a person's wish or self-pick, a cover slot or a route slot; its message and
+    params are those of the rota's penalty for it ("Mette, 2025-03-04: wanted dag, not given")."""
 
     kind: ItemKind
     staff: str | None = None
@@ -130,6 +131,8 @@ def unmet_items(problem: Problem, assignments: list[Assignment]) -> list[Item]:
                     route=p.route,
                     wish=wish,
                     weight=p.cost,
+                    message=p.message,
+                    params=p.params,
                 )
             )
         elif p.family == Family.SELF_PICK and p.staff is not None:
@@ -140,9 +143,29 @@ def unmet_items(problem: Problem, assignments: list[Assignment]) -> list[Item]:
             )
         elif p.message == Msg.COVER_UNDER:
             skill = str(p.params.get("skill") or "") or None
-            items.append(Item(kind="cover", date=p.date, shift=p.shift, skill=skill, weight=p.cost))
+            items.append(
+                Item(
+                    kind="cover",
+                    date=p.date,
+                    shift=p.shift,
+                    skill=skill,
+                    weight=p.cost,
+                    message=p.message,
+                    params=p.params,
+                )
+            )
         elif p.family == Family.ROUTE:
-            items.append(Item(kind="route", date=p.date, shift=p.shift, route=p.route, weight=p.cost))
+            items.append(
+                Item(
+                    kind="route",
+                    date=p.date,
+                    shift=p.shift,
+                    route=p.route,
+                    weight=p.cost,
+                    message=p.message,
+                    params=p.params,
+                )
+            )
     order = {"wish": 0, "self_pick": 0, "cover": 1, "route": 2}
     items.sort(key=lambda i: (order[i.kind], -i.weight, i.date, i.staff or "", i.shift or ""))
     return items
