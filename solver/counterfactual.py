@@ -34,7 +34,7 @@ from pydantic import Field
 from solver import check
 from solver.build import build
 from solver.cpsat import fixed, found, make_solver
-from solver.families import Family, Msg
+from solver.families import Family, Msg, Params
 from solver.params import SolveParams
 from solver.problem import Problem, SelfPick, Wish, WishKind
 from solver.rules.cover import resolve_cover
@@ -463,10 +463,11 @@ def _priced(
     because = [_consequence(p, rise) for rise, p in rising[:MAX_BECAUSE]]
     if item.kind == "wish" and item.wish == "want":
         because.extend(_rivals(problem, item, before))
+    params: Params = {}
     if cost < 0:
-        headline, params = Msg.REASON_FREE, {}
+        headline = Msg.REASON_FREE
     elif cost == 0:
-        headline, params = Msg.REASON_EVEN, {}
+        headline = Msg.REASON_EVEN
     else:
         headline = Msg.REASON_COST if item.kind in ("wish", "self_pick") else Msg.REASON_FILL_COST
         params = {"cost": cost}

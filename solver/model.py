@@ -295,7 +295,7 @@ def explain_infeasibility(
     problem: Problem,
     params: SolveParams,
     time_limit: float,
-    extra: Callable[[Vars], None] | None = None,
+    extra: Callable[[Vars], object] | None = None,
 ) -> list[Conflict]:
     """Name the people and hard rules that cannot all hold, from a small CP-SAT assumption core.
 

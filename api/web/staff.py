@@ -548,11 +548,10 @@ def rota_page(request: Request, period_id: int, session: SessionDep, actor: WebU
         for w in staff_view.my_rota_weeks(problem, mapping.rota_assignments(rota), person.code)
     ]
     # The counterfactual reasons of her own unmet wishes, by the wish they are about.
+    assert rota.id is not None
+    own_reasons = services.rota_reasons(rota.id, session=session, actor=actor)["reasons"]
     reasons = {
-        (r["date"], r["shift"] or "", r["route"] or ""): r
-        for r in reason_words.views(
-            services.rota_reasons(rota.id, session=session, actor=actor)["reasons"], lang
-        )  # type: ignore[arg-type]
+        (r["date"], r["shift"] or "", r["route"] or ""): r for r in reason_words.views(own_reasons, lang)
     }
     ledger = services.fairness_ledger(period.team_id, session=session, actor=actor)["lines"]
     context.update(

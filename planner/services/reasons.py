@@ -118,18 +118,23 @@ def apply_fix(period_id: int, fix: FixApply, *, session: Session, actor: Actor) 
 
 
 def _drop(session: Session, period: Period, person: Staff, kind: str, day: dt.date) -> None:
+    key = f"{person.code} {day.isoformat()}"
     if kind == "drop_veto":
-        rows = select(Wish).where(
-            Wish.period_id == period.id, Wish.staff_id == person.id, Wish.date == day, Wish.kind == "veto"
-        )
-        what, model = "wish", Wish
-    else:
-        rows = select(Lock).where(Lock.period_id == period.id, Lock.staff_id == person.id, Lock.date == day)
-        what, model = "lock", Lock
-    found = session.exec(rows).all()
-    if not found:
-        raise NotFound(what, f"{person.code} {day.isoformat()}")
-    session.execute(delete(model).where(col(model.id).in_([r.id for r in found])))  # type: ignore[attr-defined]
+        vetoes = session.exec(
+            select(Wish).where(
+                Wish.period_id == period.id, Wish.staff_id == person.id, Wish.date == day, Wish.kind == "veto"
+            )
+        ).all()
+        if not vetoes:
+            raise NotFound("wish", key)
+        session.execute(delete(Wish).where(col(Wish.id).in_([w.id for w in vetoes])))
+        return
+    locks = session.exec(
+        select(Lock).where(Lock.period_id == period.id, Lock.staff_id == person.id, Lock.date == day)
+    ).all()
+    if not locks:
+        raise NotFound("lock", key)
+    session.execute(delete(Lock).where(col(Lock.id).in_([lk.id for lk in locks])))
 
 
 # Contract field, and whether a looser rule has a larger value (a maximum) or a smaller one (a minimum).
