@@ -2,18 +2,23 @@
 
 After a solve, for each wish (or self-pick) the rota does not grant and each slot it leaves short, the
 rota's model is solved again with that one item forced (the wish granted, the slot filled), starting from
-the rota and keeping the rest of it as close as possible: the objective is lexicographic, the problem's
-own cost first and the number of changed cells second, so the stated cost is the least extra cost the
-search found and the changes are the fewest at that cost. The answer is
+the rota with every cell more than `window` days from the item kept (a local neighbourhood: all people,
+`2·window + 1` days). The objective is lexicographic, the problem's own cost first and the number of
+changed cells second. The same search without forcing anything gives the window's baseline (the rota
+itself, or better where the search finds better), so that what the search would better anyway is not
+put down to the item. The answer is
 
-- `cost`: the checker's objective of the forced rota minus the rota's (`solver.check.objective`), split
-  by family in `by_family` (the wish itself counts as a saving there);
+- `cost`: the checker's objective of the forced rota minus the baseline's (`solver.check.objective`;
+  `local_gain` is what the baseline bettered the rota by, so the forced rota costs the rota's objective
+  + `cost` − `local_gain`), split by family in `by_family` (the item's own saving negative); `proven`
+  when both solves ended optimal (the least extra cost of any rota that changes only the window);
+- `changes`: the cells the forced rota changes against the rota (`apply_changes` rebuilds it);
 - `because`: what it would do, as message ids with params: a cover that would lack people
   (`reason.lacks`), a route left empty, another person's wish broken, and any other cost that rises
-  (the penalty itself); for a wish also who else wanted the same and, if one of them was the least
-  served this period, that;
-- `impossible` when no rota grants it: the hard rules that clash with it (a small assumption core of
-  `solver.model.explain_infeasibility`), as `causes`;
+  (the penalty itself); for a wish also who else wanted the same and got it and, if one of them was the
+  least served this period, that;
+- `impossible` when no rota of the whole period grants it (tried when the window cannot): the hard rules
+  that clash with it (a small assumption core of `solver.model.explain_infeasibility`), in `because`;
 - `no_answer` when the item's own time ran out without a rota, `not_reached` when the whole budget ran
   out before the item was tried.
 
@@ -98,7 +103,11 @@ class Reason(_Explained):
     item: Item
     status: ReasonStatus
     cost: int | None = None
-    proven: bool = Field(default=False, description="The forced solve proved its cost the least possible.")
+    proven: bool = Field(
+        default=False,
+        description="Both solves in the window ended optimal: no rota that changes only the window grants "
+        "it for less (with the window spanning the period: none at all).",
+    )
     by_family: dict[str, int] = Field(default_factory=dict)
     local_gain: int = Field(
         default=0,
@@ -250,7 +259,7 @@ def reasons(
     *,
     budget: float = 20.0,
     per_item: float = 1.0,
-    window: int = 3,
+    window: int = 1,
     workers: int = 1,
     seed: int = 0,
 ) -> list[Reason]:
@@ -293,7 +302,7 @@ def reasons(
     # Per window (its centre date): the best rota the same search finds there without forcing anything,
     # with its penalties and cost. An item's cost is counted from it, so that what the search would
     # better anyway in that window is not put down to the item.
-    baselines: dict[dt.date, tuple[list[Assignment], list[Penalty], int]] = {}
+    baselines: dict[dt.date, tuple[list[Assignment], list[Penalty], int, bool]] = {}
     out: list[Reason] = []
     for item, literal, force in forcings:
         left = deadline - time.perf_counter()
@@ -311,8 +320,8 @@ def reasons(
             pens = check.penalties(problem, local_best)
             if sum(p.cost for p in pens) > base_cost:  # never worse than the rota itself
                 local_best, pens = assignments, base
-            baselines[item.date] = (local_best, pens, sum(p.cost for p in pens))
-        before, before_pens, before_cost = baselines[item.date]
+            baselines[item.date] = (local_best, pens, sum(p.cost for p in pens), code == cp_model.OPTIMAL)
+        before, before_pens, before_cost, settled = baselines[item.date]
         forced = {**off, literal.index: 1}
         # First the window (every cell outside `window` days of the item kept), then, when the item
         # cannot hold there, the whole period: only a whole-period proof says "impossible".
@@ -333,13 +342,7 @@ def reasons(
             reason = _priced(problem, item, before, _read(v, solver), before_pens, before_cost)
             reason.changes = _changes(assignments, _read(v, solver))
             reason.local_gain = base_cost - before_cost
-            # Proven the least extra cost only when the window spans the period and both solves ended.
-            reason.proven = (
-                local
-                and code == cp_model.OPTIMAL
-                and _spans(v, item.date, window)
-                and (before is assignments or before_cost <= base_cost)
-            )
+            reason.proven = local and settled and code == cp_model.OPTIMAL
         elif code == cp_model.INFEASIBLE and not local:
             explain_time = max(EXPLAIN_MIN_TIME, min(per_item, deadline - time.perf_counter()))
             reason = _impossible(problem, item, force, explain_time, seed)
@@ -360,12 +363,6 @@ def _outside(v: Vars, hint: dict[cp_model.IntVar, int], day: dt.date, window: in
     centre = v.day_index(day)
     far = {var.index for key, var in (*v.x.items(), *v.y.items()) if abs(key[1] - centre) > window}
     return {var.index: value for var, value in hint.items() if var.index in far}
-
-
-def _spans(v: Vars, day: dt.date, window: int) -> bool:
-    """Whether `window` days either side of `day` cover the whole period."""
-    centre = v.day_index(day)
-    return centre - window <= 0 and centre + window >= v.days - 1
 
 
 def _read(v: Vars, solver: cp_model.CpSolver) -> list[Assignment]:

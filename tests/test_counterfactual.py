@@ -112,3 +112,27 @@ def test_items_the_budget_does_not_reach_say_so() -> None:
     found = reasons(problem, base.assignments, budget=0.0)
     assert found and all(r.status == "not_reached" for r in found)
     assert found[0].explanation == "not worked out: the time for reasons ran out first"
+
+
+def test_what_the_search_betters_anyway_is_not_put_down_to_the_item() -> None:
+    """A rota worse than it need be near the item (a second person on the day shift of day 3, 20 more):
+    the stated cost counts from the better rota the same search finds there without the item."""
+    problem = _team()
+    base = solve_checked(problem)
+    on_dag = {a.staff for a in base.assignments if a.date == day(3) and a.shift == "dag"}
+    second = next(s for s in ("kris", "ali") if s not in on_dag)
+    worse = [
+        *(a for a in base.assignments if not (a.staff == second and a.date == day(3))),
+        Assignment(staff=second, date=day(3), shift="dag"),
+    ]
+    assert check.violations(problem, worse) == []
+    extra = check.objective(problem, worse) - check.objective(problem, base.assignments)
+    assert extra > 0
+    (mette,) = reasons(
+        problem, worse, [i for i in unmet_items(problem, worse) if i.staff == "mette"], window=1, per_item=5
+    )
+    assert mette.status == "priced" and mette.local_gain == extra
+    assert mette.cost == 2  # as from the optimal rota
+    forced = apply_changes(worse, mette.changes)
+    assert check.violations(problem, forced) == []
+    assert check.objective(problem, forced) - check.objective(problem, worse) == mette.cost - mette.local_gain

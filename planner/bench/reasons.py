@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
         seconds = [r.seconds for r in found if r.status != "not_reached"]
         agree = all(
             not check.violations(problem, forced := apply_changes(solution.assignments, r.changes))
-            and check.objective(problem, forced) - base == (r.cost or 0) + r.local_gain
+            and check.objective(problem, forced) - base == (r.cost or 0) - r.local_gain
             for r in found
             if r.status == "priced"
         )

@@ -45,7 +45,7 @@ def test_each_stored_reason_states_the_checkers_cost_of_the_rota_that_grants_it(
     for reason in priced:
         granted = apply_changes(assignments, [Change.model_validate(c) for c in reason["changes"]])
         assert check.violations(problem, granted) == []
-        assert reason["cost"] + reason["local_gain"] == check.objective(problem, granted) - before
+        assert reason["cost"] - reason["local_gain"] == check.objective(problem, granted) - before
         assert sum(reason["by_family"].values()) == reason["cost"]
 
     # Each person reads the reasons of their own wishes only, without anyone's changed cells.
