@@ -299,10 +299,10 @@ def reasons(
                 constraint.only_enforce_if(literal)
         forcings.append((item, literal, force))
     off = {lit.index: 0 for _, lit, _ in forcings if lit is not None}
-    # Per window (its centre date): the best rota the same search finds there without forcing anything,
-    # with its penalties and cost. An item's cost is counted from it, so that what the search would
-    # better anyway in that window is not put down to the item.
-    baselines: dict[dt.date, tuple[list[Assignment], list[Penalty], int, bool]] = {}
+    # Per window (its centre date and width): the best rota the same search finds there without forcing
+    # anything, its penalties, cost, and whether that search ended optimal. An item's cost is counted
+    # from it, so that what the search would better anyway in that window is not put down to the item.
+    baselines: dict[tuple[dt.date, int], tuple[list[Assignment], list[Penalty], int, bool]] = {}
     out: list[Reason] = []
     for item, literal, force in forcings:
         left = deadline - time.perf_counter()
@@ -311,42 +311,60 @@ def reasons(
             continue
         began = time.perf_counter()
         limit = min(per_item, left)
-        outside = _outside(v, hint, item.date, window)
-        if item.date not in baselines:
-            solver = make_solver(limit / 2, workers=workers, seed=seed)
-            with fixed(v.cp, {**off, **outside}):
-                code = solver.solve(v.cp)
-            local_best = _read(v, solver) if found(code) else assignments
-            pens = check.penalties(problem, local_best)
-            if sum(p.cost for p in pens) > base_cost:  # never worse than the rota itself
-                local_best, pens = assignments, base
-            baselines[item.date] = (local_best, pens, sum(p.cost for p in pens), code == cp_model.OPTIMAL)
-        before, before_pens, before_cost, settled = baselines[item.date]
+
+        def remaining() -> float:
+            return limit - (time.perf_counter() - began)  # noqa: B023 (this item's own clock)
+
         forced = {**off, literal.index: 1}
-        # First the window (every cell outside `window` days of the item kept), then, when the item
-        # cannot hold there, the whole period: only a whole-period proof says "impossible".
-        remaining = limit - (time.perf_counter() - began)
-        solver = make_solver(remaining, workers=workers, seed=seed)
-        with fixed(v.cp, {**forced, **outside}):
-            code = solver.solve(v.cp)
-        local = True
-        if code == cp_model.INFEASIBLE and time.perf_counter() - began < limit:
-            solver = make_solver(
-                limit - (time.perf_counter() - began), workers=workers, seed=seed, first_only=True
-            )
+        reason: Reason | None = None
+        exhausted = True  # every window tried proved the item cannot hold there
+        # The window first, wider ones when the item cannot hold there (a rule reaching further, e.g.
+        # days in a row), then the whole period: only a whole-period proof says "impossible".
+        for width in _widths(window, v.days):
+            if remaining() <= 0.05:
+                exhausted = False
+                break
+            outside = _outside(v, hint, item.date, width)
+            if (item.date, width) not in baselines:
+                solver = make_solver(remaining() / 2, workers=workers, seed=seed)
+                with fixed(v.cp, {**off, **outside}):
+                    code = solver.solve(v.cp)
+                local_best = _read(v, solver) if found(code) else assignments
+                pens = check.penalties(problem, local_best)
+                if sum(p.cost for p in pens) > base_cost:  # never worse than the rota itself
+                    local_best, pens = assignments, base
+                baselines[item.date, width] = (
+                    local_best,
+                    pens,
+                    sum(p.cost for p in pens),
+                    code == cp_model.OPTIMAL,
+                )
+            before, before_pens, before_cost, settled = baselines[item.date, width]
+            solver = make_solver(remaining(), workers=workers, seed=seed)
+            with fixed(v.cp, {**forced, **outside}):
+                code = solver.solve(v.cp)
+            if code == cp_model.INFEASIBLE:
+                continue
+            exhausted = False
+            if found(code):
+                after = _read(v, solver)
+                reason = _priced(problem, item, before, after, before_pens, before_cost)
+                reason.changes = _changes(assignments, after)
+                reason.local_gain = base_cost - before_cost
+                reason.proven = settled and code == cp_model.OPTIMAL
+            break
+        if exhausted and remaining() > 0.05:
+            solver = make_solver(remaining(), workers=workers, seed=seed, first_only=True)
             with fixed(v.cp, forced):
                 code = solver.solve(v.cp)
-            local = False
-            before, before_pens, before_cost = assignments, base, base_cost
-        if found(code):
-            reason = _priced(problem, item, before, _read(v, solver), before_pens, before_cost)
-            reason.changes = _changes(assignments, _read(v, solver))
-            reason.local_gain = base_cost - before_cost
-            reason.proven = local and settled and code == cp_model.OPTIMAL
-        elif code == cp_model.INFEASIBLE and not local:
-            explain_time = max(EXPLAIN_MIN_TIME, min(per_item, deadline - time.perf_counter()))
-            reason = _impossible(problem, item, force, explain_time, seed)
-        else:
+            if found(code):  # a rota that changes more than any window: priced from the rota itself
+                after = _read(v, solver)
+                reason = _priced(problem, item, assignments, after, base, base_cost)
+                reason.changes = _changes(assignments, after)
+            elif code == cp_model.INFEASIBLE:
+                explain_time = max(EXPLAIN_MIN_TIME, min(per_item, deadline - time.perf_counter()))
+                reason = _impossible(problem, item, force, explain_time, seed)
+        if reason is None:
             reason = Reason(
                 item=item,
                 status="no_answer",
@@ -356,6 +374,12 @@ def reasons(
         reason.seconds = time.perf_counter() - began
         out.append(reason)
     return out
+
+
+def _widths(window: int, days: int) -> list[int]:
+    """The windows an item is tried in: `window` days either side, then 3 and 7 (those narrower than
+    the period)."""
+    return [w for w in sorted({window, 3, 7}) if w >= window and 2 * w + 1 < days] or [window]
 
 
 def _outside(v: Vars, hint: dict[cp_model.IntVar, int], day: dt.date, window: int) -> dict[int, int]:
