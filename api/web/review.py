@@ -306,7 +306,9 @@ def _render_rota(
     context["conflicts"] = [conflict_text(c, lang) for c in context["rota"].conflicts]
     reasons = services.rota_reasons(rota_id, session=session, actor=actor)
     context["reasons_worked_out"] = reasons["worked_out"]
-    context["reasons"] = reason_words.views(reasons["reasons"], lang)
+    worded = reason_words.views(reasons["reasons"], lang)
+    context["reasons"] = [r for r in worded if r["status"] != "not_reached"]
+    context["reasons_left"] = len(worded) - len(context["reasons"])
     context.update(extra)
     context["cells"] = _rows_html(request, context)
     context["hours"] = lambda minutes: format_decimal(minutes / 60, "0.0", locale=lang)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from service.helpers import START, checked, ok
 from service.test_reasons_fixes_fairness import _avoid_the_first_evening, _infeasible
 from sqlmodel import Session, select
@@ -115,3 +116,19 @@ def test_the_fairness_page_shows_the_ledger_and_switches_the_setting(web: Web) -
     assert web.post("planner", "/web/fairness", {}).status_code == 303
     assert ok(web.world.get("planner", f"/teams/{web.world.team}/rules"))["fairness_from_history"] is False
     assert web.get("mette", "/web/fairness").status_code == 403
+
+
+def test_reasons_not_worked_out_or_not_reached_say_so(web: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    _avoid_the_first_evening(web.world)
+    monkeypatch.setenv("PUSLEPLAN_REASONS_BUDGET", "0")  # none worked out after the solve
+    rota_id = _solved(web)
+    text = text_of(web.get("planner", f"/web/rotas/{rota_id}").text)
+    assert "Årsagerne er ikke beregnet for denne vagtplan endnu." in text
+    assert ok(web.world.get("planner", f"/rotas/{rota_id}/reasons"))["worked_out"] is False
+    monkeypatch.setenv("PUSLEPLAN_REASONS_BUDGET", "0.01")  # too little for any item
+    assert web.post("planner", f"/web/rotas/{rota_id}/reasons").status_code == 303
+    reasons = ok(web.world.get("planner", f"/rotas/{rota_id}/reasons"))["reasons"]
+    assert reasons and all(r["status"] == "not_reached" for r in reasons)
+    text = text_of(web.get("planner", f"/web/rotas/{rota_id}").text)
+    left = f"Yderligere {len(reasons)} nåede ikke at blive beregnet i den tid, der var afsat til årsager."
+    assert left in text and "Alle ønsker er opfyldt" not in text
