@@ -7,9 +7,10 @@ the periods so far. Changes after publication are not counted: nothing records t
 
 `credits` turns running totals into each person's `fairness_credit` for the next solve (the team setting
 "weigh fairness by earlier periods"): the team's share of wish weight met, minus the person's, times
-`CREDIT_PER_SHARE`, in whole per cent from 0 to `MAX_CREDIT` — a person whose wishes were met 20 points
-less than the team's are weighed 100 % heavier (a wish of weight 1 counts 2). People who asked nothing
-get none.
+`CREDIT_PER_SHARE`, in whole per cent from 0 to `MAX_CREDIT` — the wishes of a person whose share met
+is 10 points below the team's weigh 100 % more (a wish of weight 1 counts 2; at 5 points, one of weight
+2 counts 3). Strong on purpose: the fair-share rule already evens out each period, so those still
+behind need a clear push to be favoured next time. People who asked nothing get none.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from solver.problem import MINUTES_PER_DAY, Problem
 from solver.solution import Assignment
 
 # Per cent of credit per whole share (1.0) below the team's share of wish weight met.
-CREDIT_PER_SHARE = 500
+CREDIT_PER_SHARE = 1000
 MAX_CREDIT = 1000
 
 

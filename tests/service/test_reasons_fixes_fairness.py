@@ -234,3 +234,56 @@ def test_the_migration_adds_and_removes_the_columns(tmp_path: Path) -> None:
             assert "fairness_from_history" not in {c["name"] for c in inspect(engine).get_columns("rules")}
         finally:
             engine.dispose()
+
+
+def _want_the_route(world: World, period: int, start: dt.date) -> None:
+    """Mette (weight 2) and Ali (weight 3) want the day shift on route Uldum 1 every day of `period`:
+    only one of them can have it each day."""
+    for who, weight in (("mette", 2), ("ali", 3)):
+        for i in range(7):
+            body = {
+                "staff_id": world.staff[who],
+                "date": (start + dt.timedelta(days=i)).isoformat(),
+                "kind": "want",
+                "shift": "dag",
+                "route": "uldum-1",
+                "weight": weight,
+            }
+            ok(world.post(who, f"/periods/{period}/wishes", json=body), 201)
+
+
+def _met(world: World, rota_id: int, who: str) -> int:
+    rota = checked(world, rota_id)
+    problem, assignments = mapping.rota_problem(rota), mapping.rota_assignments(rota)
+    return next(f.weight_granted for f in check.fulfilment(problem, assignments) if f.staff == who)
+
+
+def _solve(world: World, period: int) -> int:
+    job = ok(world.post("planner", f"/periods/{period}/solve", json={"time_limit": 5, "workers": 1}), 202)
+    job = ok(world.get("planner", f"/solve-jobs/{job['id']}"))
+    assert job["outcome"] == "rota", job
+    return int(job["rota_id"])
+
+
+def test_with_the_setting_on_who_lost_out_in_period_1_is_served_better_in_period_2(world: World) -> None:
+    _want_the_route(world, world.period, START)
+    first = solve_period(world, publish=True)["id"]
+    ledger = {
+        line["staff"]: line for line in ok(world.get("planner", f"/teams/{world.team}/fairness"))["lines"]
+    }
+    assert ledger["mette"]["met"] < ledger["mette"]["asked"]
+    assert ledger["mette"]["met"] / ledger["mette"]["asked"] < ledger["ali"]["met"] / ledger["ali"]["asked"]
+    assert _met(world, first, "mette") == ledger["mette"]["met"]
+
+    deadline = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).isoformat()
+    start = START + dt.timedelta(days=7)
+    body = {"name": "uge 10", "start": start.isoformat(), "days": 7, "deadline": deadline}
+    second = ok(world.post("planner", f"/teams/{world.team}/periods", json=body), 201)["id"]
+    ok(world.post("planner", f"/periods/{second}/open"))
+    _want_the_route(world, second, start)  # the same wishes
+    ok(world.post("planner", f"/periods/{second}/close"))
+    off = _met(world, _solve(world, second), "mette")
+    rules = ok(world.get("planner", f"/teams/{world.team}/rules"))
+    ok(world.put("planner", f"/teams/{world.team}/rules", json={**rules, "fairness_from_history": True}))
+    on = _met(world, _solve(world, second), "mette")
+    assert on > off
