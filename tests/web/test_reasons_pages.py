@@ -46,6 +46,9 @@ def test_the_rota_page_gives_each_unmet_wish_its_reason_in_danish(web: Web) -> N
         {"mette": "Mette", "ali": "Ali", "sara": "Sara"}[wish["item"]["staff"]]
     )
     assert not [w for w in ENGLISH if w in text]
+    web.get("planner", f"/web/language/en?back=/web/rotas/{rota_id}")
+    english = text_of(web.get("planner", f"/web/rotas/{rota_id}").text)
+    assert "Reasons for unmet wishes and unfilled slots" in english and wish["explanation"] in english
     # Working them out again is a button; staff cannot.
     again = web.post("planner", f"/web/rotas/{rota_id}/reasons")
     assert again.status_code == 303 and again.headers["location"].endswith("#reasons-h")
@@ -132,3 +135,8 @@ def test_reasons_not_worked_out_or_not_reached_say_so(web: Web, monkeypatch: pyt
     text = text_of(web.get("planner", f"/web/rotas/{rota_id}").text)
     left = f"Yderligere {len(reasons)} nåede ikke at blive beregnet i den tid, der var afsat til årsager."
     assert left in text and "Alle ønsker er opfyldt" not in text
+    # The staff member whose wish it was reads that too, not a made-up reason.
+    assert web.post("planner", f"/web/rotas/{rota_id}/publish").status_code == 303
+    loser = next(r["item"]["staff"] for r in reasons if r["item"]["kind"] == "wish")
+    mine = text_of(web.get(loser, f"/web/me/periods/{web.world.period}/rota").text)
+    assert "Hvorfor: ikke beregnet: tiden til årsagerne slap op først" in mine
