@@ -108,7 +108,9 @@ def run_job(
     `watch` looks for a stop request in the job's row from a thread of its own while the solve runs (a
     job process; not for an in-memory database); with `heartbeat` that thread also stamps the row every
     `heartbeat` seconds, so a worker that dies is noticed (`services.recover_lost_jobs`). A run that is
-    no longer the job's current one (replaced after its worker was thought lost) stops and ends nothing."""
+    no longer the job's current one (replaced after its worker was thought lost) stops and ends nothing.
+    Once the job is done with a rota, the reasons of its unmet wishes and short slots are worked out and
+    stored with it (`_reasons`)."""
     with Session(engine, expire_on_commit=False) as session:
         job = services.get(session, SolveJob, job_id, "solve job")
         stop_watch = _StopWatch(engine, job_id, attempt, enabled=watch, heartbeat=heartbeat)
@@ -130,7 +132,7 @@ def run_job(
             )
             with stop_watch:
                 solution = solve(problem, params)
-            _finish(session, job, attempt, problem, solution, stopped=stop_watch.stop.is_set())
+            rota_id = _finish(session, job, attempt, problem, solution, stopped=stop_watch.stop.is_set())
         except Exception as exc:  # a job must end in a state, whatever went wrong
             session.rollback()
             log.error("solve job %s failed:\n%s", job_id, traceback.format_exc())
@@ -138,6 +140,20 @@ def run_job(
                 session, job_id, "failed", from_states=ACTIVE, attempt=attempt, error=str(exc)[:2000]
             )
             session.commit()
+            return
+        if rota_id is not None:
+            _reasons(session, rota_id)
+
+
+def _reasons(session: Session, rota_id: int) -> None:
+    """After the job is done: the reasons of the new rota's unmet wishes and short slots, within the
+    settings' budget (`services.work_out_reasons`). A failure here leaves the rota without them (the
+    planner can ask again); it never changes the job."""
+    try:
+        services.work_out_reasons(rota_id, session=session)
+    except Exception:
+        session.rollback()
+        log.error("reasons of rota %s failed:\n%s", rota_id, traceback.format_exc())
 
 
 ACTIVE = ("running", "stopping")
@@ -146,13 +162,15 @@ STOPPED_WITHOUT_ROTA = "stopped by the planner before a rota was found"
 
 def _finish(
     session: Session, job: SolveJob, attempt: int, problem: Problem, solution: Solution, *, stopped: bool
-) -> None:
+) -> int | None:
     """End a job that ran its solve (see `run_job`). The end is guarded by the job's state and run
     number first (a conditional UPDATE, which on PostgreSQL also locks the row until the commit): a job
     whose row moved on meanwhile (ended already, failed by a restart, given to another worker) keeps its
     state and nothing is stored, so ending a job twice stores one rota. The rota and the job's end are one
-    transaction: a job is never `done` without its rota, nor a rota stored for a job not done."""
+    transaction: a job is never `done` without its rota, nor a rota stored for a job not done. The id of
+    the rota stored, if any."""
     assert job.id is not None
+    rota_id = None
     figures = {"elapsed": solution.wall_time, "best_bound": solution.best_bound}
     if solution.has_rota:
         moved = services.set_job_state(
@@ -172,6 +190,7 @@ def _finish(
             services.set_job_state(
                 session, job.id, "done", from_states=("done",), rota_id=rota.id, best_objective=rota.objective
             )
+            rota_id = rota.id
     elif stopped:
         moved = services.set_job_state(
             session,
@@ -195,8 +214,9 @@ def _finish(
         )
     if moved:
         session.commit()
-    else:
-        session.rollback()
+        return rota_id
+    session.rollback()
+    return None
 
 
 class _StopWatch:

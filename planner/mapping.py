@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from planner import fairness
 from planner.errors import NotFound
 from planner.io import input_error
 from planner.models import (
@@ -61,11 +62,13 @@ def build_problem(
     keep: Iterable[Assignment] = (),
     keep_weight: int = 5,
 ) -> Problem:
-    """The period as the solver sees it. `keep` (a draft's assignments) become the problem's `keep`
-    cells of weight `keep_weight` ("changed from the draft", never a wish or self-pick), so a re-solve
-    changes as few cells as it can (minimal change); a person's own self-pick or a planner's lock on the
-    same day wins over a kept cell. The team's published rotas of earlier periods give each person's
-    `history` for the days the rules read before the period (`previous_days`)."""
+    """The period as the solver sees it. With the team's `fairness_from_history`, each person's
+    `fairness_credit` comes from the fairness ledger of the earlier published periods. `keep` (a draft's
+    assignments) become the problem's `keep` cells of weight `keep_weight` ("changed from the draft",
+    never a wish or self-pick), so a re-solve changes as few cells as it can (minimal change); a person's
+    own self-pick or a planner's lock on the same day wins over a kept cell. The team's published rotas of
+    earlier periods give each person's `history` for the days the rules read before the period
+    (`previous_days`)."""
     assert period.id is not None
     team = session.get(Team, period.team_id)
     if team is None:
@@ -80,6 +83,12 @@ def build_problem(
         value = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
         return first <= value <= last
 
+    credit: dict[str, int] = {}
+    if rules.fairness_from_history:
+        totals: dict[str, fairness.Figures] = {}
+        for line in fairness.ledger(published_figures(session, period.team_id, before=period.start)):
+            totals[line.staff] = line.total
+        credit = fairness.credits(totals)
     wishes = session.exec(select(Wish).where(col(Wish.period_id) == period.id).order_by(col(Wish.id))).all()
     picks = session.exec(
         select(SelfPick).where(col(SelfPick.period_id) == period.id).order_by(col(SelfPick.id))
@@ -122,6 +131,7 @@ def build_problem(
                 "absences": s.absences,
                 "favourite_routes": s.favourite_routes,
                 "favourite_districts": s.favourite_districts,
+                "fairness_credit": credit.get(s.code, 0),
             }
             for s in staff
         ],
@@ -197,6 +207,25 @@ def build_problem(
         return Problem.model_validate(data)
     except ValidationError as exc:
         raise input_error(exc, source="team") from None
+
+
+def published_figures(
+    session: Session, team_id: int, *, before: dt.date | None = None
+) -> list[tuple[int, dict[str, fairness.Figures]]]:
+    """Per period of the team with a published rota (oldest first; only those starting before `before`
+    when given): each person's figures in it (`planner.fairness.period_figures`), from the problem and
+    rota stored together."""
+    query = select(Period).where(Period.team_id == team_id)
+    if before is not None:
+        query = query.where(Period.start < before)
+    out = []
+    for period in session.exec(query.order_by(col(Period.start), col(Period.id))).all():
+        rota = session.exec(
+            select(Rota).where(Rota.period_id == period.id, Rota.state == "published")
+        ).first()
+        if rota is not None and period.id is not None:
+            out.append((period.id, fairness.period_figures(rota_problem(rota), rota_assignments(rota))))
+    return out
 
 
 def previous_days(

@@ -28,7 +28,7 @@ from sqlmodel import Field, SQLModel
 
 from planner import credentials
 from solver import families
-from solver.problem import Absence, Contract, Id, Weights
+from solver.problem import MAX_HORIZON_MINUTES, Absence, Contract, Id, Weights
 
 PeriodState = Literal["draft", "open", "closed", "solved", "published"]
 # "stopping": the planner asked a running job to stop; it keeps the best rota found so far.
@@ -318,6 +318,11 @@ class RulesBase(SQLModel):
                 {"before": before, "earlier": earlier.strftime("%H:%M")},
             )
         return value
+    fairness_from_history: bool = Field(
+        default=False,
+        description="Weigh fairness by earlier periods: the next solve gives each person a fairness credit "
+        "from the fairness ledger's running totals, so those whose wishes were met least are favoured.",
+    )
 
 
 def default_weights() -> dict[str, int]:
@@ -574,6 +579,27 @@ class MeetingMovePublic(SQLModel):
     cells: list[dict[str, Any]]
     created_by: str
     created_at: dt.datetime
+class FixApply(SQLModel):
+    """One relaxation of a proposed fix (`GET /periods/{id}/fixes`) to make in the stored input: the
+    person (`staff`, their code), the date of a veto or lock to drop, the shift type of a `max_shifts`
+    limit, and the new value (minutes for hours, a count otherwise; null: no limit)."""
+
+    kind: Literal[
+        "drop_veto",
+        "drop_lock",
+        "min_hours",
+        "max_hours",
+        "max_consecutive_work",
+        "min_consecutive_work",
+        "min_consecutive_off",
+        "max_weekends",
+        "weekend_off_every",
+        "max_shifts",
+    ]
+    staff: Id
+    date: dt.date | None = None
+    shift: Id | None = None
+    value: int | None = Field(default=None, ge=0, le=MAX_HORIZON_MINUTES)
 
 
 class StandingWishBase(SQLModel):
@@ -692,6 +718,9 @@ class Rota(SQLModel, table=True):
     fulfilment: list[dict[str, Any]] = _json()
     coverage: list[dict[str, Any]] = _json()
     conflicts: list[dict[str, Any]] = _json()
+    # The counterfactual reasons of its unmet wishes and short slots (`solver.counterfactual.Reason`s),
+    # worked out after the solve; None until then.
+    reasons: list[dict[str, Any]] | None = Field(default=None, sa_type=JSON)
 
 
 class RotaSummary(SQLModel):

@@ -8,7 +8,9 @@ demo accounts' passwords (`init-demo`; generated when unset). E-mail (`planner.m
 `_SMTP_USER`, `_SMTP_PASSWORD`, `_SMTP_FROM` (the sender address), `_SMTP_SECURITY` (`starttls`, `ssl` or
 `none`), `_SMTP_TIMEOUT`; without a host and a from address no e-mail is sent (notifications are in-app
 only). `PUSLEPLAN_BASE_URL` is the service's address as people reach it, for the links in e-mails.
-Read anew at each call, so a test or a command can change the environment first.
+`PUSLEPLAN_REASONS_BUDGET`, `PUSLEPLAN_REASONS_ITEM_SECONDS` and `PUSLEPLAN_FIXES_SECONDS` are the seconds the
+reasons of a rota and the smallest fixes of an infeasible period may take. Read anew at each call, so a
+test or a command can change the environment first.
 
 Running many teams (`docs/deploy.md`): `PUSLEPLAN_QUEUE` is where solves run — `local` (default: a
 process of each server process, no broker) or `celery` (`pusleplan worker` processes on any machine,
@@ -76,6 +78,12 @@ class Settings(BaseSettings):
     job_max_attempts: int = Field(default=2, ge=1, le=10)
     urgent_days: int = Field(default=14, ge=0, le=366)
     admin_password: str | None = None
+    # Seconds for the reasons of a rota's unmet wishes and short slots, worked out after each solve
+    # (`PUSLEPLAN_REASONS_BUDGET`; 0: none), and at most per item (`PUSLEPLAN_REASONS_ITEM_SECONDS`).
+    reasons_budget: float = Field(default=20.0, ge=0, le=600)
+    reasons_item_seconds: float = Field(default=1.0, gt=0, le=60)
+    # Seconds to look for the smallest fixes of an infeasible period (`PUSLEPLAN_FIXES_SECONDS`).
+    fixes_seconds: float = Field(default=20.0, gt=0, le=600)
 
 
 def settings() -> Settings:

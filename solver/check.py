@@ -826,7 +826,13 @@ def _soft_wishes(problem: Problem) -> list[Wish]:
 
 
 def _wish_cost(r: Roster, wish: Wish) -> int:
-    return 0 if _wish_granted(r, wish) else wish.weight
+    """The wish's weight when not granted, with the person's fairness credit (docs/rules.md)."""
+    return 0 if _wish_granted(r, wish) else _credited(r.people[wish.staff], wish.weight)
+
+
+def _credited(person: Staff, weight: int) -> int:
+    """weight + floor((weight · fairness_credit + 50) / 100), written from the document."""
+    return weight + math.floor((weight * person.fairness_credit + 50) / 100)
 
 
 def _pick_cost(r: Roster, pick: SelfPick) -> int:
@@ -834,7 +840,7 @@ def _pick_cost(r: Roster, pick: SelfPick) -> int:
     kept = r.x(pick.staff, i, pick.shift) and (
         pick.route is None or r.on(pick.staff, i, pick.shift, pick.route)
     )
-    return 0 if kept else pick.weight
+    return 0 if kept else _credited(r.people[pick.staff], pick.weight)
 
 
 def soft_wish(r: Roster) -> list[Penalty]:

@@ -153,6 +153,31 @@ class Msg(StrEnum):
     CONFLICT_PERSON = "conflict.person"
     CONFLICT_PEOPLE = "conflict.people"
     CONFLICT_UNKNOWN = "conflict.unknown"
+    # the counterfactual reasons (solver/counterfactual.py)
+    REASON_COST = "reason.cost"
+    REASON_FILL_COST = "reason.fill_cost"
+    REASON_FREE = "reason.free"
+    REASON_EVEN = "reason.even"
+    REASON_IMPOSSIBLE = "reason.impossible"
+    REASON_FILL_IMPOSSIBLE = "reason.fill_impossible"
+    REASON_NO_ANSWER = "reason.no_answer"
+    REASON_NOT_REACHED = "reason.not_reached"
+    REASON_LACKS = "reason.lacks"
+    REASON_ROUTE_EMPTY = "reason.route_empty"
+    REASON_LOSES_WISH = "reason.loses_wish"
+    REASON_ALSO_WANTED = "reason.also_wanted"
+    REASON_LEAST_SERVED = "reason.least_served"
+    # the smallest fixes of an infeasible period (solver/relax.py)
+    FIX_DROP_VETO = "fix.drop_veto"
+    FIX_DROP_LOCK = "fix.drop_lock"
+    FIX_MIN_HOURS = "fix.min_hours"
+    FIX_MAX_HOURS = "fix.max_hours"
+    FIX_MAX_CONSECUTIVE_WORK = "fix.max_consecutive_work"
+    FIX_MIN_CONSECUTIVE_WORK = "fix.min_consecutive_work"
+    FIX_MIN_CONSECUTIVE_OFF = "fix.min_consecutive_off"
+    FIX_MAX_WEEKENDS = "fix.max_weekends"
+    FIX_WEEKEND_OFF_EVERY = "fix.weekend_off_every"
+    FIX_MAX_SHIFTS = "fix.max_shifts"
 
 
 @dataclass(frozen=True)
@@ -207,6 +232,83 @@ _CONFLICT_MESSAGES = (
     MessageSpec(Msg.CONFLICT_UNKNOWN, N_("the hard rules cannot all hold (no smaller cause found)")),
 )
 
+_CELL = ("who", "staff", "date", "shift", "route")
+
+# Why a wish was not granted or a slot not filled (`solver/counterfactual.py`): the headline of one
+# answer, and the consequences it lists (a cover short, a route empty, someone else's wish broken).
+_REASON_MESSAGES = (
+    MessageSpec(Msg.REASON_COST, N_("granting it alone would cost {cost} more"), ("cost",)),
+    MessageSpec(Msg.REASON_FILL_COST, N_("filling it would cost {cost} more"), ("cost",)),
+    MessageSpec(Msg.REASON_EVEN, N_("granting it would cost as much elsewhere as it saves")),
+    MessageSpec(
+        Msg.REASON_FREE,
+        N_("it could have been granted at no extra cost: the solve ran out of time before it found that"),
+    ),
+    MessageSpec(
+        Msg.REASON_IMPOSSIBLE, N_("could not be granted without breaking a rule: {rules}"), ("rules",)
+    ),
+    MessageSpec(
+        Msg.REASON_FILL_IMPOSSIBLE, N_("nobody could take it without breaking a rule: {rules}"), ("rules",)
+    ),
+    MessageSpec(Msg.REASON_NO_ANSWER, N_("no answer found in the {seconds:g} s it was given"), ("seconds",)),
+    MessageSpec(Msg.REASON_NOT_REACHED, N_("not worked out: the time for reasons ran out first")),
+    MessageSpec(Msg.REASON_LACKS, N_("then {date} {shift_skill} lacks {n}"), ("date", "shift", "skill", "n")),
+    MessageSpec(
+        Msg.REASON_ROUTE_EMPTY,
+        N_("then route {route_name} has nobody on {date} {shift}"),
+        ("date", "shift", "route", "route_name"),
+    ),
+    MessageSpec(Msg.REASON_LOSES_WISH, N_("then {who} loses a wish on {date} ({what})"), _CELL),
+    MessageSpec(Msg.REASON_ALSO_WANTED, N_("{names} also wanted it"), ("names",)),
+    MessageSpec(Msg.REASON_LEAST_SERVED, N_("{who}'s wishes were met least this period"), ("who", "staff")),
+)
+
+# The smallest changes that make an infeasible period solvable (`solver/relax.py`).
+_FIX_MESSAGES = (
+    MessageSpec(Msg.FIX_DROP_VETO, N_("drop {who}'s veto day {date}"), ("who", "staff", "date")),
+    MessageSpec(Msg.FIX_DROP_LOCK, N_("remove the lock on {who}'s {date}"), ("who", "staff", "date")),
+    MessageSpec(
+        Msg.FIX_MIN_HOURS,
+        N_("lower {who}'s minimum from {hours:g} to {to:g} hours"),
+        ("who", "staff", "hours", "to"),
+    ),
+    MessageSpec(
+        Msg.FIX_MAX_HOURS,
+        N_("raise {who}'s maximum from {hours:g} to {to:g} hours"),
+        ("who", "staff", "hours", "to"),
+    ),
+    MessageSpec(
+        Msg.FIX_MAX_CONSECUTIVE_WORK,
+        N_("let {who} work {to} days in a row (now at most {n})"),
+        ("who", "staff", "n", "to"),
+    ),
+    MessageSpec(
+        Msg.FIX_MIN_CONSECUTIVE_WORK,
+        N_("let {who} work runs of {to} days (now at least {n})"),
+        ("who", "staff", "n", "to"),
+    ),
+    MessageSpec(
+        Msg.FIX_MIN_CONSECUTIVE_OFF,
+        N_("let {who} have {to} days off in a row (now at least {n})"),
+        ("who", "staff", "n", "to"),
+    ),
+    MessageSpec(
+        Msg.FIX_MAX_WEEKENDS,
+        N_("let {who} work {to} weekends (now at most {n})"),
+        ("who", "staff", "n", "to"),
+    ),
+    MessageSpec(
+        Msg.FIX_WEEKEND_OFF_EVERY,
+        N_("give {who} a weekend off in every {to} weekends (now every {n})"),
+        ("who", "staff", "n", "to"),
+    ),
+    MessageSpec(
+        Msg.FIX_MAX_SHIFTS,
+        N_("let {who} work {to} {shift} shifts (now at most {n})"),
+        ("who", "staff", "shift", "n", "to"),
+    ),
+)
+
 
 def _registry() -> dict[str, FamilySpec]:
     global _loaded
@@ -216,7 +318,7 @@ def _registry() -> dict[str, FamilySpec]:
 
         for spec in builtin_families.SPECS:
             register(spec)
-        for message in _CONFLICT_MESSAGES:
+        for message in (*_CONFLICT_MESSAGES, *_REASON_MESSAGES, *_FIX_MESSAGES):
             _messages[message.id] = message
     return _specs
 

@@ -44,14 +44,16 @@ class State:
         self.target = {p.id: target_minutes(problem, p) for p in problem.staff}
         self.avoid: dict[tuple[str, int], list[tuple[str | None, str | None, int]]] = defaultdict(list)
         self.want: dict[tuple[str, int], list[tuple[str | None, str | None, int]]] = defaultdict(list)
+        people = {p.id: p for p in problem.staff}
         for wish in problem.wishes:
             d = problem.horizon.index(wish.date)
+            weight = people[wish.staff].weighed(wish.weight)
             if wish.kind is WishKind.veto:
                 self.blocked[wish.staff].add(d)
             elif wish.kind is WishKind.avoid:
-                self.avoid[wish.staff, d].append((wish.shift, wish.route, wish.weight))
+                self.avoid[wish.staff, d].append((wish.shift, wish.route, weight))
             else:
-                self.want[wish.staff, d].append((wish.shift, wish.route, wish.weight))
+                self.want[wish.staff, d].append((wish.shift, wish.route, weight))
         for person in problem.staff:
             for d, day in enumerate(self.dates):
                 if person.off_on(day):

@@ -359,9 +359,19 @@ def _checked_rota(problem: Problem, assignments: list[Assignment], bound: float)
     )
 
 
-def explain_infeasibility(problem: Problem, params: SolveParams, time_limit: float) -> list[Conflict]:
-    """Name the people and hard rules that cannot all hold, from a small CP-SAT assumption core."""
+def explain_infeasibility(
+    problem: Problem,
+    params: SolveParams,
+    time_limit: float,
+    extra: Callable[[Vars], object] | None = None,
+) -> list[Conflict]:
+    """Name the people and hard rules that cannot all hold, from a small CP-SAT assumption core.
+
+    `extra` adds unguarded constraints to the model first (a wish forced granted, `solver.counterfactual`):
+    the rules named are then those that clash with it."""
     v = build(problem, explain_mode=True)
+    if extra is not None:
+        extra(v)
     guards = list(v.guards.values())
     core = _core(v, [g.literal for g in guards], params, time_limit)
     if core is None:

@@ -185,6 +185,18 @@ class Staff(_Strict):
     absences: list[Absence] = Field(default_factory=list)
     favourite_routes: list[Id] = Field(default_factory=list, description="Route ids, best first.")
     favourite_districts: list[str] = Field(default_factory=list)
+    fairness_credit: int = Field(
+        default=0,
+        ge=0,
+        le=1000,
+        description="Per cent added to the weight of the person's wishes and self-picks (docs/rules.md, "
+        "'Fairness credit'): given by the planner to those earlier periods served worst.",
+    )
+
+    def weighed(self, weight: int) -> int:
+        """A wish's or self-pick's weight with the person's fairness credit (docs/rules.md):
+        weight + ⌊(weight · credit + 50) / 100⌋ (the per cent of the weight, rounded half up)."""
+        return weight + (weight * self.fairness_credit + 50) // 100
 
     @field_validator("weekdays_off")
     @classmethod

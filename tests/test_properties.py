@@ -45,6 +45,8 @@ def problems(draw: st.DrawFn) -> Problem:
                 "id": f"p{i}",
                 "skills": draw(st.lists(st.sampled_from(SKILLS), max_size=2, unique=True)),
                 "contract": contract,
+                # Earlier periods' fairness credit (per cent on the person's wish weights).
+                "fairness_credit": draw(st.sampled_from([0, 0, 25, 50, 149, 1000])),
             }
         )
     ids = [s["id"] for s in staff]

@@ -9,6 +9,7 @@ from fastapi import APIRouter, status
 from api.deps import CurrentUser, Limit, Offset, PlannerUser, SessionDep
 from planner import services
 from planner.models import (
+    FixApply,
     PeriodCreate,
     PeriodOpen,
     PeriodPublic,
@@ -52,6 +53,21 @@ def open_period(
 def close_period(period_id: int, session: SessionDep, actor: PlannerUser) -> Any:
     """Close the period for wishes."""
     return services.close_period(period_id, session=session, actor=actor)
+
+
+@router.get("/periods/{period_id}/fixes")
+def fixes(period_id: int, session: SessionDep, actor: PlannerUser) -> list[dict[str, Any]]:
+    """When the period's hard rules cannot all hold: the smallest relaxations that make a rota possible
+    (drop a veto or a lock, lower a minimum of hours, one more day in a row, …), each checked by a solve,
+    smallest first; empty when it has a rota already or none was found in time. Planners only."""
+    return services.period_fixes(period_id, session=session, actor=actor)
+
+
+@router.post("/periods/{period_id}/fixes")
+def apply_fix(period_id: int, fix: FixApply, session: SessionDep, actor: PlannerUser) -> dict[str, Any]:
+    """Make one relaxation of a proposed fix in the stored input (the veto wish, the lock or the person's
+    contract), audited; then solve again. Planners only."""
+    return services.apply_fix(period_id, fix, session=session, actor=actor)
 
 
 @router.get("/periods/{period_id}/submissions")

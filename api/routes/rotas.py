@@ -73,6 +73,21 @@ def candidates(
     return services.slot_candidates(rota_id, date, shift, route, session=session, actor=actor)
 
 
+@router.get("/rotas/{rota_id}/reasons")
+def reasons(rota_id: int, session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
+    """Why each unmet wish and short slot of the rota is so: what granting (filling) it alone would cost,
+    by family, and what it would do (a cover short, someone else's wish), or the rules it would break;
+    worked out after the solve within a time budget (`worked_out` false until then; items the budget did
+    not reach say so). Staff: the published rota's reasons of their own wishes only."""
+    return services.rota_reasons(rota_id, session=session, actor=actor)
+
+
+@router.post("/rotas/{rota_id}/reasons")
+def refresh_reasons(rota_id: int, session: SessionDep, actor: PlannerUser) -> dict[str, Any]:
+    """Work the rota's reasons out again, within the time budget (planners only)."""
+    return services.refresh_reasons(rota_id, session=session, actor=actor)
+
+
 @router.get("/rotas/{rota_id}/compare/{other_id}")
 def compare(rota_id: int, other_id: int, session: SessionDep, actor: PlannerUser) -> dict[str, Any]:
     """What differs between two rotas of a period."""

@@ -36,6 +36,15 @@ from planner.models import (
 router = APIRouter(tags=["teams"])
 
 
+@router.get("/teams/{team_id}/fairness")
+def fairness(team_id: int, session: SessionDep, actor: CurrentUser) -> dict[str, Any]:
+    """The fairness ledger across the team's published periods: per person and period the wish weight
+    asked and met, weekends and nights worked, with running totals; for the planner also the credit each
+    person gets in the next solve when the team weighs fairness by earlier periods. Staff: their own
+    lines."""
+    return services.fairness_ledger(team_id, session=session, actor=actor)
+
+
 @router.post("/teams", status_code=status.HTTP_201_CREATED, response_model=TeamPublic)
 def create_team(data: TeamCreate, session: SessionDep, actor: CurrentUser) -> Any:
     """Create a team (with the Danish default rules): an administrator, or a planner who plans no team

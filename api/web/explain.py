@@ -19,7 +19,7 @@ from solver import families
 
 _SPEC = re.compile(r"\{(\w+)(?::[^}]*)?\}")  # "{target:g}" → "{target}": numbers come formatted
 _DATES = {"date", "start", "end", "before"}
-_AMOUNTS = {"n", "need", "hours", "target", "unmet", "carers"}
+_AMOUNTS = {"n", "need", "hours", "target", "unmet", "carers", "cost", "to", "seconds"}
 
 
 def _phrases(params: Mapping[str, Any], lang: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ into plain grid rows. No business rules here.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -23,6 +24,7 @@ from sqlmodel import Session
 from api import downloads
 from api.deps import QueueDep, SessionDep
 from api.web import i18n
+from api.web import reasons as reason_words
 from api.web.common import (
     PREFIX,
     WebPlanner,
@@ -39,6 +41,7 @@ from planner.auth import Actor
 from planner.errors import Conflict, InputError, NotFound, PendingChanges, PeriodNotSolvable, RuleRefusal
 from planner.models import (
     CellEdit,
+    FixApply,
     Lock,
     PeriodCreate,
     PeriodOpen,
@@ -302,6 +305,11 @@ def _render_rota(
     lang = lang_of(request)
     context = _rota_context(rota_id, session, actor, person)
     context["conflicts"] = [conflict_text(c, lang) for c in context["rota"].conflicts]
+    reasons = services.rota_reasons(rota_id, session=session, actor=actor)
+    context["reasons_worked_out"] = reasons["worked_out"]
+    worded = reason_words.views(reasons["reasons"], lang)
+    context["reasons"] = [r for r in worded if r["status"] != "not_reached"]
+    context["reasons_left"] = len(worded) - len(context["reasons"])
     context.update(extra)
     context["cells"] = _rows_html(request, context)
     context["hours"] = lambda minutes: format_decimal(minutes / 60, "0.0", locale=lang)
@@ -470,6 +478,64 @@ def start_solve(
         return _render_period(request, period_id, session, actor, status, **extra)
 
     return _solve_from_page(request, period_id, form, session, actor, queue, back)
+
+
+# ---- the smallest fixes of an infeasible period ------------------------------------------------------
+
+
+@router.get("/web/periods/{period_id}/fixes")
+def fixes_page(request: Request, period_id: int, session: SessionDep, actor: WebPlanner) -> Response:
+    """The smallest relaxations that make the period solvable, each checked by a solve (this takes up
+    to the settings' seconds), with a button that makes one and solves again."""
+    period = services.get_period(period_id, session=session, actor=actor)
+    lang = lang_of(request)
+    found = services.period_fixes(period_id, session=session, actor=actor)
+    fixes = [
+        {
+            "text": reason_words.fix_text(f, lang),
+            "size": f["size"],
+            "relaxations": json.dumps(f["relaxations"]),
+        }
+        for f in found
+    ]
+    context = {"period": period, "fixes": fixes, "solvable": services.solvable(period)}
+    return render(request, "review/fixes.html", context)
+
+
+@router.post("/web/periods/{period_id}/fixes")
+def apply_fix(
+    request: Request,
+    period_id: int,
+    session: SessionDep,
+    actor: WebPlanner,
+    queue: QueueDep,
+    relaxations: Annotated[str, Form()] = "[]",
+) -> Response:
+    """Make the relaxations of one proposed fix (each checked again as the API checks it), then solve
+    the period again; the browser goes to the new solve's progress page."""
+    try:
+        items = [FixApply.model_validate(r) for r in json.loads(relaxations)]
+        if not items:
+            raise InputError("relaxations", N_("choose a fix"))
+        for item in items:
+            services.apply_fix(period_id, item, session=session, actor=actor)
+    except (ValueError, ValidationError, InputError, NotFound) as exc:
+        session.rollback()
+        if isinstance(exc, InputError | NotFound):
+            text = error_text(exc, lang_of(request))
+        else:  # not what the page sent: nothing to say about its parts
+            text = _t(request)(N_("That change could not be read."))
+        period = services.get_period(period_id, session=session, actor=actor)
+        return render(
+            request, "review/fixes.html", {"period": period, "fixes": [], "error": text}, status_code=422
+        )
+
+    def back(status: int, **extra: Any) -> Response:
+        return _render_period(request, period_id, session, actor, status, **extra)
+
+    return _solve_from_page(
+        request, period_id, _solve_form(str(DEFAULT_TIME_LIMIT), "2", "0"), session, actor, queue, back
+    )
 
 
 # ---- solve jobs -------------------------------------------------------------------------------------
@@ -740,6 +806,13 @@ def resolve(
         return _render_rota(request, rota_id, session, actor, status, **extra)
 
     return _solve_from_page(request, rota.period_id, form, session, actor, queue, back)
+
+
+@router.post("/web/rotas/{rota_id}/reasons")
+def refresh_reasons(request: Request, rota_id: int, session: SessionDep, actor: WebPlanner) -> Response:
+    """Work the reasons of the rota's unmet wishes and unfilled slots out again (within the budget)."""
+    services.refresh_reasons(rota_id, session=session, actor=actor)
+    return redirect(request, f"{PREFIX}/rotas/{rota_id}#reasons-h")
 
 
 @router.post("/web/rotas/{rota_id}/publish")

@@ -643,6 +643,7 @@ def _rules_form(rules: Any, lang: str) -> dict[str, Any]:
         "max_vetoes": "" if rules.max_vetoes is None else str(rules.max_vetoes),
         "forbidden_successions": [f"{a} {b}" for a, b in rules.forbidden_successions],
         **{name: getattr(rules, name).strftime("%H:%M") for name in PAY_BANDS},
+        "fairness_from_history": "1" if rules.fairness_from_history else "",
     } | {name: str(getattr(weights, w.field)) for name, w in _weight_fields()}
 
 
@@ -684,6 +685,7 @@ def save_rules(request: Request, session: SessionDep, actor: WebPlanner, posted:
         "forbidden_successions": [tuple(p.split(" ", 1)) for p in form["forbidden_successions"] if " " in p],
         # a band left empty takes its Danish default
         **{name: form[name] for name in PAY_BANDS if _blank(form.get(name)) is not None},
+        "fairness_from_history": form.get("fairness_from_history") == "1",
     }
     # A weight left empty takes its default.
     payload["weights"] = {

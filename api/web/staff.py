@@ -26,6 +26,7 @@ from api import downloads
 from api.deps import SessionDep
 from api.web import i18n
 from api.web.auth import home_of
+from api.web import reasons as reason_words
 from api.web.common import PREFIX, WebUser, error_text, field_errors, is_htmx, lang_of, redirect, render
 from api.web.refusals import refusal_text
 from planner import mapping, services
@@ -548,6 +549,13 @@ def rota_page(request: Request, period_id: int, session: SessionDep, actor: WebU
         }
         for w in staff_view.my_rota_weeks(problem, mapping.rota_assignments(rota), person.code)
     ]
+    # The counterfactual reasons of her own unmet wishes, by the wish they are about.
+    assert rota.id is not None
+    own_reasons = services.rota_reasons(rota.id, session=session, actor=actor)["reasons"]
+    reasons = {
+        (r["date"], r["shift"] or "", r["route"] or ""): r for r in reason_words.views(own_reasons, lang)
+    }
+    ledger = services.fairness_ledger(period.team_id, session=session, actor=actor)["lines"]
     context.update(
         rota=rota,
         rows=rows,
@@ -555,9 +563,14 @@ def rota_page(request: Request, period_id: int, session: SessionDep, actor: WebU
         fulfilment=fulfilment,
         hours=_hours(fulfilment, lang),
         explanations=[
-            {"sentence": _why(e, shift_types, routes, lang), "text": e.text}
+            {
+                "sentence": _why(e, shift_types, routes, lang),
+                "text": e.text,
+                "reason": reasons.get((e.date.isoformat() if e.date else "", e.shift or "", e.route or "")),
+            }
             for e in staff_view.my_explanations(rota, person.code)
         ],
+        fairness=next((line for line in ledger if line["period"] == period.id), None),
     )
     return render(request, "staff/rota.html", context)
 

@@ -51,6 +51,9 @@ from planner.services.dispatch import (
     recover_lost_jobs,
     waiting_jobs,
 )
+from planner.services.fairness import (
+    fairness_ledger,
+)
 from planner.services.feeds import (
     calendar_feed_of,
     renew_calendar_feed,
@@ -107,6 +110,13 @@ from planner.services.picks import (
     delete_self_pick,
     list_self_picks,
     open_slots,
+)
+from planner.services.reasons import (
+    apply_fix,
+    period_fixes,
+    refresh_reasons,
+    rota_reasons,
+    work_out_reasons,
 )
 from planner.services.rotas import (
     compare_rotas,
@@ -195,6 +205,7 @@ __all__ = [
     "WHAT",
     "accept_move",
     "account_teams",
+    "apply_fix",
     "approve_standing_wish",
     "audit",
     "audit_log",
@@ -228,6 +239,7 @@ __all__ = [
     "edit_cell",
     "email_address",
     "fail_stale_jobs",
+    "fairness_ledger",
     "get",
     "get_job",
     "get_period",
@@ -261,12 +273,14 @@ __all__ = [
     "password_reset_account",
     "payroll_export",
     "pending_changes",
+    "period_fixes",
     "person_shifts",
     "problem_for_job",
     "publish_rota",
     "published_rota",
     "recover_lost_jobs",
     "redo_move",
+    "refresh_reasons",
     "remind_deadlines",
     "renew_calendar_feed",
     "request_password_reset",
@@ -276,6 +290,7 @@ __all__ = [
     "rota_export",
     "rota_for_print",
     "rota_public",
+    "rota_reasons",
     "set_contact_settings",
     "set_day_wish",
     "set_favourite_routes",
@@ -298,4 +313,5 @@ __all__ = [
     "update_setup",
     "update_wish",
     "waiting_jobs",
+    "work_out_reasons",
 ]

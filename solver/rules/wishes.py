@@ -48,7 +48,7 @@ def penalize_wishes(v: Vars) -> None:
         v.soft(
             Term(
                 Family.WISH,
-                wish.weight,
+                v.people[v.person_pos[wish.staff]].weighed(wish.weight),
                 expr,
                 message,
                 same_params(params),
@@ -67,7 +67,7 @@ def penalize_self_picks(v: Vars) -> None:
         v.soft(
             Term(
                 Family.SELF_PICK,
-                pick.weight,
+                v.people[v.person_pos[pick.staff]].weighed(pick.weight),
                 1 - _wish_target(v, pick),
                 Msg.SELF_PICK_CHANGED,
                 same_params(params),

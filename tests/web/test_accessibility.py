@@ -123,6 +123,8 @@ def test_every_main_page_has_labels_names_contrast_and_one_heading(world: World)
         "/web/team/cover/new",
         "/web/team/rules",
         f"/web/team/staff/{mette}/account",
+        "/web/fairness",
+        f"/web/periods/{period}/fixes",
     ]
     problems: list[str] = []
     with live_server(world.engine) as base, chromium() as browser:

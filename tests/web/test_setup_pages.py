@@ -250,6 +250,11 @@ def test_rules_round_trip(web: Web) -> None:
     again = web.get("planner", "/web/team/rules").text
     assert 'value="10"' in again and 'value="aften dag" checked' in again
     assert re.search(r'name="weights\.continuity" type="number" value="0"', again)
+    # "Weigh fairness by earlier periods" is on the form too: switched on, and kept by a later save.
+    assert 'name="fairness_from_history" value="1" checked' not in again
+    assert web.post("planner", "/web/team/rules", {**posted, "fairness_from_history": "1"}).status_code == 303
+    assert api(web, f"/teams/{web.world.team}/rules")["fairness_from_history"] is True
+    assert 'name="fairness_from_history" value="1" checked' in web.get("planner", "/web/team/rules").text
 
 
 def test_bad_rules_are_refused_at_the_field(web: Web) -> None:
