@@ -79,6 +79,11 @@ ACTION_TEXTS: dict[str, str] = {
     "cancel lost solve": N_("A stopped solve whose worker was lost ended"),
     "requeue lost solve": N_("A solve whose worker was lost put back in the queue"),
     "fail lost solve": N_("A solve whose worker was lost marked failed"),
+    "add planner": N_("Planner added to the team"),
+    "remove planner": N_("Planner removed from the team"),
+    "create administrator": N_("Administrator account created"),
+    "apply fix": N_("Smallest fix applied to make a rota possible"),
+    "work out reasons": N_("Reasons for unmet wishes worked out again"),
 }
 
 

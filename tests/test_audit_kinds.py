@@ -22,7 +22,7 @@ PLACEHOLDERS = {
     "edit.action": set(get_args(CellEdit.model_fields["action"].annotation)),
 }
 # The position of the action among a call's arguments (session, actor, team, action, …).
-POSITION = {"audit": 3, "audit_now": 3, "_audit_failure": 4}
+POSITION = {"audit": 3, "audit_now": 3, "_audit_failure": 4, "_audit_account": 3}
 
 
 def _values(node: ast.AST, scope: ast.AST, params: dict[str, set[str]]) -> set[str]:
@@ -74,7 +74,7 @@ def written_actions() -> set[str]:
                 name = (
                     call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
                 )
-                if name in ("audit", "audit_now") and len(call.args) > 3:
+                if name in ("audit", "audit_now", "_audit_account") and len(call.args) > 3:
                     actions |= _values(call.args[3], func, {})
                 elif name == "_audit_failure" and len(call.args) > 4:
                     actions |= _values(call.args[4], func, {})

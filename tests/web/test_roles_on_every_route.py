@@ -160,6 +160,11 @@ ROUTES: dict[str, str] = {
     "GET /rotas/{rota_id}/payroll.csv": "planner",
     "GET /periods/{period_id}/staff/{staff_id}/calendar.ics": "team",
     "GET /rotas/{rota_id}/print.pdf": "team",  # staff: their team's published rota
+    "GET /rotas/{rota_id}/reasons": "team",  # staff: their own wishes' reasons in the published rota
+    "POST /rotas/{rota_id}/reasons": "planner",
+    "GET /periods/{period_id}/fixes": "planner",
+    "POST /periods/{period_id}/fixes": "planner",
+    "GET /teams/{team_id}/fairness": "team",  # staff: their own lines
     # ---- the rota meeting (on a draft)
     "POST /rotas/{rota_id}/whatif": "planner",
     "POST /rotas/{rota_id}/meeting/moves": "planner",
@@ -243,6 +248,11 @@ ROUTES: dict[str, str] = {
     "GET /web/rotas/{rota_id}/print": "team",  # staff: their team's published rota
     "GET /web/rotas/{rota_id}/print.pdf": "team",
     "GET /web/team/audit": "planner-home",
+    "GET /web/fairness": "planner-home",
+    "POST /web/fairness": "planner-home",
+    "GET /web/periods/{period_id}/fixes": "planner",
+    "POST /web/periods/{period_id}/fixes": "planner",
+    "POST /web/rotas/{rota_id}/reasons": "planner",
     "GET /web/rotas/{rota_id}/meeting": "planner",
     "POST /web/rotas/{rota_id}/meeting/check": "planner",
     "POST /web/rotas/{rota_id}/meeting/accept": "planner",
@@ -308,6 +318,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /web/organisation/planners": {"username": "karen", "teams": "{team_id}"},
     "POST /rotas/{rota_id}/whatif": {"kind": "off", "staff_id": "{mette}", "date": "{day}", "repair": False},
     "POST /rotas/{rota_id}/meeting/moves": {"kind": "off", "staff_id": "{mette}", "date": "{day}", "base": 0},
+    "POST /periods/{period_id}/fixes": {"kind": "max_hours", "staff": "mette", "value": 20000},
     "PUT /me/contact": {"email": "", "language": "da"},
     "PUT /users/{user_id}/email": {"email": "ali@example.dk"},
     "POST /password-reset": {"username": "mette"},
