@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from api import errors, openapi, web
 from api.headers import SecurityHeaders
 from api.limits import BodyLimit, InFlightLimit
-from api.routes import auth, periods, rotas, solving, teams
+from api.routes import auth, periods, rotas, solving, swaps, teams
 from api.web.common import STATIC_DIR
 from planner.auth import SignInThrottle
 from planner.db import database_problem, get_engine
@@ -81,7 +81,7 @@ def create_app(engine: Engine | None = None, queue: JobQueue | None = None) -> F
     app.state.throttle = SignInThrottle(settings().throttle_storage)
     errors.install(app)
     openapi.install(app)
-    for module in (auth, teams, periods, solving, rotas):
+    for module in (auth, teams, periods, solving, rotas, swaps):
         app.include_router(module.router)
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
