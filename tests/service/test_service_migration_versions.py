@@ -34,9 +34,10 @@ def test_two_published_rotas_become_one_and_the_migration_goes_both_ways(tmp_pat
                 for _ in range(2):
                     connection.execute(
                         text(
-                            "INSERT INTO rota (period_id, state, created_at, status, wall_time, stopped_early, "
-                            "problem, assignments, penalties, fulfilment, coverage, conflicts) VALUES (:period, "
-                            "'published', '2026-01-01', 'FEASIBLE', 0, false, '{}', '[]', '[]', '[]', '[]', '[]')"
+                            "INSERT INTO rota (period_id, state, created_at, status, wall_time, "
+                            "stopped_early, problem, assignments, penalties, fulfilment, coverage, "
+                            "conflicts) VALUES (:period, 'published', '2026-01-01', 'FEASIBLE', 0, "
+                            "false, '{}', '[]', '[]', '[]', '[]', '[]')"
                         ),
                         {"period": period},
                     )
