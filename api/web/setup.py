@@ -627,6 +627,7 @@ def _rules_form(rules: Any, lang: str) -> dict[str, Any]:
         "max_average_weekly_hours": _field_number(rules.max_average_weekly_hours),
         "max_vetoes": "" if rules.max_vetoes is None else str(rules.max_vetoes),
         "forbidden_successions": [f"{a} {b}" for a, b in rules.forbidden_successions],
+        "auto_approve_swaps": bool(rules.auto_approve_swaps),
     } | {name: str(getattr(weights, w.field)) for name, w in _weight_fields()}
 
 
@@ -666,6 +667,7 @@ def save_rules(request: Request, session: SessionDep, actor: WebPlanner, posted:
         "max_average_weekly_hours": _number(form.get("max_average_weekly_hours")),
         "max_vetoes": _number(form.get("max_vetoes")),
         "forbidden_successions": [tuple(p.split(" ", 1)) for p in form["forbidden_successions"] if " " in p],
+        "auto_approve_swaps": form.get("auto_approve_swaps") == "on",
     }
     # A weight left empty takes its default.
     payload["weights"] = {
