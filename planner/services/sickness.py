@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
+from planner import mapping
 from planner.auth import Actor, require_planner, require_self_or_planner
 from planner.errors import Conflict, InputError, NotFound
 from planner.models import (
@@ -32,8 +33,17 @@ from planner.people import person_labels
 from planner.services._base import _commit, audit, get
 from planner.services.solving import start_solve
 from planner.services.swaps import end_offers_of
-from planner.services.versions import CellKey, CellValue, current_rota, live_problem, make_version
+from planner.services.versions import (
+    CellKey,
+    CellValue,
+    apply_cells,
+    current_rota,
+    live_problem,
+    make_version,
+)
 from planner.texts import N_
+from solver import check
+from solver.problem import Problem
 
 if TYPE_CHECKING:
     from planner.jobs import JobQueue
@@ -93,7 +103,7 @@ def report_sick(data: SicknessReport, *, session: Session, actor: Actor) -> list
         }
         if not changes:
             continue
-        problem = live_problem(session, rota)
+        problem = _minimums_lifted(live_problem(session, rota), person.code, rota, changes)
         versions.append(
             make_version(
                 session,
@@ -108,6 +118,31 @@ def report_sick(data: SicknessReport, *, session: Session, actor: Actor) -> list
         )
     _commit(session)
     return versions
+
+
+# The rules a person's shifts leaving the rota can break for that person: a minimum of hours, of days
+# in a row at work or off. Nothing else (rest, maxima, skills) can break by working less.
+MINIMUMS = {
+    "minutes": "min_minutes",
+    "min_consecutive_work": "min_consecutive_work",
+    "min_consecutive_off": "min_consecutive_off",
+}
+
+
+def _minimums_lifted(problem: Problem, code: str, rota: Rota, changes: dict[CellKey, CellValue]) -> Problem:
+    """The problem of the sickness version: where taking the sick person's shifts out breaks one of their
+    own minimums (`MINIMUMS`), that minimum is lifted for them in this version's problem (a sickness is
+    recorded whatever their contract's minimum; a later re-solve reads the contract as stored)."""
+    after = apply_cells(mapping.rota_assignments(rota), changes)
+    broken = {v.rule for v in check.violations(problem, after) if v.staff == code and v.rule in MINIMUMS}
+    if not broken:
+        return problem
+    data = problem.model_dump(mode="json")
+    for person in data["staff"]:
+        if person["id"] == code:
+            for rule in broken:
+                person["contract"][MINIMUMS[rule]] = None
+    return Problem.model_validate(data)
 
 
 # ---- re-planning from a date ------------------------------------------------------------------------------

@@ -204,14 +204,20 @@ def _still_offered(rota: Rota, offer: ShiftOffer, giver: str, taker: str) -> boo
 
 
 def evaluate(
-    session: Session, rota: Rota, offer: ShiftOffer, giver: Staff, taker: Staff
+    session: Session,
+    rota: Rota,
+    offer: ShiftOffer,
+    giver: Staff,
+    taker: Staff,
+    *,
+    base: Problem | None = None,
 ) -> tuple[Problem, list[Assignment], list[Assignment], dict[CellKey, CellValue]]:
     """The problem and the assignments before and after `taker` takes `offer` in `rota`; raises
     `Conflict` (the shift moved meanwhile, the taker works that day) or `RuleRefusal` (a hard rule)."""
     changes = offer_changes(offer, giver.code, taker.code)
     if not _still_offered(rota, offer, giver.code, taker.code):
         raise Conflict(N_("the offered shift is no longer as offered in the published rota"))
-    problem = with_locks_moved(live_problem(session, rota), changes)
+    problem = with_locks_moved(base if base is not None else live_problem(session, rota), changes)
     before = mapping.rota_assignments(rota)
     blocked = _blocker(problem, before, changes)
     if blocked is not None:
@@ -280,16 +286,17 @@ def available_offers(staff_id: int, *, session: Session, actor: Actor) -> list[d
         .order_by(col(ShiftOffer.date), col(ShiftOffer.id))
     ).all()
     people = {s.id: s for s in session.exec(select(Staff).where(Staff.team_id == person.team_id))}
-    rotas: dict[int, Rota | None] = {}
+    rotas: dict[int, tuple[Rota, Problem] | None] = {}
     out = []
     for offer in offers:
         if offer.period_id not in rotas:
-            rotas[offer.period_id] = current_rota(session, offer.period_id)
-        rota, giver = rotas[offer.period_id], people.get(offer.staff_id)
-        if rota is None or giver is None:
+            rota = current_rota(session, offer.period_id)
+            rotas[offer.period_id] = None if rota is None else (rota, live_problem(session, rota))
+        found, giver = rotas[offer.period_id], people.get(offer.staff_id)
+        if found is None or giver is None:
             continue
         try:
-            problem, before, after, _ = evaluate(session, rota, offer, giver, person)
+            problem, before, after, _ = evaluate(session, found[0], offer, giver, person, base=found[1])
         except Conflict:
             continue  # includes RuleRefusal: a hard rule would break
         out.append(
