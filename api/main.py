@@ -20,11 +20,12 @@ from sqlalchemy import Engine
 from api import errors, openapi, web
 from api.headers import SecurityHeaders
 from api.limits import BodyLimit, InFlightLimit
-from api.routes import auth, periods, rotas, solving, swaps, teams
+from api.routes import auth, notifications, periods, rotas, solving, swaps, teams
 from api.web.common import STATIC_DIR
-from planner.auth import SignInThrottle
+from planner.auth import SignInThrottle, reset_throttle
 from planner.db import database_problem, get_engine
 from planner.jobs import JobQueue, ProcessQueue
+from planner.outbox import OutboxWorker
 from planner.settings import settings
 
 SWAGGER_UI = "/static/vendor/swagger-ui-5.35.0"
@@ -52,18 +53,27 @@ def app_version() -> str:
         return "0+unknown"
 
 
-def create_app(engine: Engine | None = None, queue: JobQueue | None = None) -> FastAPI:
+def create_app(
+    engine: Engine | None = None, queue: JobQueue | None = None, *, outbox_worker: bool | None = None
+) -> FastAPI:
     """The service on `engine` (default: `DATABASE_URL`). Without `queue`, solves run in a
-    `ProcessQueue` started with the app and stopped with it."""
+    `ProcessQueue` started with the app and stopped with it. The outbox worker (deadline reminders and
+    e-mail, `planner.outbox`) runs in a thread of the app when `outbox_worker`, by default when the app
+    runs its own queue (the service; a test that passes its queue runs `pusleplan send-mail`'s round)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own_queue = app.state.queue is None
         if own_queue:
             app.state.queue = ProcessQueue(app.state.engine)
+        worker = None
+        if outbox_worker or (outbox_worker is None and own_queue):
+            worker = OutboxWorker(app.state.engine).start()
         try:
             yield
         finally:
+            if worker is not None:
+                worker.stop()
             if own_queue:
                 app.state.queue.shutdown()
                 app.state.queue = None
@@ -79,9 +89,10 @@ def create_app(engine: Engine | None = None, queue: JobQueue | None = None) -> F
     app.state.engine = engine or get_engine()
     app.state.queue = queue
     app.state.throttle = SignInThrottle(settings().throttle_storage)
+    app.state.reset_throttle = reset_throttle(settings().throttle_storage)
     errors.install(app)
     openapi.install(app)
-    for module in (auth, teams, periods, solving, rotas, swaps):
+    for module in (auth, teams, periods, solving, rotas, notifications, swaps):
         app.include_router(module.router)
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -127,6 +127,15 @@ def _digest(token: str) -> str:
 # account), and per address, higher, since a care office's phones and PCs share one.
 ACCOUNT_LIMIT = parse("5 per 5 minutes")
 ADDRESS_LIMIT = parse("50 per 5 minutes")
+# Asking for a password link by e-mail ("Glemt adgangskode?"), counted apart from sign-ins (asking must
+# not lock anyone out of signing in): a few per account an hour, more from an office's shared address.
+RESET_ACCOUNT_LIMIT = parse("3 per hour")
+RESET_ADDRESS_LIMIT = parse("20 per hour")
+
+
+def reset_throttle(storage: str = "memory://") -> SignInThrottle:
+    """The throttle of password reset requests (its own counts, beside the sign-in's)."""
+    return SignInThrottle(storage, RESET_ACCOUNT_LIMIT, RESET_ADDRESS_LIMIT, scope="reset:")
 
 
 class SignInThrottle:
@@ -139,9 +148,11 @@ class SignInThrottle:
         storage: str = "memory://",
         account: RateLimitItem = ACCOUNT_LIMIT,
         address: RateLimitItem = ADDRESS_LIMIT,
+        scope: str = "",
     ) -> None:
         self._limiter = MovingWindowRateLimiter(storage_from_string(storage))
-        self._limits = ((account, "user"), (address, "address"))
+        # `scope` keeps another throttle's counts apart in a shared storage (the password reset's).
+        self._limits = ((account, f"{scope}user"), (address, f"{scope}address"))
 
     def _keys(self, username: str, address: str | None) -> list[tuple[RateLimitItem, str]]:
         values = (username.strip().casefold(), address)

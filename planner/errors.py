@@ -42,6 +42,7 @@ NOT_FOUND = {
     "day in this rota": N_("day {key!r} not found in this rota"),
     "person in this rota": N_("person {key!r} not found in this rota"),
     "lock": N_("lock {key!r} not found"),
+    "notification": N_("notification {key!r} not found"),
     "offer": N_("offer {key!r} not found"),
     "page": N_("page {key!r} not found"),
     "period": N_("period {key!r} not found"),

@@ -824,12 +824,19 @@ class User(UserBase, table=True):
     totp_secret: str | None = Field(default=None, max_length=64)
     totp_enabled: bool = False
     totp_last_step: int | None = None
+    # Notifications (`planner.notifications`): where e-mail goes (None: in-app only), the language texts
+    # are written in, and the person's own choice per kind (`{"rota_published": false}`; a kind left out
+    # takes its default).
+    email: str | None = Field(default=None, max_length=254)
+    language: str = Field(default="da", max_length=8)
+    email_kinds: dict[str, bool] = _json(dict)
 
 
 class UserPublic(UserBase):
     id: int
     disabled: bool = False
     must_change_password: bool = False
+    email: str | None = None
 
 
 class PasswordChange(SQLModel):
@@ -885,3 +892,76 @@ class AuditEntryPublic(SQLModel):
     action: str
     target: str
     detail: dict[str, Any]
+
+
+# ---- notifications, the e-mail outbox, password reset links -----------------------------------------
+
+
+class Notification(SQLModel, table=True):
+    """One thing a person is told of (in-app): a registered kind (`planner.notifications`) and the
+    values that fill its text, said in the reader's language when shown. `key` names the event: one
+    notification per (event, person), however often it is reported."""
+
+    __table_args__ = (UniqueConstraint("key", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=64)
+    params: dict[str, Any] = _json(dict)
+    key: str = Field(max_length=200)
+    created_at: dt.datetime = Field(default_factory=utcnow, index=True)
+    read_at: dt.datetime | None = None
+
+
+class NotificationPublic(SQLModel):
+    id: int
+    kind: str
+    subject: str = Field(description="The text in the reader's language (`Accept-Language`).")
+    body: str
+    link: str | None = Field(description="The page it is about, a path of this service.")
+    created_at: dt.datetime
+    read: bool
+
+
+class NotificationList(SQLModel):
+    unread: int = Field(description="The person's unread notifications, all of them (not only this page).")
+    items: list[NotificationPublic]
+
+
+OutboxState = Literal["pending", "sending", "sent", "failed"]
+
+
+class OutboxMail(SQLModel, table=True):
+    """An e-mail to send, written in the transaction of the event; sent later by the outbox worker
+    (`planner.outbox`). `state` moves pending → sending → sent (or back to pending with a later
+    `next_attempt_at` after a failure, and failed after the last attempt), each move one conditional
+    UPDATE: a row is claimed by one sender only, and one that was claimed is never sent again."""
+
+    __tablename__ = "outbox_mail"
+    __table_args__ = (UniqueConstraint("key", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=64)
+    params: dict[str, Any] = _json(dict)
+    key: str = Field(max_length=200)
+    to_address: str = Field(max_length=254)
+    language: str = Field(default="da", max_length=8)
+    state: str = Field(default="pending", max_length=16, index=True)
+    attempts: int = 0
+    next_attempt_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    claimed_at: dt.datetime | None = None
+    sent_at: dt.datetime | None = None
+    last_error: str | None = Field(default=None, max_length=2000)
+
+
+class PasswordResetToken(SQLModel, table=True):
+    """A link to choose a new password ("Glemt adgangskode?"), stored as the SHA-256 of its secret: the
+    database never holds a usable link. Single use (`used_at`), valid until `expires_at`."""
+
+    __tablename__ = "password_reset_token"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime
+    used_at: dt.datetime | None = None

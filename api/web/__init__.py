@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from api.web import after, auth, review, setup, staff
+from api.web import after, auth, notices, review, setup, staff
 from api.web.common import check_csrf
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
-for module in (auth, staff, setup, review, after):
+for module in (auth, staff, setup, review, notices, after):
     router.include_router(module.router)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -24,6 +24,7 @@ from api.web.common import (
 from planner import auth, services
 from planner.errors import InputError, SecondFactorNeeded, TooManyAttempts, Unauthorized
 from planner.models import PasswordChange
+from planner.settings import settings
 from planner.texts import N_
 
 router = APIRouter()
@@ -47,9 +48,18 @@ def home(actor: WebUser) -> Response:
     return RedirectResponse(PLANNER_HOME if actor.is_planner else STAFF_HOME, status_code=303)
 
 
+def _sign_in_page(request: Request, context: dict[str, Any], status_code: int = 200) -> Response:
+    """The sign-in form; "Glemt adgangskode?" leads to a link by e-mail when e-mail is configured."""
+    return render(
+        request, "sign_in.html", {"mail_on": settings().mail_configured, **context}, status_code=status_code
+    )
+
+
 @router.get("/web/sign-in")
-def sign_in_form(request: Request, next: str | None = None) -> Response:
-    return render(request, "sign_in.html", {"next": next or "", "error": None, "username": ""})
+def sign_in_form(request: Request, next: str | None = None, reset: str | None = None) -> Response:
+    _ = i18n.translator(lang_of(request))
+    notice = _("Your new password is saved. Sign in with it.") if reset else None
+    return _sign_in_page(request, {"next": next or "", "error": None, "username": "", "notice": notice})
 
 
 @router.post("/web/sign-in")
@@ -75,16 +85,16 @@ def sign_in(
     except SecondFactorNeeded:
         error = _("Type the one-time code from your authenticator app too.")
         context = {"next": next, "error": error, "username": username, "need_code": True}
-        return render(request, "sign_in.html", context, status_code=401)
+        return _sign_in_page(request, context, status_code=401)
     except Unauthorized:
         wrong = _("Wrong username, password or one-time code.") if code else _("Wrong username or password.")
         context = {"next": next, "error": wrong, "username": username, "need_code": bool(code)}
-        return render(request, "sign_in.html", context, status_code=401)
+        return _sign_in_page(request, context, status_code=401)
     except TooManyAttempts as exc:
         minutes = max(1, round(exc.retry_after / 60))
         error = _("Too many wrong attempts. Try again in {minutes} minutes.", minutes=minutes)
         context = {"next": next, "error": error, "username": username}
-        response = render(request, "sign_in.html", context, status_code=429)
+        response = _sign_in_page(request, context, status_code=429)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     actor = auth.actor_for_token(token, session=session)

@@ -30,6 +30,7 @@ from planner import credentials
 from planner.auth import Actor, actor_for_token, csrf_matches, csrf_token
 from planner.db import READ_ONLY
 from planner.errors import Forbidden, InputError, RuleRefusal, Unauthorized
+from planner.services.notices import EMAIL_INVALID, unread_count
 from planner.texts import N_
 
 SESSION_COOKIE = "pusleplan_session"
@@ -37,7 +38,9 @@ LANG_COOKIE = "pusleplan_lang"
 PREFIX = "/web"
 SIGN_IN = f"{PREFIX}/sign-in"
 # Paths that take an unsafe request without a session (and so without a CSRF token).
-CSRF_EXEMPT = {SIGN_IN}
+FORGOT_PASSWORD = f"{PREFIX}/forgot-password"
+RESET_PASSWORD = f"{PREFIX}/reset-password"
+CSRF_EXEMPT = {SIGN_IN, FORGOT_PASSWORD, RESET_PASSWORD}
 
 _HERE = Path(__file__).resolve().parent.parent
 STATIC_DIR = _HERE / "static"
@@ -89,6 +92,8 @@ def get_web_user(request: Request, session: SessionDep) -> Actor:
     session.connection(execution_options=READ_ONLY)
     try:
         actor = actor_for_token(token, session=session)
+        # The number beside "Notifications" in every page's menu, read in the same read transaction.
+        request.state.unread = unread_count(session=session, actor=actor)
     except Unauthorized:
         raise SignInRequired() from None
     finally:
@@ -152,6 +157,7 @@ def render(
         "ngettext": i18n.plural_translator(lang),
         "lang": lang,
         "actor": getattr(request.state, "actor", None),
+        "unread": getattr(request.state, "unread", 0),
         "csrf": csrf_token(token) if token else "",
         "today": dt.date.today(),
         "path": request.url.path,
@@ -191,6 +197,7 @@ _ERROR_TEXTS = {
     "list_too_short": N_("Choose at least one."),
     "too_short": N_("Choose at least one."),
     "too_long": N_("Too many (at most {max_length})."),
+    "email_invalid": EMAIL_INVALID,
     **credentials.ERROR_TEXTS,
 }
 

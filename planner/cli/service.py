@@ -1,4 +1,4 @@
-"""The database's commands: `pusleplan init-demo`, `reset-password`, `db upgrade` (and `prepare_database`,
+"""The database's commands: `pusleplan init-demo`, `reset-password`, `send-mail`, `db upgrade` (and `prepare_database`,
 which `serve` runs first; `serve` itself is `api.cli`'s, the layer that has the application).
 
 Registered by one line in `planner.cli.build_parser`. Passwords are generated (and printed once) or read
@@ -8,12 +8,13 @@ from the settings (`planner.settings`); none is written in the code.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from planner import auth, demo, migrate, services
+from planner import auth, demo, migrate, outbox, services
 from planner.auth import Actor
 from planner.db import get_engine
 from planner.errors import InputError
@@ -47,6 +48,16 @@ def add_service_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     )
     p.add_argument("username", metavar="USER", help="the account's user name, e.g. planlaegger")
     p.set_defaults(command=reset_password)
+
+    p = commands.add_parser(
+        "send-mail",
+        help="send the deadline reminders and e-mails that are due, once (for cron; `serve` does it itself)",
+        description="One round of the outbox: the deadline reminders that are due (in-app, and e-mail "
+        "where wanted), then every e-mail that is due, each at most once (a row another sender has "
+        "claimed is left to it). Exit code 0, also when a send failed (it is tried again later); "
+        "without PUSLEPLAN_SMTP_HOST and PUSLEPLAN_SMTP_FROM nothing is e-mailed.",
+    )
+    p.set_defaults(command=send_mail)
 
     p = commands.add_parser("db", help="database maintenance")
     p.add_argument("action", choices=["upgrade"], help="upgrade: apply the migrations")
@@ -124,4 +135,21 @@ def reset_password(args: argparse.Namespace) -> int:
         "a new one is chosen at the next sign-in):"
     )
     print(f"  {password}")
+    return 0
+
+
+def send_mail(args: argparse.Namespace) -> int:
+    """One outbox round (`planner.outbox.run_once`), reported in one line."""
+    engine = get_engine()
+    migrate.upgrade(engine)
+    report = outbox.run_once(engine)
+    line = (
+        f"reminded {report.reminded}; e-mails sent {report.sent}, to be tried again {report.retrying}, "
+        f"given up {report.failed}"
+    )
+    if not settings().mail_configured:
+        line += " (e-mail is off: set PUSLEPLAN_SMTP_HOST and PUSLEPLAN_SMTP_FROM)"
+    print(line)
+    for error in report.errors:
+        print(f"  {error}", file=sys.stderr)
     return 0

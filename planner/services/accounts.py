@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from planner import credentials
+from planner import credentials, reset_links
 from planner.auth import (
     Actor,
     SignInThrottle,
@@ -15,6 +16,7 @@ from planner.auth import (
     give_one_time_password,
     hash_password,
     require_planner,
+    user_named,
     verify_password,
 )
 from planner.errors import (
@@ -26,17 +28,20 @@ from planner.errors import (
 from planner.models import (
     AuditEntry,
     OneTimePassword,
+    OutboxMail,
     PasswordChange,
     Staff,
     Team,
     User,
     UserCreate,
+    utcnow,
 )
 from planner.services._base import (
     _commit,
     audit,
     get,
 )
+from planner.settings import settings
 from planner.texts import N_
 
 # ---- accounts ---------------------------------------------------------------------------------------
@@ -206,3 +211,86 @@ def reset_user_password(user_id: int, *, session: Session, actor: Actor) -> OneT
     audit(session, actor, user.team_id, "reset password", user.username)
     _commit(session)
     return OneTimePassword(username=user.username, password=password)
+
+
+# ---- forgot password: a link by e-mail ---------------------------------------------------------------
+
+RESET_LINK_INVALID = N_(
+    "This link does not work (any more): it was used already, or it is more than an hour old. "
+    "Ask for a new one on the sign-in page."
+)
+
+
+def request_password_reset(
+    username: str, *, session: Session, throttle: SignInThrottle | None = None, address: str | None = None
+) -> None:
+    """ "Forgot password": when e-mail is configured and `username` names an enabled account with an
+    e-mail address, a link to choose a new password goes to that address (through the outbox; the link
+    itself is made when it is sent, `planner.reset_links`). The caller's answer is the same whether or
+    not anything was sent: nobody learns which user names exist. Every request counts in `throttle`
+    (`TooManyAttempts` while the name or the address is held back). Commits."""
+    wait = throttle.retry_after(username, address) if throttle else 0
+    if wait:
+        raise TooManyAttempts(wait)
+    if throttle:
+        throttle.failed(username, address)
+    user = user_named(username, session=session) if username.strip() else None
+    sent = bool(user and not user.disabled and user.email and settings().mail_configured)
+    if user is not None and sent:
+        assert user.id is not None and user.email is not None
+        session.add(
+            OutboxMail(
+                user_id=user.id,
+                kind="password_reset",
+                params={},
+                key=f"password-reset:{secrets.token_hex(8)}",
+                to_address=user.email,
+                language=user.language,
+                next_attempt_at=utcnow(),
+            )
+        )
+    team = user.team_id if user else None
+    who = username.strip()[:100]
+    session.add(
+        AuditEntry(who=who, team_id=team, action="forgot password", detail={"address": address, "sent": sent})
+    )
+    _commit(session)
+
+
+def password_reset_account(token: str, *, session: Session) -> User:
+    """The account a password link belongs to (the page that opens it greets its user name), or an
+    `InputError` on `token` when the link is unknown, used or expired."""
+    user = reset_links.account_of(session, token)
+    if user is None:
+        raise InputError("token", RESET_LINK_INVALID)
+    return user
+
+
+def reset_password_with_link(token: str, new_password: str, *, session: Session) -> User:
+    """Choose a new password with a link from the e-mail: the password policy holds (as for one's own
+    change), the link is spent (and every other link of the account), and every sign-in of the account
+    ends. A link that is unknown, used or expired is an `InputError` on `token`. Commits."""
+    user = password_reset_account(token, session=session)
+    problem = credentials.password_problem(new_password, user.username, _own_words(session, user))
+    if problem:
+        raise InputError("new_password", credentials.ERROR_TEXTS[problem], min_length=credentials.MIN_LENGTH)
+    used = reset_links.use(session, token)
+    if used is None or used.id != user.id:  # spent meanwhile by a request beside this one
+        session.rollback()
+        raise InputError("token", RESET_LINK_INVALID)
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    session.add(user)
+    assert user.id is not None
+    ended = end_sign_ins(session, user.id)
+    session.add(
+        AuditEntry(
+            who=user.username,
+            team_id=user.team_id,
+            action="password reset by e-mail link",
+            target=user.username,
+            detail={"sign_ins_ended": ended},
+        )
+    )
+    _commit(session)
+    return user

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from planner import mapping
@@ -21,6 +21,7 @@ from planner.errors import (
     InputError,
 )
 from planner.models import (
+    Notification,
     Period,
     PeriodCreate,
     PeriodOpen,
@@ -28,8 +29,11 @@ from planner.models import (
     Staff,
     StandingWish,
     Team,
+    User,
     Wish,
+    utcnow,
 )
+from planner.notifications import notify, period_params, team_user_ids
 from planner.services._base import (
     _commit,
     _row_values,
@@ -85,12 +89,21 @@ def open_period(period_id: int, data: PeriodOpen, *, session: Session, actor: Ac
             period=period_id,
             state=period.state,
         )
-    if period.state == "draft":
+    first_opening = period.state == "draft"
+    if first_opening:
         _apply_standing_wishes(session, period)
     if data.deadline is not None:
         period.deadline = data.deadline
     before, period.state = period.state, "open"
     session.add(period)
+    if first_opening:  # every staff member of the team may now enter wishes (a reopening tells nobody)
+        notify(
+            session,
+            user_ids=team_user_ids(session, period.team_id),
+            kind="period_open",
+            params=period_params(period),
+            key=f"period-open:{period_id}",
+        )
     audit(
         session,
         actor,
@@ -148,6 +161,53 @@ def submissions(period_id: int, *, session: Session, actor: Actor) -> list[dict[
         }
         for s in staff
     ]
+
+
+# How long before the deadline for wishes each reminder goes to those who have entered nothing yet.
+REMINDERS = ((dt.timedelta(hours=24), "deadline_24h"), (dt.timedelta(hours=48), "deadline_48h"))
+
+
+def remind_deadlines(*, session: Session, now: dt.datetime | None = None) -> int:
+    """Remind the staff of every open period whose deadline for wishes is within 48 h (the `deadline_48h`
+    reminder) or 24 h (`deadline_24h`) and who have entered nothing yet (no wish of their own, no veto,
+    no self-pick): each reminder once per person and period (its key), the 24 h one alone when the period
+    opened later than 48 h before. The service's periodic round (`planner.outbox`) runs it; returns how
+    many people were reminded now. Commits."""
+    now = now or utcnow()
+    soonest = now + REMINDERS[-1][0]
+    periods = session.exec(
+        select(Period).where(
+            Period.state == "open",
+            col(Period.deadline).is_not(None),
+            col(Period.deadline) > now,
+            col(Period.deadline) <= soonest,
+        )
+    ).all()
+    kinds = [name for _, name in REMINDERS]
+    counted = select(func.count()).select_from(Notification).where(col(Notification.kind).in_(kinds))
+    before = session.exec(counted).one()
+    for period in periods:
+        assert period.id is not None and period.deadline is not None
+        deadline = period.deadline if period.deadline.utcoffset() else period.deadline.replace(tzinfo=dt.UTC)
+        kind = next(name for within, name in REMINDERS if deadline - now <= within)
+        entered = set(
+            session.exec(select(Wish.staff_id).where(Wish.period_id == period.id, Wish.source == "own")).all()
+        ) | set(session.exec(select(SelfPick.staff_id).where(SelfPick.period_id == period.id)).all())
+        silent = session.exec(
+            select(User.id, User.staff_id).where(
+                col(User.id).in_(team_user_ids(session, period.team_id)), col(User.staff_id).is_not(None)
+            )
+        ).all()
+        notify(
+            session,
+            user_ids=[user_id for user_id, staff_id in silent if staff_id not in entered and user_id],
+            kind=kind,
+            params=period_params(period),
+            key=f"{kind}:{period.id}",
+        )
+    made = session.exec(counted).one() - before
+    session.commit()
+    return made
 
 
 def _apply_standing_wishes(session: Session, period: Period) -> None:

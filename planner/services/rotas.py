@@ -33,6 +33,7 @@ from planner.models import (
     Staff,
     utcnow,
 )
+from planner.notifications import notify, period_params, team_user_ids
 from planner.payroll import payroll_csv
 from planner.people import person_labels
 from planner.services import versions
@@ -263,6 +264,13 @@ def publish_rota(rota_id: int, *, session: Session, actor: Actor) -> Rota:
     period.state = "published"
     session.add_all([rota, period])
     audit(session, actor, period.team_id, "publish rota", f"rota {rota_id}", objective=rota.objective)
+    notify(  # every staff member and the planners: the rota is out
+        session,
+        user_ids=team_user_ids(session, period.team_id, staff=True, planners=True),
+        kind="rota_published",
+        params=period_params(period),
+        key=f"rota-published:{rota_id}",
+    )
     _commit(session)
     return rota
 

@@ -1,7 +1,8 @@
-"""Fixtures of the service tests (defined in `service.helpers`, registered here)."""
+"""Fixtures of the service tests (defined in `service.helpers` and `service.smtp`, registered here)."""
 
 from __future__ import annotations
 
 from service.helpers import cheap_argon2, engine, world
+from service.smtp import smtp_server
 
-__all__ = ["cheap_argon2", "engine", "world"]
+__all__ = ["cheap_argon2", "engine", "smtp_server", "world"]

@@ -12,7 +12,7 @@ from planner import migrate
 from planner.db import make_engine
 from service.helpers import fresh_database
 
-BEFORE = "a9e4c2d7f6b1"
+BEFORE = "b7d3e1f9a2c4"  # the notifications migration (main)
 
 
 def test_two_published_rotas_become_one_and_the_migration_goes_both_ways(tmp_path: Path) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from service.helpers import cheap_argon2, engine
+from service.smtp import smtp_server
 
 from web.helpers import web
 
-__all__ = ["cheap_argon2", "engine", "web"]
+__all__ = ["cheap_argon2", "engine", "smtp_server", "web"]

@@ -6,7 +6,7 @@ that keeps every cell before a date (`solve_job.fixed_before`), and at most one 
 period (a partial unique index; an older database with two is repaired: the newest stays published).
 
 Revision ID: b7d3e1f0a2c5
-Revises: a9e4c2d7f6b1
+Revises: b7d3e1f9a2c4
 Create Date: 2026-12-04 08:30:00
 """
 
@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision = "b7d3e1f0a2c5"
-down_revision = "a9e4c2d7f6b1"
+down_revision = "b7d3e1f9a2c4"
 branch_labels = None
 depends_on = None
 
