@@ -264,13 +264,14 @@ def publish_rota(rota_id: int, *, session: Session, actor: Actor) -> Rota:
     period.state = "published"
     session.add_all([rota, period])
     audit(session, actor, period.team_id, "publish rota", f"rota {rota_id}", objective=rota.objective)
-    notify(  # every staff member and the planners: the rota is out
-        session,
-        user_ids=team_user_ids(session, period.team_id, staff=True, planners=True),
-        kind="rota_published",
-        params=period_params(period),
-        key=f"rota-published:{rota_id}",
-    )
+    if current is None:  # a new version tells those whose shifts changed (`record_republish`)
+        notify(  # every staff member and the planners: the rota is out
+            session,
+            user_ids=team_user_ids(session, period.team_id, staff=True, planners=True),
+            kind="rota_published",
+            params=period_params(period),
+            key=f"rota-published:{rota_id}",
+        )
     _commit(session)
     return rota
 

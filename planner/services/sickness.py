@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
-from planner import mapping
+from planner import change_notices, mapping, meeting
 from planner.auth import Actor, require_planner, require_self_or_planner
 from planner.errors import Conflict, InputError, NotFound
 from planner.models import (
@@ -104,20 +104,37 @@ def report_sick(data: SicknessReport, *, session: Session, actor: Actor) -> list
         if not changes:
             continue
         problem = _minimums_lifted(live_problem(session, rota), person.code, rota, changes)
-        versions.append(
-            make_version(
-                session,
-                period,
-                rota,
-                changes,
-                kind="sickness",
-                actor=actor,
-                reason=data.reason,
-                problem=problem,
-            )
+        new = make_version(
+            session,
+            period,
+            rota,
+            changes,
+            kind="sickness",
+            actor=actor,
+            reason=data.reason,
+            problem=problem,
+            told=[person.code] if actor.staff_id == person.id else [],
         )
+        versions.append(new)
+        change_notices.sickness(session, person, data.start, last, period)
+        _tell_who_could_fill(session, period, rota, new, problem)
     _commit(session)
     return versions
+
+
+def _tell_who_could_fill(session: Session, period: Period, old: Rota, new: Rota, problem: Problem) -> None:
+    """Each coming hole a sickness left (a cell of `old` that `new` lacks): the colleagues who could fill
+    it without breaking a rule are told (`planner.meeting.slot_candidates`, on the new version)."""
+    assert new.id is not None
+    after = mapping.rota_assignments(new)
+    kept = {(a.staff, a.date) for a in after}
+    ids = {s.code: s.id for s in session.exec(select(Staff).where(Staff.team_id == period.team_id))}
+    for was in mapping.rota_assignments(old):
+        if (was.staff, was.date) in kept or was.date < today():
+            continue
+        found = meeting.slot_candidates(problem, after, was.date, was.shift, was.route)
+        who = [ids.get(c["staff"]) for c in found if c["staff"] != was.staff]
+        change_notices.hole(session, period, new.id, was.date, was.shift, [i for i in who if i is not None])
 
 
 # The rules a person's shifts leaving the rota can break for that person: a minimum of hours, of days

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, or_, select
 
-from planner import mapping
+from planner import change_notices, mapping
 from planner.auth import Actor, require_planner, require_self_or_planner
 from planner.errors import Conflict, Forbidden, InputError, NotFound
 from planner.models import (
@@ -154,6 +154,10 @@ def offer_shift(period_id: int, data: ShiftOfferCreate, *, session: Session, act
     )
     session.add(offer)
     session.flush()
+    if colleague is not None:
+        change_notices.offered(session, offer, period, [data.to_staff_id] if data.to_staff_id else [])
+    else:
+        change_notices.offered(session, offer, period, _who_could_take(session, rota, offer, person))
     audit(session, actor, period.team_id, "offer shift", f"offer {offer.id}", data=data, shift=mine[0])
     _commit(session)
     return offer
@@ -227,6 +231,20 @@ def evaluate(
     if broken is not None:
         raise refusal(problem, broken)
     return problem, before, after, changes
+
+
+def _who_could_take(session: Session, rota: Rota, offer: ShiftOffer, giver: Staff) -> list[int]:
+    """The colleagues who could take `offer` now without breaking a hard rule (to tell them of it)."""
+    base = live_problem(session, rota)
+    out = []
+    for person in session.exec(select(Staff).where(Staff.team_id == giver.team_id, Staff.id != giver.id)):
+        try:
+            evaluate(session, rota, offer, giver, person, base=base)
+        except Conflict:
+            continue
+        if person.id is not None:
+            out.append(person.id)
+    return out
 
 
 def _minutes(problem: Problem, assignments: Sequence[Assignment], code: str) -> int:
@@ -418,9 +436,11 @@ def take_offer(offer_id: int, *, session: Session, actor: Actor) -> ShiftOffer:
         session, actor, period.team_id, "take offer", f"offer {offer.id}", date=offer.date, shift=offer.shift
     )
     rules = mapping.team_rules(session, period.team_id)
+    session.refresh(offer)
     if rules.auto_approve_swaps and _same_cover(problem, before, after):
-        session.refresh(offer)
         _approve(session, period, offer, giver, taker, actor=actor, decided_by=AUTOMATIC)
+    else:
+        change_notices.taken(session, offer, period)
     _commit(session)
     session.refresh(offer)
     return offer
@@ -471,6 +491,7 @@ def _approve(
         offer_id=offer.id,
         problem=problem,
         who=_username(session, taker),
+        told=(giver.code, taker.code),
     )
     assert offer.id is not None
     if not _move(
@@ -478,6 +499,8 @@ def _approve(
     ):
         raise _refused_move(session, offer)
     audit(session, actor, period.team_id, "approve offer", f"offer {offer.id}", rota=new.id, by=decided_by)
+    session.refresh(offer)
+    change_notices.answered(session, offer, period, change_notices.OFFER_APPROVED)
     return new
 
 
@@ -504,6 +527,8 @@ def refuse_offer(offer_id: int, reason: str = "", *, session: Session, actor: Ac
     ):
         raise _refused_move(session, offer)
     audit(session, actor, period.team_id, "refuse offer", f"offer {offer.id}", reason=reason)
+    session.refresh(offer)
+    change_notices.answered(session, offer, period, change_notices.OFFER_REFUSED, reason)
     _commit(session)
     session.refresh(offer)
     return offer
@@ -533,6 +558,8 @@ def decline_offer(offer_id: int, *, session: Session, actor: Actor) -> ShiftOffe
     if not _move(session, offer.id, "declined", ("open",), decided_by=actor.username, decided_at=utcnow()):
         raise _refused_move(session, offer)
     audit(session, actor, period.team_id, "decline offer", f"offer {offer.id}")
+    session.refresh(offer)
+    change_notices.answered(session, offer, period, change_notices.OFFER_DECLINED)
     _commit(session)
     session.refresh(offer)
     return offer

@@ -12,13 +12,13 @@ before and after) and an audit entry.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from planner import mapping
+from planner import change_notices, mapping
 from planner.auth import Actor, require_planner, require_self_or_planner
 from planner.errors import Conflict, NotFound, RuleRefusal
 from planner.models import Lock, Period, Rota, RotaChange, Staff, utcnow
@@ -110,11 +110,13 @@ def make_version(
     offer_id: int | None = None,
     problem: Problem | None = None,
     who: str | None = None,
+    told: Iterable[str] = (),
 ) -> Rota:
     """A new published version of `current` with `changes` applied (see the module). `problem` replaces
     the rota's own (a sickness adds the absence); locks on changed cells follow the change. Refused
     (`RuleRefusal`) when the result breaks a hard rule; a 409 when `current` is no longer the published
-    version. The caller commits."""
+    version. Everyone with a changed cell is told (`change_notices.shifts_changed`), but those in
+    `told` (codes), who hear of it otherwise. The caller commits."""
     assert period.id is not None and current.id is not None
     base = problem if problem is not None else live_problem(session, current)
     base = with_locks_moved(base, changes)
@@ -159,19 +161,20 @@ def make_version(
         for (staff, day), value in sorted(changes.items(), key=lambda item: (item[0][1], item[0][0]))
         if old.get((staff, day)) != value
     ]
-    session.add(
-        RotaChange(
-            period_id=period.id,
-            rota_id=rota.id,
-            from_rota=current.id,
-            kind=kind,
-            who=who or actor.username,
-            approved_by=approved_by,
-            reason=reason,
-            offer_id=offer_id,
-            cells=cells,
-        )
+    change = RotaChange(
+        period_id=period.id,
+        rota_id=rota.id,
+        from_rota=current.id,
+        kind=kind,
+        who=who or actor.username,
+        approved_by=approved_by,
+        reason=reason,
+        offer_id=offer_id,
+        cells=cells,
     )
+    session.add(change)
+    session.flush()
+    change_notices.shifts_changed(session, period, change, told=told)
     _move_stored_locks(session, period, changes)
     audit(
         session,
@@ -225,11 +228,12 @@ def record_republish(
         if a.get((staff, day)) != b.get((staff, day))
     ]
     new.from_rota = old.id
-    session.add(
-        RotaChange(
-            period_id=period.id, rota_id=new.id, from_rota=old.id, kind=kind, who=actor.username, cells=cells
-        )
+    change = RotaChange(
+        period_id=period.id, rota_id=new.id, from_rota=old.id, kind=kind, who=actor.username, cells=cells
     )
+    session.add(change)
+    session.flush()
+    change_notices.shifts_changed(session, period, change)
 
 
 # ---- reading the changes ----------------------------------------------------------------------------
