@@ -373,3 +373,18 @@ def test_a_swap_exchanges_two_shifts_when_both_hold_every_rule(world: World) -> 
             assert ok(world.get("planner", f"/periods/{world.period}/changes"))[0]["kind"] == "swap"
             return
     pytest.skip("no swap of this rota holds every rule")
+
+
+def test_a_persons_offers_and_changes_are_in_their_data_and_go_with_them(world: World) -> None:
+    rota = solve_period(world, publish=True)
+    giver, taker, offer = _an_offer_someone_can_take(world, rota)
+    ok(world.post(taker, f"/offers/{offer['id']}/take"))
+    ok(world.post("planner", f"/offers/{offer['id']}/approve"))
+    data = ok(world.get(taker, f"/staff/{world.staff[taker]}/personal-data"))
+    assert [o["id"] for o in data["shift_offers"]] == [offer["id"]]
+    assert [c["cells"][0]["staff"] for c in data["rota_changes"]] == [taker]
+    ok(world.post("planner", f"/staff/{world.staff[taker]}/erase"))
+    with Session(world.engine) as session:
+        assert session.get(ShiftOffer, offer["id"]) is None
+    change = ok(world.get("planner", f"/periods/{world.period}/changes"))[0]
+    assert taker not in str(change) and f"erased-{world.staff[taker]}" in str(change)
