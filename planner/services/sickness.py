@@ -32,7 +32,7 @@ from planner.models import (
 from planner.people import person_labels
 from planner.services._base import _commit, audit, get
 from planner.services.solving import start_solve
-from planner.services.swaps import end_offers_of
+from planner.services.swaps import SICKNESS, end_offers_of
 from planner.services.versions import (
     CellKey,
     CellValue,
@@ -75,7 +75,7 @@ def report_sick(data: SicknessReport, *, session: Session, actor: Actor) -> list
     ]
     session.add(person)
     session.flush()
-    ended = end_offers_of(session, data.staff_id, data.start, last, "sickness")
+    ended = end_offers_of(session, data.staff_id, data.start, last, SICKNESS)
     audit(
         session,
         actor,

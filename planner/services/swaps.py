@@ -35,6 +35,7 @@ from planner.models import (
 )
 from planner.services._base import _commit, _person, audit, get
 from planner.services.versions import (
+    SHIFT_CHANGED,
     CellKey,
     CellValue,
     apply_cells,
@@ -63,6 +64,18 @@ ENDED = {
     "expired": N_("the shift has started: the offer can no longer be taken"),
     "open": N_("this offer has not been taken yet"),
 }
+
+
+SICKNESS = "sickness"  # `ShiftOffer.reason` of an offer ended by its giver's sickness
+
+
+def _ended(offer: ShiftOffer) -> Conflict:
+    """The true reason an offer can no longer move, from its state (and why it was withdrawn)."""
+    if offer.state == "withdrawn" and offer.reason == SHIFT_CHANGED:
+        return Conflict(N_("the offered shift has changed in the published rota: the offer has ended"))
+    if offer.state == "withdrawn" and offer.reason == SICKNESS:
+        return Conflict(N_("the offer has ended: the shift left the rota because of sickness"))
+    return Conflict(ENDED.get(offer.state, ENDED["withdrawn"]))
 
 
 def shift_start(problem: Problem, day: dt.date, shift: str) -> dt.datetime:
@@ -394,7 +407,7 @@ def _refused_move(session: Session, offer: ShiftOffer) -> Conflict:
     """The true reason an offer could not move: the state someone else moved it to."""
     session.rollback()
     session.refresh(offer)
-    return Conflict(ENDED.get(offer.state, ENDED["withdrawn"]))
+    return _ended(offer)
 
 
 def _expired(session: Session, offer: ShiftOffer) -> bool:
@@ -424,7 +437,7 @@ def take_offer(offer_id: int, *, session: Session, actor: Actor) -> ShiftOffer:
     if _expired(session, offer):
         raise Conflict(ENDED["expired"])
     if offer.state != "open":
-        raise Conflict(ENDED.get(offer.state, ENDED["withdrawn"]))
+        raise _ended(offer)
     rota = current_rota(session, offer.period_id)
     if rota is None:
         raise Conflict(N_("period {period} has no published rota"), period=offer.period_id)
@@ -455,7 +468,7 @@ def approve_offer(offer_id: int, *, session: Session, actor: Actor) -> ShiftOffe
     if _expired(session, offer):
         raise Conflict(ENDED["expired"])
     if offer.state != "taken" or offer.taken_by is None:
-        raise Conflict(ENDED.get(offer.state, ENDED["withdrawn"]))
+        raise _ended(offer)
     giver = _person(session, offer.staff_id, period.team_id)
     taker = _person(session, offer.taken_by, period.team_id)
     _approve(session, period, offer, giver, taker, actor=actor, decided_by=actor.username)

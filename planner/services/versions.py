@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from planner import change_notices, mapping
 from planner.auth import Actor, require_planner, require_self_or_planner
 from planner.errors import Conflict, NotFound, RuleRefusal
-from planner.models import Lock, Period, Rota, RotaChange, Staff, utcnow
+from planner.models import Lock, Period, Rota, RotaChange, ShiftOffer, Staff, utcnow
 from planner.services._base import _check_slot, _commit, _person, audit, get
 from planner.texts import N_
 from solver import check
@@ -32,6 +32,8 @@ from solver.solution import Assignment
 CellValue = tuple[str, str | None] | None
 CellKey = tuple[str, dt.date]  # (person's code, date)
 
+# Why an offer ended when a new version no longer has its shift (`ShiftOffer.reason`).
+SHIFT_CHANGED = "the shift changed in the published rota"
 CHANGED_MEANWHILE = N_(
     "the published rota of period {period} changed meanwhile (version {rota} is no longer current): "
     "look again and retry"
@@ -176,6 +178,7 @@ def make_version(
     session.flush()
     change_notices.shifts_changed(session, period, change, told=told)
     _move_stored_locks(session, period, changes)
+    end_stale_offers(session, period, after, keep=offer_id)
     audit(
         session,
         actor,
@@ -193,6 +196,38 @@ def make_version(
 
 def _cell(value: tuple[str, str | None] | None) -> dict[str, Any] | None:
     return None if value is None else {"shift": value[0], "route": value[1]}
+
+
+def end_stale_offers(
+    session: Session, period: Period, assignments: Sequence[Assignment], *, keep: int | None = None
+) -> int:
+    """Active offers of the period whose shift the new version no longer has as offered (the giver's
+    shift, or the colleague's for a swap) end as `withdrawn`: nobody can take them any more. `keep`: the
+    offer the version itself carries out. The caller commits."""
+    cells = cells_of(assignments)
+    codes = {s.id: s.code for s in session.exec(select(Staff).where(Staff.team_id == period.team_id))}
+    stale = []
+    for offer in session.exec(
+        select(ShiftOffer).where(
+            ShiftOffer.period_id == period.id, col(ShiftOffer.state).in_(("open", "taken"))
+        )
+    ):
+        if offer.id == keep:
+            continue
+        gone = cells.get((codes.get(offer.staff_id, ""), offer.date)) != (offer.shift, offer.route)
+        if offer.swap_date is not None and offer.to_staff_id is not None:
+            theirs = cells.get((codes.get(offer.to_staff_id, ""), offer.swap_date))
+            gone = gone or theirs != (offer.swap_shift, offer.swap_route)
+        if gone:
+            stale.append(offer.id)
+    if not stale:
+        return 0
+    result = session.execute(
+        update(ShiftOffer)
+        .where(col(ShiftOffer.id).in_(stale), col(ShiftOffer.state).in_(("open", "taken")))
+        .values(state="withdrawn", reason=SHIFT_CHANGED, decided_at=utcnow())
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _move_stored_locks(session: Session, period: Period, changes: Mapping[CellKey, CellValue]) -> None:
@@ -234,6 +269,7 @@ def record_republish(
     session.add(change)
     session.flush()
     change_notices.shifts_changed(session, period, change)
+    end_stale_offers(session, period, mapping.rota_assignments(new))
 
 
 # ---- reading the changes ----------------------------------------------------------------------------

@@ -388,3 +388,15 @@ def test_a_persons_offers_and_changes_are_in_their_data_and_go_with_them(world: 
         assert session.get(ShiftOffer, offer["id"]) is None
     change = ok(world.get("planner", f"/periods/{world.period}/changes"))[0]
     assert taker not in str(change) and f"erased-{world.staff[taker]}" in str(change)
+
+
+def test_an_offer_whose_shift_changes_ends_and_says_so(world: World) -> None:
+    rota = solve_period(world, publish=True)
+    giver, taker, offer = _an_offer_someone_can_take(world, rota)
+    url = f"/periods/{world.period}/published/cells/{world.staff[giver]}/{offer['date']}"
+    checked(world, ok(world.put("planner", url, json={"shift": None, "reason": "fridag"}))["id"])
+    assert ok(world.get(giver, f"/offers/{offer['id']}"))["state"] == "withdrawn"
+    late = world.post(taker, f"/offers/{offer['id']}/take")
+    assert late.status_code == 409 and "has changed in the published rota" in late.text
+    seen = ok(world.get(taker, f"/staff/{world.staff[taker]}/available-offers"))
+    assert offer["id"] not in [s["offer"]["id"] for s in seen]
