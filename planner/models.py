@@ -693,9 +693,21 @@ class ShiftOfferCreate(SQLModel):
 
 class ShiftOffer(SQLModel, table=True):
     """An offered shift (vagtbytte). `state` moves only by conditional UPDATEs (`services.swaps`), so
-    two colleagues taking it at once cannot both win."""
+    two colleagues taking it at once cannot both win. A shift has at most one active offer (a partial
+    unique index: a double tap stores one)."""
 
     __tablename__ = "shift_offer"
+    __table_args__ = (
+        Index(
+            "uq_shift_offer_active",
+            "period_id",
+            "staff_id",
+            "date",
+            unique=True,
+            sqlite_where=text("state IN ('open', 'taken')"),
+            postgresql_where=text("state IN ('open', 'taken')"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     period_id: int = Field(foreign_key="period.id", index=True)
     staff_id: int = Field(foreign_key="staff.id", index=True)

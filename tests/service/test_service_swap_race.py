@@ -129,3 +129,20 @@ def test_two_approvals_from_one_version_at_once_cannot_both_land(big_world: Worl
     assert len(changes) == codes.count(200)
     if len(changes) == 2:  # the second was made from the first's version: nothing was lost
         assert changes[0]["from_rota"] == changes[1]["rota_id"]
+
+
+def test_the_same_shift_offered_ten_times_at_once_is_stored_once(big_world: World) -> None:
+    """A double tap on a slow phone: ten offers of one shift at once make one offer; the others are 409."""
+    w = big_world
+    rota = solve_period(w, publish=True)
+    mine = rota["assignments"][0]
+    body = {"staff_id": w.staff[mine["staff"]], "date": mine["date"]}
+
+    def send(_: int) -> int:
+        return int(w.post(mine["staff"], f"/periods/{w.period}/offers", json=body).status_code)
+
+    with ThreadPoolExecutor(10) as pool:
+        codes = list(pool.map(send, range(10)))
+    assert Counter(codes) == {201: 1, 409: 9}
+    with Session(w.engine) as session:
+        assert len(session.exec(select(ShiftOffer)).all()) == 1

@@ -22,6 +22,7 @@ branch_labels = None
 depends_on = None
 
 PUBLISHED = sa.text("state = 'published'")
+ACTIVE = sa.text("state IN ('open', 'taken')")
 
 
 def upgrade() -> None:
@@ -95,9 +96,18 @@ def upgrade() -> None:
     op.create_index(op.f("ix_shift_offer_period_id"), "shift_offer", ["period_id"], unique=False)
     op.create_index(op.f("ix_shift_offer_staff_id"), "shift_offer", ["staff_id"], unique=False)
     op.create_index(op.f("ix_shift_offer_state"), "shift_offer", ["state"], unique=False)
+    op.create_index(
+        "uq_shift_offer_active",
+        "shift_offer",
+        ["period_id", "staff_id", "date"],
+        unique=True,
+        sqlite_where=ACTIVE,
+        postgresql_where=ACTIVE,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("uq_shift_offer_active", table_name="shift_offer")
     op.drop_index(op.f("ix_shift_offer_state"), table_name="shift_offer")
     op.drop_index(op.f("ix_shift_offer_staff_id"), table_name="shift_offer")
     op.drop_index(op.f("ix_shift_offer_period_id"), table_name="shift_offer")
