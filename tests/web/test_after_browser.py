@@ -1,9 +1,9 @@
 """Life after publication in a real browser (Chromium via Playwright; staff on a phone, the planner on a
 laptop, Danish), the walk of issue 13: publish → Mette offers her Saturday → Ali sees it (Sara, whose
-Friday evening shift leaves 8 hours' rest before Saturday morning, does not) → Ali takes it → the planner approves →
-both are told in the app → Sara reports sick for Thursday → the planner re-plans from Thursday, sees who
-changes, publishes. Every version passes the checker. Skipped without a `chromium` command, except
-under `PUSLEPLAN_REQUIRE_BROWSER=1` (CI)."""
+Friday evening shift leaves 8 hours' rest before Saturday morning, does not) → Ali takes it → the planner
+approves → both are told in the app → Sara reports sick for Thursday → the planner re-plans from
+Thursday, sees who changes, publishes. Every version passes the checker. Skipped without a `chromium`
+command, except under `PUSLEPLAN_REQUIRE_BROWSER=1` (CI)."""
 
 from __future__ import annotations
 
