@@ -543,3 +543,48 @@ def replan_diff_page(request: Request, rota_id: int, session: SessionDep, actor:
     ]
     context = {"diff": diff, "people": people, "rota": rota, "period": period}
     return render(request, "review/replan.html", context)
+
+
+# ---- the planner: giving an open shift of the published rota to someone ----------------------------
+
+
+def give_targets(rota_id: int, session: Session, actor: Actor) -> dict[str, int] | None:
+    """For the candidates list of the period's current published rota: each person's id by code (the
+    list then offers "give the shift to …"); None for a draft or an older version."""
+    rota = services.get_rota(rota_id, session=session, actor=actor)
+    if rota.state != "published":
+        return None
+    period = services.get_period(rota.period_id, session=session, actor=actor)
+    people = session.exec(select(Staff).where(Staff.team_id == period.team_id)).all()
+    return {p.code: p.id for p in people if p.id is not None}
+
+
+@router.post("/web/rotas/{rota_id}/give")
+def give_shift(
+    request: Request,
+    rota_id: int,
+    session: SessionDep,
+    actor: WebPlanner,
+    staff_id: Annotated[str, Form()] = "",
+    date: Annotated[str, Form()] = "",
+    shift: Annotated[str, Form()] = "",
+) -> Response:
+    """The planner gives a shift of the published rota to someone (a new version, checked)."""
+    rota = services.get_rota(rota_id, session=session, actor=actor)
+    try:
+        if not staff_id.isdigit():
+            raise InputError("staff_id", N_("choose who gets the shift"))
+        day = dt.date.fromisoformat(date)
+        new = services.edit_published_cell(
+            rota.period_id, int(staff_id), day, (shift, None), reason="", session=session, actor=actor
+        )
+    except ValueError as exc:
+        session.rollback()
+        message = _said(exc, lang_of(request)) if isinstance(exc, InputError) else str(exc)
+        return _planner_page(request, rota.period_id, session, actor, error=message, status_code=422)
+    except Conflict as exc:
+        session.rollback()
+        return _planner_page(
+            request, rota.period_id, session, actor, error=_said(exc, lang_of(request)), status_code=409
+        )
+    return redirect(request, f"{PREFIX}/rotas/{new.id}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from service.helpers import checked, ok, solve_period
 
 from web.helpers import Web, text_of
@@ -106,4 +107,45 @@ def test_the_pages_are_for_their_own_people(web: Web) -> None:
     assert (
         web.post("mette", f"/web/periods/{web.world.period}/replan", {"from_date": "2027-03-02"}).status_code
         == 403
+    )
+
+
+def test_the_planner_gives_a_hole_to_someone_who_can_take_it(web: Web) -> None:
+    w = web.world
+    rota = solve_period(w, publish=True)
+    sick = next(a for a in sorted(rota["assignments"], key=lambda a: a["date"])[3:] if a["staff"] == "sara")
+    web.post(
+        "planner",
+        f"/web/periods/{w.period}/sickness",
+        {"staff_id": str(w.staff["sara"]), "start": sick["date"]},
+    )
+    holed = current(web)
+    checked(w, holed["id"])
+    url = f"/web/rotas/{holed['id']}/candidates"
+    page = web.get("planner", url, params={"date": sick["date"], "shift": sick["shift"]})
+    found = ok(
+        w.get(
+            "planner",
+            f"/rotas/{holed['id']}/candidates",
+            params={"date": sick["date"], "shift": sick["shift"]},
+        )
+    )
+    free = [c for c in found if c["now"] is None and c["staff"] != "sara"]
+    if not free:
+        pytest.skip("nobody off that day could take the hole")
+    assert f"Giv vagten til {free[0]['name']}" in text_of(page.text)
+    given = web.post(
+        "planner",
+        f"/web/rotas/{holed['id']}/give",
+        {"staff_id": str(w.staff[free[0]["staff"]]), "date": sick["date"], "shift": sick["shift"]},
+    )
+    assert given.status_code == 303, given.text
+    now = current(web)
+    assert now["from_rota"] == holed["id"]
+    checked(w, now["id"])
+    assert any(a["staff"] == free[0]["staff"] and a["date"] == sick["date"] for a in now["assignments"])
+    # an older version offers nothing to give
+    assert (
+        "Giv vagten til"
+        not in web.get("planner", url, params={"date": sick["date"], "shift": sick["shift"]}).text
     )
