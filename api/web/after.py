@@ -37,6 +37,7 @@ from planner.models import (
     ShiftOfferCreate,
     ShiftType,
     SicknessReport,
+    SolveJob,
     Staff,
     local,
     utcnow,
@@ -430,8 +431,6 @@ def _planner_page(
 
 
 def _is_replan(session: Session, job_id: int) -> bool:
-    from planner.models import SolveJob
-
     job = session.get(SolveJob, job_id)
     return job is not None and job.fixed_before is not None
 
