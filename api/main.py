@@ -20,7 +20,18 @@ from sqlalchemy import Engine
 from api import errors, openapi, web
 from api.headers import SecurityHeaders
 from api.limits import BodyLimit, InFlightLimit
-from api.routes import auth, calendar, meeting, notifications, organisation, periods, rotas, solving, teams
+from api.routes import (
+    auth,
+    calendar,
+    meeting,
+    notifications,
+    organisation,
+    periods,
+    rotas,
+    solving,
+    swaps,
+    teams,
+)
 from api.web.common import STATIC_DIR
 from planner.auth import SignInThrottle, reset_throttle
 from planner.db import database_problem, get_engine
@@ -93,7 +104,18 @@ def create_app(
     app.state.reset_throttle = reset_throttle(settings().throttle_storage)
     errors.install(app)
     openapi.install(app)
-    for module in (auth, teams, periods, solving, rotas, meeting, notifications, calendar, organisation):
+    for module in (
+        auth,
+        teams,
+        periods,
+        solving,
+        rotas,
+        meeting,
+        notifications,
+        calendar,
+        organisation,
+        swaps,
+    ):
         app.include_router(module.router)
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

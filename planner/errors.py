@@ -45,6 +45,7 @@ NOT_FOUND = {
     "person in this rota": N_("person {key!r} not found in this rota"),
     "lock": N_("lock {key!r} not found"),
     "notification": N_("notification {key!r} not found"),
+    "offer": N_("offer {key!r} not found"),
     "page": N_("page {key!r} not found"),
     "period": N_("period {key!r} not found"),
     "published rota of period": N_("no published rota of period {key!r}"),
@@ -76,6 +77,12 @@ STATES = (
     N_("done"),
     N_("failed"),
     N_("cancelled"),
+    N_("taken"),
+    N_("approved"),
+    N_("refused"),
+    N_("withdrawn"),
+    N_("declined"),
+    N_("expired"),
 )
 
 

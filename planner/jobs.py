@@ -116,7 +116,9 @@ def run_job(
         stop_watch = _StopWatch(engine, job_id, attempt, enabled=watch, heartbeat=heartbeat)
         try:
             period = services.get(session, Period, job.period_id, "period")
-            problem = services.problem_for_job(session, period, job.from_rota, job.keep_weight)
+            problem = services.problem_for_job(
+                session, period, job.from_rota, job.keep_weight, fixed_before=job.fixed_before
+            )
             # Re-solve: start from the draft (warm start); its cells are also priced by `keep` cells.
             hint = None
             if job.from_rota is not None:

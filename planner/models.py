@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
-from sqlalchemy import JSON, UniqueConstraint
+from sqlalchemy import JSON, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from planner import credentials
@@ -44,6 +44,12 @@ Role = Literal["admin", "planner", "staff"]
 # The accounts a team's planner creates in the team (an administrator account only `pusleplan
 # create-admin` makes).
 TeamRole = Literal["planner", "staff"]
+# How a published rota changed into its next version (`RotaChange.kind`).
+RotaChangeKind = Literal["handover", "swap", "sickness", "replan", "edit"]
+# An offered shift (`ShiftOffer.state`): `open` for takers; `taken` waits for the planner's approval;
+# `approved` is in the rota; the others ended it without a change (`expired`: the shift started first).
+OfferState = Literal["open", "taken", "approved", "refused", "withdrawn", "declined", "expired"]
+OfferKind = Literal["give", "swap"]
 WishKindName = Literal["want", "avoid", "veto"]
 
 
@@ -318,10 +324,16 @@ class RulesBase(SQLModel):
                 {"before": before, "earlier": earlier.strftime("%H:%M")},
             )
         return value
+
     fairness_from_history: bool = Field(
         default=False,
         description="Weigh fairness by earlier periods: the next solve gives each person a fairness credit "
         "from the fairness ledger's running totals, so those whose wishes were met least are favoured.",
+    )
+    auto_approve_swaps: bool = Field(
+        default=False,
+        description="A taken shift offer goes into the published rota at once, without the planner, when "
+        "every hard rule holds and cover and skill mix are unchanged.",
     )
 
 
@@ -579,6 +591,8 @@ class MeetingMovePublic(SQLModel):
     cells: list[dict[str, Any]]
     created_by: str
     created_at: dt.datetime
+
+
 class FixApply(SQLModel):
     """One relaxation of a proposed fix (`GET /periods/{id}/fixes`) to make in the stored input: the
     person (`staff`, their code), the date of a veto or lock to drop, the shift type of a `max_shifts`
@@ -647,6 +661,9 @@ class SolveRequest(SQLModel):
     seed: int = Field(default=0, ge=0, le=INT_MAX)
     from_rota: int | None = Field(default=None, description="Re-solve from this draft (minimal change).")
     keep_weight: int = Field(default=5, ge=0, le=1000, description="Cost of changing a cell of `from_rota`.")
+    fixed_before: dt.date | None = Field(
+        default=None, description="With `from_rota`: every cell before this date stays as it is there."
+    )
 
 
 class SolveJob(SQLModel, table=True):
@@ -659,6 +676,7 @@ class SolveJob(SQLModel, table=True):
     seed: int
     from_rota: int | None = None
     keep_weight: int = 5
+    fixed_before: dt.date | None = None
     created_by: str = Field(default="", max_length=100)
     created_at: dt.datetime = Field(default_factory=utcnow)
     started_at: dt.datetime | None = None
@@ -683,6 +701,7 @@ class SolveJobPublic(SQLModel):
     state: JobState
     time_limit: float
     from_rota: int | None
+    fixed_before: dt.date | None = None
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
@@ -696,8 +715,19 @@ class SolveJobPublic(SQLModel):
 
 
 class Rota(SQLModel, table=True):
-    """One solved rota of a period; kept for good, never overwritten (a re-solve makes a new one)."""
+    """One solved rota of a period; kept for good, never overwritten (a re-solve makes a new one). After
+    publication every recorded change (`RotaChange`) makes a new published version (`from_rota` the one
+    before, which becomes `superseded`): a period has at most one `published` rota, its current one."""
 
+    __table_args__ = (
+        Index(
+            "uq_rota_one_published",
+            "period_id",
+            unique=True,
+            sqlite_where=text("state = 'published'"),
+            postgresql_where=text("state = 'published'"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     period_id: int = Field(foreign_key="period.id", index=True)
     state: str = Field(default="draft", max_length=16)
@@ -745,6 +775,154 @@ class RotaPublic(RotaSummary):
     coverage: list[dict[str, Any]]
     conflicts: list[dict[str, Any]]
     unfilled: list[dict[str, Any]] = []
+
+
+class RotaChange(SQLModel, table=True):
+    """One recorded change of a published rota: the version it made (`rota_id`) from the one before
+    (`from_rota`), what kind, who asked and who approved, and each changed cell before and after
+    (`cells`: `{"staff", "date", "before": {"shift", "route"} | null, "after": … | null}`)."""
+
+    __tablename__ = "rota_change"
+    id: int | None = Field(default=None, primary_key=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    rota_id: int = Field(foreign_key="rota.id", index=True)
+    from_rota: int = Field(foreign_key="rota.id")
+    kind: str = Field(max_length=16)
+    who: str = Field(max_length=100)
+    approved_by: str | None = Field(default=None, max_length=100)
+    at: dt.datetime = Field(default_factory=utcnow)
+    reason: str = Field(default="", max_length=500)
+    offer_id: int | None = None
+    cells: list[dict[str, Any]] = _json()
+
+
+class RotaChangePublic(SQLModel):
+    id: int
+    period_id: int
+    rota_id: int
+    from_rota: int
+    kind: RotaChangeKind
+    who: str
+    approved_by: str | None
+    at: dt.datetime
+    reason: str
+    offer_id: int | None
+    cells: list[dict[str, Any]]
+
+
+class ShiftOfferCreate(SQLModel):
+    """A shift of one's own in the published rota, offered: to everyone (`to_staff_id` null), to one
+    colleague, or (`swap_date` given) as a swap for that colleague's shift on `swap_date`."""
+
+    staff_id: int = Field(ge=1, le=INT_MAX)
+    date: dt.date
+    to_staff_id: int | None = Field(default=None, ge=1, le=INT_MAX)
+    swap_date: dt.date | None = None
+    note: str = Field(default="", max_length=500)
+
+    _check_date = field_validator("date")(_sane_date)
+
+    @model_validator(mode="after")
+    def _swap_needs_colleague(self) -> ShiftOfferCreate:
+        if self.swap_date is not None and self.to_staff_id is None:
+            raise PydanticCustomError("swap_needs_colleague", "a swap names the colleague (to_staff_id)")
+        return self
+
+
+class ShiftOffer(SQLModel, table=True):
+    """An offered shift (vagtbytte). `state` moves only by conditional UPDATEs (`services.swaps`), so
+    two colleagues taking it at once cannot both win. A shift has at most one active offer (a partial
+    unique index: a double tap stores one)."""
+
+    __tablename__ = "shift_offer"
+    __table_args__ = (
+        Index(
+            "uq_shift_offer_active",
+            "period_id",
+            "staff_id",
+            "date",
+            unique=True,
+            sqlite_where=text("state IN ('open', 'taken')"),
+            postgresql_where=text("state IN ('open', 'taken')"),
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    period_id: int = Field(foreign_key="period.id", index=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    date: dt.date
+    shift: str = Field(max_length=64)
+    route: str | None = Field(default=None, max_length=64)
+    kind: str = Field(default="give", max_length=8)
+    to_staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    swap_date: dt.date | None = None
+    swap_shift: str | None = Field(default=None, max_length=64)
+    swap_route: str | None = Field(default=None, max_length=64)
+    note: str = Field(default="", max_length=500)
+    state: str = Field(default="open", max_length=16, index=True)
+    starts_at: dt.datetime  # the shift's start: the offer expires then
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    taken_by: int | None = Field(default=None, foreign_key="staff.id")
+    taken_at: dt.datetime | None = None
+    decided_by: str | None = Field(default=None, max_length=100)
+    decided_at: dt.datetime | None = None
+    reason: str = Field(default="", max_length=500)
+    rota_id: int | None = None  # the version the approval made
+
+
+class ShiftOfferPublic(SQLModel):
+    id: int
+    period_id: int
+    staff_id: int
+    date: dt.date
+    shift: str
+    route: str | None
+    kind: OfferKind
+    to_staff_id: int | None
+    swap_date: dt.date | None
+    swap_shift: str | None
+    swap_route: str | None
+    note: str
+    state: OfferState
+    starts_at: dt.datetime
+    created_at: dt.datetime
+    taken_by: int | None
+    taken_at: dt.datetime | None
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    reason: str
+    rota_id: int | None
+
+
+class OfferDecision(SQLModel):
+    reason: str = Field(default="", max_length=500)
+
+
+class SicknessReport(SQLModel):
+    """Sick from `start` to `end` (both included; `end` absent: that day only)."""
+
+    staff_id: int = Field(ge=1, le=INT_MAX)
+    start: dt.date
+    end: dt.date | None = None
+    reason: str = Field(default="syg", max_length=200)
+
+    _check_start = field_validator("start")(_sane_date)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SicknessReport:
+        if self.end is not None:
+            _in_years(self.end)
+            if self.end < self.start:
+                raise PydanticCustomError("end_before_start", "end is before start")
+        return self
+
+
+class ReplanRequest(SQLModel):
+    """Re-plan the published rota from `from_date`: every cell before it stays; from it on a minimal-change
+    re-solve fills the holes (a draft to compare and publish)."""
+
+    from_date: dt.date
+    time_limit: FiniteFloat = Field(default=10.0, gt=0, le=600)
+    keep_weight: int = Field(default=5, ge=1, le=1000)
 
 
 # ---- users, tokens, audit ---------------------------------------------------------------------------
@@ -950,6 +1128,8 @@ class PasswordResetToken(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     expires_at: dt.datetime
     used_at: dt.datetime | None = None
+
+
 # ---- calendar subscriptions -------------------------------------------------------------------------
 
 
@@ -975,6 +1155,8 @@ class CalendarFeedPublic(SQLModel):
     created_at: dt.datetime
     url: str | None = Field(default=None, description="https URL; shown once, when made or renewed.")
     webcal: str | None = Field(default=None, description="The same as webcal://, for phone calendars.")
+
+
 # ---- the organisation: teams, their planners, their status ------------------------------------------
 
 

@@ -1,18 +1,19 @@
-"""One person's data on request (GDPR articles 15 and 17; issue 17): everything stored about them as
-one document, and erasure.
+"""One person's data on request (GDPR articles 15 and 17; issue 17): everything stored about them as one
+document, and erasure.
 
 **Export** (`personal_data`): the person's record, their account (no password hash; with its e-mail
-address and choices) and its notifications, wishes, self-picks,
-standing wishes, the planner's locks of their cells, their rows of every rota (assignments, fulfilment,
-penalties), and the audit entries they made or that name them. For the person themself and the planner.
+address and choices) and its notifications, wishes, self-picks, standing wishes, the planner's locks of
+their cells, the shift offers they made, were named in or took, the recorded changes of published rotas
+that touched their cells, their rows of every rota (assignments, fulfilment, penalties), and the audit
+entries they made or that name them. For the person themself and the planner.
 
 **Erase** (`erase_person`, the planner only): what is theirs alone goes — the record (with contract,
 absences and their reasons, days off, favourites), the account and its sign-ins (its notifications,
-e-mails and password links with it), wishes, self-picks,
-standing wishes, locks. What the team must keep (the rotas that were worked, the audit trail) stays,
-with the person replaced by a pseudonym (`erased-<n>`): their code and name are removed from every stored
-rota and solve result, and the audit entries lose the details that named them. The erasure itself is
-audited under the pseudonym.
+e-mails and password links with it), wishes, self-picks, standing wishes, locks, shift offers. What the
+team must keep (the rotas that were worked, the audit trail) stays, with the person replaced by a
+pseudonym (`erased-<n>`): their code and name are removed from every stored rota, recorded rota change
+(whose reason goes: a sickness's may be health data) and solve result, and the audit entries lose the
+details that named them. The erasure itself is audited under the pseudonym.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from planner.models import (
     Notification,
     Period,
     Rota,
+    RotaChange,
     SelfPick,
+    ShiftOffer,
     SolveJob,
     Staff,
     StaffPublic,
@@ -99,6 +102,16 @@ def personal_data(staff_id: int, *, session: Session, actor: Actor) -> dict[str,
         "self_picks": [_plain(p) for p in _rows(session, SelfPick, staff_id)],
         "standing_wishes": [_plain(s) for s in _rows(session, StandingWish, staff_id)],
         "locks": [_plain(lock) for lock in _rows(session, Lock, staff_id)],
+        "shift_offers": [_plain(o) for o in _offers(session, staff_id)],
+        "rota_changes": [
+            {**_plain(c), "cells": own(c.cells)}
+            for c in session.exec(
+                select(RotaChange)
+                .where(col(RotaChange.period_id).in_(_periods(session, person.team_id)))
+                .order_by(col(RotaChange.id))
+            ).all()
+            if own(c.cells)
+        ],
         "rotas": [
             {
                 "rota_id": r.id,
@@ -112,6 +125,23 @@ def personal_data(staff_id: int, *, session: Session, actor: Actor) -> dict[str,
         ],
         "audit": [_plain(e) for e in audit],
     }
+
+
+def _offers(session: Session, staff_id: int) -> list[ShiftOffer]:
+    """Shift offers the person made, was named in, or took."""
+    return list(
+        session.exec(
+            select(ShiftOffer)
+            .where(
+                or_(
+                    col(ShiftOffer.staff_id) == staff_id,
+                    col(ShiftOffer.to_staff_id) == staff_id,
+                    col(ShiftOffer.taken_by) == staff_id,
+                )
+            )
+            .order_by(col(ShiftOffer.id))
+        ).all()
+    )
 
 
 def _plain(row: SQLModel) -> dict[str, Any]:
@@ -157,6 +187,11 @@ def erase_person(staff_id: int, *, session: Session, actor: Actor) -> dict[str, 
     ):
         result = session.execute(delete(model).where(col(model.staff_id) == staff_id))
         counts[key] = int(getattr(result, "rowcount", 0) or 0)
+    offers = _offers(session, staff_id)
+    for offer in offers:
+        session.delete(offer)
+    counts["shift_offers"] = len(offers)
+    session.flush()
 
     scrub = _Scrubber(words=(code, name, username or ""), pseudonym=pseudonym)
     periods = _periods(session, team_id)
@@ -169,6 +204,17 @@ def erase_person(staff_id: int, *, session: Session, actor: Actor) -> dict[str, 
                 setattr(rota, field, cleaned)
                 touched_rotas.add(rota.id)
         session.add(rota)
+    for change in session.exec(select(RotaChange).where(col(RotaChange.period_id).in_(periods))).all():
+        cells = scrub(change.cells)
+        named = username is not None and username in (change.who, change.approved_by)
+        if cells != change.cells or named:
+            change.cells = cells
+            change.reason = ""  # a sickness's reason may be health data
+            if username is not None and change.who == username:
+                change.who = pseudonym
+            if username is not None and change.approved_by == username:
+                change.approved_by = pseudonym
+            session.add(change)
     for job in session.exec(select(SolveJob).where(col(SolveJob.period_id).in_(periods))).all():
         job.conflicts = scrub(job.conflicts)
         session.add(job)

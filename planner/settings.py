@@ -4,13 +4,13 @@
 `PUSLEPLAN_THROTTLE_STORAGE` where failed sign-ins are counted (`memory://`, this process; a
 `redis://host:6379` URL shares the counts between the processes of `serve --workers N` and several
 machines); `PUSLEPLAN_PLANNER_PASSWORD` / `PUSLEPLAN_STAFF_PASSWORD` / `PUSLEPLAN_ADMIN_PASSWORD` the
-demo accounts' passwords (`init-demo`; generated when unset). E-mail (`planner.mail`): `PUSLEPLAN_SMTP_HOST`, `_SMTP_PORT`,
-`_SMTP_USER`, `_SMTP_PASSWORD`, `_SMTP_FROM` (the sender address), `_SMTP_SECURITY` (`starttls`, `ssl` or
-`none`), `_SMTP_TIMEOUT`; without a host and a from address no e-mail is sent (notifications are in-app
-only). `PUSLEPLAN_BASE_URL` is the service's address as people reach it, for the links in e-mails.
-`PUSLEPLAN_REASONS_BUDGET`, `PUSLEPLAN_REASONS_ITEM_SECONDS` and `PUSLEPLAN_FIXES_SECONDS` are the seconds the
-reasons of a rota and the smallest fixes of an infeasible period may take. Read anew at each call, so a
-test or a command can change the environment first.
+demo accounts' passwords (`init-demo`; generated when unset). E-mail (`planner.mail`):
+`PUSLEPLAN_SMTP_HOST`, `_SMTP_PORT`, `_SMTP_USER`, `_SMTP_PASSWORD`, `_SMTP_FROM` (the sender address),
+`_SMTP_SECURITY` (`starttls`, `ssl` or `none`), `_SMTP_TIMEOUT`; without a host and a from address no
+e-mail is sent (notifications are in-app only). `PUSLEPLAN_BASE_URL` is the service's address as people
+reach it, for the links in e-mails. `PUSLEPLAN_REASONS_BUDGET`, `PUSLEPLAN_REASONS_ITEM_SECONDS` and
+`PUSLEPLAN_FIXES_SECONDS` are the seconds the reasons of a rota and the smallest fixes of an infeasible
+period may take. Read anew at each call, so a test or a command can change the environment first.
 
 Running many teams (`docs/deploy.md`): `PUSLEPLAN_QUEUE` is where solves run — `local` (default: a
 process of each server process, no broker) or `celery` (`pusleplan worker` processes on any machine,

@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from api import downloads
 from api.deps import QueueDep, SessionDep
-from api.web import i18n
+from api.web import after, i18n
 from api.web import reasons as reason_words
 from api.web.common import (
     PREFIX,
@@ -683,6 +683,7 @@ def slot_candidates(
     """Who could take `shift` on `date` (the cell editor's "who could take it?", loaded when opened)."""
     found = services.slot_candidates(rota_id, date, shift, None, session=session, actor=actor)
     context = {"candidates": found, "shift": shift, "day": date, "rota_id": rota_id}
+    context["give"] = after.give_targets(rota_id, session, actor)  # the published rota: give it to one
     template = "review/_candidates.html" if is_htmx(request) else "review/candidates_page.html"
     return render(request, template, context)
 

@@ -644,6 +644,7 @@ def _rules_form(rules: Any, lang: str) -> dict[str, Any]:
         "forbidden_successions": [f"{a} {b}" for a, b in rules.forbidden_successions],
         **{name: getattr(rules, name).strftime("%H:%M") for name in PAY_BANDS},
         "fairness_from_history": "1" if rules.fairness_from_history else "",
+        "auto_approve_swaps": bool(rules.auto_approve_swaps),
     } | {name: str(getattr(weights, w.field)) for name, w in _weight_fields()}
 
 
@@ -686,6 +687,7 @@ def save_rules(request: Request, session: SessionDep, actor: WebPlanner, posted:
         # a band left empty takes its Danish default
         **{name: form[name] for name in PAY_BANDS if _blank(form.get(name)) is not None},
         "fairness_from_history": form.get("fairness_from_history") == "1",
+        "auto_approve_swaps": form.get("auto_approve_swaps") == "on",
     }
     # A weight left empty takes its default.
     payload["weights"] = {

@@ -25,8 +25,8 @@ from sqlmodel import Session
 from api import downloads
 from api.deps import SessionDep
 from api.web import i18n
-from api.web.auth import home_of
 from api.web import reasons as reason_words
+from api.web.auth import home_of
 from api.web.common import PREFIX, WebUser, error_text, field_errors, is_htmx, lang_of, redirect, render
 from api.web.refusals import refusal_text
 from planner import mapping, services

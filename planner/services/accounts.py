@@ -38,8 +38,8 @@ from planner.models import (
     TeamPlanner,
     User,
     UserCreate,
-    utcnow,
     UserPublic,
+    utcnow,
 )
 from planner.services._base import (
     _commit,

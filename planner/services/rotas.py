@@ -36,6 +36,7 @@ from planner.models import (
 from planner.notifications import notify, period_params, team_user_ids
 from planner.payroll import Bands, By, payroll_csv
 from planner.people import person_labels
+from planner.services import versions
 from planner.services._base import (
     _check_slot,
     _commit,
@@ -44,6 +45,7 @@ from planner.services._base import (
     get,
 )
 from planner.services.periods import get_period
+from planner.services.sickness import check_replan_publishable
 from planner.texts import N_
 from planner.views.printing import PrintRota, print_rota
 from solver.problem import Problem
@@ -89,7 +91,7 @@ def get_rota(rota_id: int, *, session: Session, actor: Actor) -> Rota:
 
 def published_rota(period_id: int, *, session: Session, actor: Actor) -> Rota:
     get_period(period_id, session=session, actor=actor)
-    rota = session.exec(select(Rota).where(Rota.period_id == period_id, Rota.state == "published")).first()
+    rota = versions.current_rota(session, period_id)
     if rota is None:
         raise NotFound("published rota of period", period_id)
     return rota
@@ -233,7 +235,9 @@ def _pending_cells(session: Session, rota: Rota, period: Period) -> list[Pending
 
 
 def publish_rota(rota_id: int, *, session: Session, actor: Actor) -> Rota:
-    """Publish a draft: it becomes the period's rota, an earlier published one is superseded (kept).
+    """Publish a draft: it becomes the period's rota, an earlier published one is superseded (kept; the
+    new version is recorded as a change from it, `RotaChange`; a re-plan's draft only over the version it
+    was made from).
     Refused (409, `PendingChanges` naming the cells) while the period has cell changes the draft does
     not have: staff would get a rota other than the one the planner sees; re-solve from it first."""
     rota = get(session, Rota, rota_id, "rota", visible_to=actor)
@@ -248,22 +252,27 @@ def publish_rota(rota_id: int, *, session: Session, actor: Actor) -> Rota:
     pending = _pending_cells(session, rota, period)
     if pending:
         raise PendingChanges(rota_id, pending)
+    current = versions.current_rota(session, rota.period_id)
+    check_replan_publishable(session, rota, current)
     session.execute(
         update(Rota)
         .where(col(Rota.period_id) == period.id, col(Rota.state) == "published")
         .values(state="superseded")
     )
+    if current is not None:  # a new version of the published rota: recorded as a change
+        versions.record_republish(session, period, current, rota, actor=actor)
     rota.state, rota.published_at = "published", utcnow()
     period.state = "published"
     session.add_all([rota, period])
     audit(session, actor, period.team_id, "publish rota", f"rota {rota_id}", objective=rota.objective)
-    notify(  # every staff member and the planners: the rota is out
-        session,
-        user_ids=team_user_ids(session, period.team_id, staff=True, planners=True),
-        kind="rota_published",
-        params={**period_params(period), "rota_id": rota_id},
-        key=f"rota-published:{rota_id}",
-    )
+    if current is None:  # a new version tells those whose shifts changed (`record_republish`)
+        notify(  # every staff member and the planners: the rota is out
+            session,
+            user_ids=team_user_ids(session, period.team_id, staff=True, planners=True),
+            kind="rota_published",
+            params={**period_params(period), "rota_id": rota_id},
+            key=f"rota-published:{rota_id}",
+        )
     _commit(session)
     return rota
 

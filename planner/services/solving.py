@@ -68,7 +68,11 @@ def create_solve_job(period_id: int, data: SolveRequest, *, session: Session, ac
             N_("the team has {n} solves waiting or running already: wait for one to end, or stop one"),
             n=waiting,
         )
-    problem_for_job(session, period, data.from_rota, data.keep_weight)
+    if data.fixed_before is not None and data.from_rota is None:
+        raise InputError(
+            "fixed_before", N_("keeping the cells before a date needs the rota to keep (from_rota)")
+        )
+    problem_for_job(session, period, data.from_rota, data.keep_weight, fixed_before=data.fixed_before)
     job = SolveJob(period_id=period_id, created_by=actor.username, **data.model_dump())
     session.add(job)
     session.flush()
@@ -94,11 +98,53 @@ def solvable(period: Period) -> bool:
     return period.state in SOLVABLE
 
 
-def problem_for_job(session: Session, period: Period, from_rota: int | None, keep_weight: int) -> Problem:
+def problem_for_job(
+    session: Session,
+    period: Period,
+    from_rota: int | None,
+    keep_weight: int,
+    *,
+    fixed_before: dt.date | None = None,
+) -> Problem:
+    """The problem a job solves: the period's, with the cells of `from_rota` as `keep` cells; with
+    `fixed_before` (a re-plan from that date) every cell of `from_rota` before it is locked instead."""
     keep: list[Assignment] = []
+    base = None
     if from_rota is not None:
-        keep = mapping.rota_assignments(get(session, Rota, from_rota, "rota"))
-    return mapping.build_problem(session, period, keep=keep, keep_weight=keep_weight)
+        base = get(session, Rota, from_rota, "rota")
+        keep = mapping.rota_assignments(base)
+        if fixed_before is not None:
+            keep = [a for a in keep if a.date >= fixed_before]
+    problem = mapping.build_problem(session, period, keep=keep, keep_weight=keep_weight)
+    if base is None or fixed_before is None:
+        return problem
+    data = problem.model_dump(mode="json")
+    data["locks"] = [*data["locks"], *fixed_locks(data, base, fixed_before)]
+    return Problem.model_validate(data)
+
+
+def fixed_locks(problem_data: dict[str, Any], base: Rota, before: dt.date) -> list[dict[str, Any]]:
+    """Locks keeping every person's cell of `base` (shift and route, or off) on each day before
+    `before`, except where the problem has a lock of its own already."""
+    locked = {(lk["staff"], str(lk["date"])) for lk in problem_data.get("locks", [])}
+    cells = {(a["staff"], a["date"]): a for a in base.assignments}
+    start = dt.date.fromisoformat(str(problem_data["horizon"]["start"]))
+    out = []
+    for i in range((before - start).days):
+        day = (start + dt.timedelta(days=i)).isoformat()
+        for person in problem_data["staff"]:
+            if (person["id"], day) in locked:
+                continue
+            a = cells.get((person["id"], day))
+            out.append(
+                {
+                    "staff": person["id"],
+                    "date": day,
+                    "shift": a["shift"] if a else None,
+                    "route": a.get("route") if a else None,
+                }
+            )
+    return out
 
 
 def get_job(job_id: int, *, session: Session, actor: Actor) -> SolveJob:

@@ -110,7 +110,15 @@ def test_every_main_page_has_labels_names_contrast_and_one_heading(world: World)
     ok(world.post("mette", f"/periods/{world.period}/wishes", json=veto), 201)
     rota = solve_period(world, publish=True)
     period, mette = world.period, world.staff["mette"]
-    staff_pages = ["/web/me", f"/web/me/periods/{period}", f"/web/me/periods/{period}/rota", "/web/me/routes"]
+    staff_pages = [
+        "/web/me",
+        f"/web/me/periods/{period}",
+        f"/web/me/periods/{period}/rota",
+        "/web/me/routes",
+        "/web/me/exchange",
+        "/web/me/sick",
+        "/web/me/changes",
+    ]
     planner_pages = [
         "/web/periods",
         f"/web/periods/{period}",
@@ -125,6 +133,7 @@ def test_every_main_page_has_labels_names_contrast_and_one_heading(world: World)
         f"/web/team/staff/{mette}/account",
         "/web/fairness",
         f"/web/periods/{period}/fixes",
+        f"/web/periods/{period}/changes",
     ]
     problems: list[str] = []
     with live_server(world.engine) as base, chromium() as browser:
