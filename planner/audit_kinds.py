@@ -84,6 +84,18 @@ ACTION_TEXTS: dict[str, str] = {
     "create administrator": N_("Administrator account created"),
     "apply fix": N_("Smallest fix applied to make a rota possible"),
     "work out reasons": N_("Reasons for unmet wishes worked out again"),
+    "offer shift": N_("Shift offered to colleagues"),
+    "take offer": N_("Offered shift taken"),
+    "approve offer": N_("Shift exchange approved"),
+    "refuse offer": N_("Shift exchange refused"),
+    "decline offer": N_("Offered shift declined"),
+    "withdraw offer": N_("Shift offer withdrawn"),
+    "report sick": N_("Sickness reported"),
+    "change published rota (handover)": N_("Published rota changed: a shift handed over"),
+    "change published rota (swap)": N_("Published rota changed: shifts swapped"),
+    "change published rota (sickness)": N_("Published rota changed: sickness"),
+    "change published rota (replan)": N_("Published rota changed: re-planned"),
+    "change published rota (edit)": N_("Published rota changed by the planner"),
 }
 
 

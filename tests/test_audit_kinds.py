@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import get_args
 
 from planner.audit_kinds import ACTION_TEXTS
-from planner.models import CellEdit
+from planner.models import CellEdit, RotaChangeKind
 from planner.services import SETUP
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PLACEHOLDERS = {
     "kind": set(SETUP),
     "edit.action": set(get_args(CellEdit.model_fields["action"].annotation)),
+    "change.kind": set(get_args(RotaChangeKind)),
 }
 # The position of the action among a call's arguments (session, actor, team, action, …).
 POSITION = {"audit": 3, "audit_now": 3, "_audit_failure": 4, "_audit_account": 3}

@@ -183,7 +183,7 @@ def make_version(
         session,
         actor,
         period.team_id,
-        f"change published rota ({kind})",
+        f"change published rota ({change.kind})",
         f"rota {rota.id}",
         from_rota=current.id,
         cells=cells,

@@ -65,6 +65,9 @@ KINDS: dict[str, dict[str, str]] = {
     "admin": dict(anon="anon", staff="no", planner="no", other_planner="no", admin="ok"),
     # a member of a team (staff or planner), each their own: a calendar link (an administrator has no shifts)
     "member": dict(anon="anon", staff="ok", planner="ok", other_planner="ok", admin="no"),
+    # a colleague's part of an offer (taking or declining it): the offer here is Mette's own, which she
+    # cannot take or decline herself, and no one else asking is a colleague in her team
+    "colleague": dict(anon="anon", staff="no", planner="no", other_planner="no", admin="no"),
     # a link from an e-mail, whose token is the key: without a valid one nobody gets in (links that work
     # are tested in tests/web/test_forgot_password.py)
     "link": dict(anon="no", staff="no", planner="no", other_planner="no", admin="no"),
@@ -165,6 +168,23 @@ ROUTES: dict[str, str] = {
     "GET /periods/{period_id}/fixes": "planner",
     "POST /periods/{period_id}/fixes": "planner",
     "GET /teams/{team_id}/fairness": "team",  # staff: their own lines
+    # ---- after publication: offers and swaps, sickness, changes, re-planning (team A's published rota)
+    "POST /periods/{period_id}/offers": "team",  # Mette offers her own shift (the planner on her behalf)
+    "GET /staff/{staff_id}/available-offers": "team",
+    "GET /staff/{staff_id}/offers": "team",
+    "GET /teams/{team_id}/offers": "planner",
+    "GET /offers/{offer_id}": "team",
+    "POST /offers/{offer_id}/take": "colleague",
+    "POST /offers/{offer_id}/withdraw": "team",
+    "POST /offers/{offer_id}/decline": "colleague",
+    "POST /offers/{offer_id}/approve": "planner",
+    "POST /offers/{offer_id}/refuse": "planner",
+    "POST /sickness": "team",  # Mette reports herself sick (her planner may too)
+    "GET /periods/{period_id}/changes": "planner",
+    "GET /staff/{staff_id}/changes": "team",
+    "PUT /periods/{period_id}/published/cells/{staff_id}/{day}": "planner",
+    "POST /periods/{period_id}/replan": "planner",
+    "GET /rotas/{rota_id}/replan-diff": "planner",
     # ---- the rota meeting (on a draft)
     "POST /rotas/{rota_id}/whatif": "planner",
     "POST /rotas/{rota_id}/meeting/moves": "planner",
@@ -258,6 +278,19 @@ ROUTES: dict[str, str] = {
     "POST /web/rotas/{rota_id}/meeting/accept": "planner",
     "POST /web/rotas/{rota_id}/meeting/undo": "planner",
     "POST /web/rotas/{rota_id}/meeting/redo": "planner",
+    # ---- pages: after publication
+    "GET /web/me/exchange": "staff",
+    "POST /web/me/exchange/offer": "staff",
+    "POST /web/me/exchange/{offer_id}/{action}": "staff",
+    "GET /web/me/sick": "staff",
+    "POST /web/me/sick": "staff",
+    "GET /web/me/changes": "staff",
+    "GET /web/periods/{period_id}/changes": "planner",
+    "POST /web/periods/{period_id}/offers/{offer_id}/{action}": "planner",
+    "POST /web/periods/{period_id}/sickness": "planner",
+    "POST /web/periods/{period_id}/replan": "planner",
+    "GET /web/rotas/{rota_id}/replan": "planner",
+    "POST /web/rotas/{rota_id}/give": "planner",
     # ---- pages: one's own notifications, account, calendar link; a forgotten password
     "GET /web/me/notifications": "signed-in",
     "POST /web/me/notifications/{notification_id}/read": "staff",
@@ -320,6 +353,15 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /rotas/{rota_id}/meeting/moves": {"kind": "off", "staff_id": "{mette}", "date": "{day}", "base": 0},
     "POST /periods/{period_id}/fixes": {"kind": "max_hours", "staff": "mette", "value": 20000},
     "PUT /me/contact": {"email": "", "language": "da"},
+    "POST /periods/{period_id}/offers": {"staff_id": "{mette}", "date": "{mette_day}"},
+    "POST /sickness": {"staff_id": "{mette}", "start": "{sick_day}"},
+    "PUT /periods/{period_id}/published/cells/{staff_id}/{day}": {"shift": None, "reason": "prøve"},
+    "POST /periods/{period_id}/replan": {"from_date": "{sick_day}", "time_limit": 1},
+    "POST /web/me/exchange/offer": {"date": "{mette_day}", "shift": "dag"},
+    "POST /web/me/sick": {"start": "{sick_day}"},
+    "POST /web/periods/{period_id}/sickness": {"staff_id": "{mette}", "start": "{sick_day}"},
+    "POST /web/periods/{period_id}/replan": {"from_date": "{sick_day}", "time_limit": "1"},
+    "POST /web/rotas/{rota_id}/give": {"staff_id": "{mette}", "date": "{sick_day}", "shift": "dag"},
     "PUT /users/{user_id}/email": {"email": "ali@example.dk"},
     "POST /password-reset": {"username": "mette"},
     "POST /password-reset/confirm": {"token": "not-a-token", "new_password": "tre grønne cykler i gården"},
@@ -357,6 +399,8 @@ PARAMS: dict[str, dict[str, str]] = {
     "POST /web/organisation/planners/{user_id}/reset-password": {"user_id": "{spare_planner}"},
     "POST /web/organisation/planners/{user_id}/{action}": {"user_id": "{spare_planner}"},
     "POST /web/teams/{team_id}/choose": {"team_id": "{team_id}"},
+    "POST /web/me/exchange/{offer_id}/{action}": {"action": "withdraw"},
+    "POST /web/periods/{period_id}/offers/{offer_id}/{action}": {"action": "approve"},
     **{
         route: {"rota_id": "{draft_id}"}
         for route in (
@@ -536,6 +580,13 @@ def _set_up(world: World) -> People:
     assert again["state"] == "done", again
     ids["draft_id"] = again["rota_id"]
     ok(world.post("planner", f"/rotas/{rota}/publish"))  # tells the team: Mette gets a notification
+    published = ok(world.get("planner", f"/rotas/{rota}"))
+    worked = sorted(a["date"] for a in published["assignments"] if a["staff"] == "mette")
+    assert worked, "Mette works in the published rota"
+    ids["mette_day"] = worked[-1]  # her last shift: offered (and her sickness comes before it)
+    ids["sick_day"] = worked[0]
+    offer = {"staff_id": mette, "date": ids["mette_day"]}
+    ids["offer_id"] = ok(world.post("mette", f"/periods/{second}/offers", json=offer), 201)["id"]
     ali = login(world.client, "ali")
     feed = ok(world.client.post("/me/calendar-feed", headers=ali), 201)
     ids["token"] = feed["url"].rsplit("/", 1)[1].removesuffix(".ics")
@@ -592,7 +643,8 @@ def _path_ids(route: str, ids: dict[str, Any]) -> dict[str, Any]:
             own["item_id"] = ids[key]
     if path.startswith("/web/team/{slug}/{item_id}"):
         own["item_id"] = ids["mette"]
-    if any(word in path for word in ("/rota", "/solve", "/locks", "/candidates", "calendar.ics")):
+    words = ("/rota", "/solve", "/locks", "/candidates", "calendar.ics", "/offers", "/changes", "/published")
+    if any(word in path for word in (*words, "/replan", "/sickness")):
         own["period_id"] = ids["rota_period"]
     if path.startswith("/web/team/staff/{staff_id}/account"):
         own["staff_id"] = ids["ali"]
