@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from babel.dates import format_date, format_datetime, get_date_format, get_time_format
-from sqlalchemy import false
+from sqlalchemy import false, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from planner.models import LOCAL_ZONE, Notification, OutboxMail, User, utcnow
+from planner.models import LOCAL_ZONE, Notification, OutboxMail, TeamPlanner, User, utcnow
 from planner.settings import settings
 from planner.texts import DEFAULT_LANGUAGE, N_, translator
 
@@ -273,11 +273,21 @@ def notify(session: Session, *, user_ids: Iterable[int], kind: str, params: dict
 def team_user_ids(session: Session, team_id: int, *, staff: bool = True, planners: bool = False) -> list[int]:
     """The accounts of a team that are told of its events: its staff, its planners, or both (enabled
     accounts only)."""
-    roles = [r for r, wanted in (("staff", staff), ("planner", planners)) if wanted]
-    query = select(User.id).where(
-        col(User.team_id) == team_id, col(User.role).in_(roles), col(User.disabled) == false()
-    )
-    return [i for i in session.exec(query).all() if i is not None]
+    found: set[int] = set()
+    if staff:
+        query = select(User.id).where(
+            col(User.team_id) == team_id, col(User.role) == "staff", col(User.disabled) == false()
+        )
+        found |= {i for i in session.exec(query).all() if i is not None}
+    if planners:
+        members = select(TeamPlanner.user_id).where(TeamPlanner.team_id == team_id)
+        query = select(User.id).where(
+            or_(col(User.id).in_(members), col(User.team_id) == team_id),  # a row of the old way too
+            col(User.role) == "planner",
+            col(User.disabled) == false(),
+        )
+        found |= {i for i in session.exec(query).all() if i is not None}
+    return sorted(found)
 
 
 def period_params(period: Any) -> dict[str, Any]:
