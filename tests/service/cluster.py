@@ -171,7 +171,7 @@ class Cluster:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2):
                     break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, OSError):  # not up yet, or too slow to answer (a loaded machine)
                 assert process.poll() is None, self.logs[-1].read_text()
                 assert time.monotonic() < deadline, "the server did not answer"
                 time.sleep(0.1)
