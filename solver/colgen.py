@@ -31,7 +31,9 @@ ignores the person's hard rules (`_free_bound`), whichever is higher; so a round
 deadline still gives a valid bound. The best L over the rounds is the bound. Round 0 prices at π = 0
 (every person's cheapest roster of their own); later rounds at the master's duals, each kept in a box
 around the multipliers of the best bound so far (box step: the master is very degenerate, and its own
-duals gave Lagrangian values of −100 000 and below on the example team).
+duals gave Lagrangian values of −100 000 and below on the example team), or — what `solve` uses — at the
+volume algorithm's multipliers (`_Volume`: no LP; on the example team no restricted master ever left
+the greedy rota's vertex, while the volume rounds raised the bound from 20 to 146 in 18 s).
 
 Every roster a pricing solve finds with a negative reduced cost becomes a column. At the end a CP-SAT
 model over the columns (one per person, the coupling rows, the full objective) picks the best rota
@@ -49,6 +51,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
@@ -93,6 +96,17 @@ MIN_TIME = 1.0
 PRICING_MAX_TIME = 2.0
 # Seconds: no pricing solve with less time than this (the person's cheap bound is used instead).
 PRICING_MIN_TIME = 0.02
+# A convexity dual no reduced cost reaches (volume rounds: every roster found enters the master).
+_ANY = 2**62
+# The volume algorithm (`_Volume`, `run(..., dual="volume")`): the first step's share of the Polyak step…
+VOLUME_START_STEP = 0.01
+# …grows by this factor after a trial that raised the bound (and agreed with the direction)…
+VOLUME_GROWTH = 1.1
+# …and shrinks by this factor after this many trials in a row that did not.
+VOLUME_SHRINK = 0.67
+VOLUME_PATIENCE = 5
+# Weight of the newest trial's row activities in the running average the direction is made of.
+VOLUME_AVERAGE = 0.1
 # Share of the time left for the integer master over the columns at the end of `run`.
 INTEGER_SHARE = 0.15
 # Seconds: the integer master gets at most this long.
@@ -661,6 +675,103 @@ class ColumnGeneration:
         return out
 
 
+class _Volume:
+    """The volume algorithm (Barahona & Anbil 2000): a subgradient ascent on L(π) whose direction is a
+    running average of the people's minimising rosters' row activities (an approximate LP primal), so it
+    does not zig-zag between "nobody takes the slot" and "everybody does". Measured on the example team
+    (`/work/notes/bench/gap.md`): from L = 20 at π = 0 to 147 in 20 trials and 195 in 70, where the
+    master LP's duals (box step, in-out smoothing) never rose above 20 in 100 s. The fairness rows keep
+    π = 0 (valid: the bound holds at any π in the set). `target` is an upper bound on the optimum (the
+    incumbent's objective): the step is `step · (target − L(centre)) / ‖direction‖²`."""
+
+    KINDS = ("cover", "slots", "continuity")
+
+    def __init__(self, cg: ColumnGeneration, target: float) -> None:
+        kinds = cg._kinds()
+        self.rows = {kind: kinds[kind] for kind in self.KINDS}
+        self.fairness = len(kinds["fairness"])
+        self.target = target
+        self.step = VOLUME_START_STEP
+        self.misses = 0
+        self.center: dict[str, list[float]] | None = None
+        self.value = -math.inf
+        self.average: dict[str, list[float]] | None = None
+        self.direction: dict[str, list[float]] | None = None
+
+    def next(
+        self, tried: dict[str, list[float]], value: float, activity: dict[str, list[float]]
+    ) -> dict[str, list[float]] | None:
+        """The multipliers to try next (cost units, fairness 0), after `tried` gave L = `value` with the
+        people's minimising rosters' row activities `activity`; None when the centre cannot be improved
+        (no direction, or its bound reached the target)."""
+        if self.center is None or self.average is None:
+            self.center, self.value, self.average = tried, value, activity
+        else:
+            agrees = self.direction is not None and (
+                sum(
+                    (row.rhs - a) * d
+                    for kind in self.KINDS
+                    for row, a, d in zip(self.rows[kind], activity[kind], self.direction[kind], strict=True)
+                )
+                >= 0
+            )
+            self.average = {
+                kind: [
+                    VOLUME_AVERAGE * a + (1 - VOLUME_AVERAGE) * b
+                    for a, b in zip(activity[kind], self.average[kind], strict=True)
+                ]
+                for kind in self.KINDS
+            }
+            if value > self.value:
+                self.center, self.value, self.misses = tried, value, 0
+                if agrees:
+                    self.step *= VOLUME_GROWTH
+            else:
+                self.misses += 1
+                if self.misses >= VOLUME_PATIENCE:
+                    self.step *= VOLUME_SHRINK
+                    self.misses = 0
+        self.direction = {
+            kind: [row.rhs - a for row, a in zip(self.rows[kind], self.average[kind], strict=True)]
+            for kind in self.KINDS
+        }
+        norm = sum(d * d for values in self.direction.values() for d in values)
+        if norm <= 1e-9 or self.value >= self.target:
+            return None
+        size = self.step * (self.target - self.value) / norm
+        out = {
+            kind: [
+                min(max(c + size * d, row.lo), row.hi)
+                for row, c, d in zip(self.rows[kind], self.center[kind], self.direction[kind], strict=True)
+            ]
+            for kind in self.KINDS
+        }
+        out["fairness"] = [0.0] * self.fairness
+        return out
+
+
+def _activity(cg: ColumnGeneration, rosters: dict[int, Column]) -> dict[str, list[float]]:
+    """How much the given rosters (one per person at most) put into each coupling row."""
+    slot_index = {key: i for i, key in enumerate(cg.slots)}
+    route_index = {ri: i for i, ri in enumerate(cg.continuity)}
+    out = {
+        "cover": [0.0] * len(cg.cover),
+        "slots": [0.0] * len(cg.slots),
+        "continuity": [0.0] * len(cg.continuity),
+    }
+    for pi, column in rosters.items():
+        for cell in column.shifts:
+            for i in cg.cell_cover[pi].get(cell, ()):
+                out["cover"][i] += 1
+        for slot in column.routes:
+            if slot in slot_index:
+                out["slots"][slot_index[slot]] += 1
+        for ri in {ri for _, _, ri in column.routes}:
+            if ri in route_index:
+                out["continuity"][route_index[ri]] += 1
+    return out
+
+
 def _round(
     cg: ColumnGeneration,
     prices: _Prices,
@@ -705,13 +816,16 @@ def run(
     max_rounds: int | None = None,
     on_bound: Callable[[int], None] | None = None,
     stop: threading.Event | None = None,
+    dual: Literal["box", "volume"] = "box",
 ) -> Result:
     """Column generation until `deadline` (a `time.perf_counter()` value), from the columns of the rotas
     in `start` (each must keep every hard rule): the best Lagrangian bound and, with `integer`, the best
     rota of the columns (solved in the last share of the time). At most `max_rounds` pricing rounds (None:
     until the deadline or the LP is solved). `on_bound` hears of every better bound. A set `stop` (the
     planner's cancel, `SolveParams.stop`) ends it as the deadline would: no new pricing solve, no
-    integer master."""
+    integer master. `dual` chooses the multipliers of the rounds after the first: "box" the master LP's
+    duals in boxes around the best ones so far, "volume" the volume algorithm's (`_Volume`; no master LP
+    is solved, the columns still serve the integer master; needs a start rota for its target)."""
     began = time.perf_counter()
     cg = ColumnGeneration(problem, workers=workers, seed=seed)
     cg.stop = stop
@@ -730,6 +844,11 @@ def run(
     # at the duals of the master whose rows' duals are kept in boxes around the best multipliers so far.
     center = {kind: [0.0] * len(rows) for kind, rows in cg._kinds().items()}
     duals = cg.scaled(center)
+    volume = _Volume(cg, upper) if dual == "volume" and upper is not None else None
+    # Each person's latest minimising roster (the volume algorithm's activities); the start's at first.
+    latest = {column.person: column for column in cg.columns}
+    if volume is not None:
+        duals["convexity"] = [_ANY] * n  # every roster the pricing solve finds enters (the best is last)
     try:
         while not stopped(stop) and (stop_pricing - time.perf_counter()) * cg.workers >= n * PRICING_MIN_TIME:
             prices = cg.prices(duals)
@@ -765,6 +884,17 @@ def run(
                 break  # the incumbent is optimal
             if max_rounds is not None and result.rounds >= max_rounds:
                 break
+            if volume is not None:
+                for pi, (_, new, _) in enumerate(outcomes):
+                    if new:
+                        latest[pi] = new[-1]
+                tried = {kind: [v / SCALE for v in values] for kind, values in duals.items()}
+                following = volume.next(tried, total / SCALE, _activity(cg, latest))
+                if following is None:
+                    break
+                duals = cg.scaled(following)
+                duals["convexity"] = [_ANY] * n
+                continue
             complete = all(o[2] for o in outcomes)
             if added == 0 and complete and result.lp is not None:
                 if not cg.box_binds():

@@ -232,11 +232,11 @@ def _column_generation(
 ) -> tuple[int, list[Assignment] | None]:
     """Column generation for at most `params.colgen_share` of the time limit from the incumbent's
     rosters: its bound, and its rota when the checker finds no broken rule and it costs less than the
-    incumbent. Under "auto" only its first round (every person's cheapest roster of their own, a bound
-    that takes 1–4 s for 25 people): on the example team and the 25-person team the later rounds raised
-    neither the bound nor the rota within a minute, and the full share cost the CP-SAT search a rota of
-    1213 against 985 and 1289 against 990 at 60 s (one run each, 2 loaded cores), hence a default share
-    of 5 %; "on" runs every round and the integer master in the share."""
+    incumbent. Under "auto" the rounds after the first (every person's cheapest roster of their own)
+    take the volume algorithm's multipliers (`colgen._Volume`): on the example team the master LP's duals
+    (box step) never raised the bound above the first round's 20 in 100 s, the volume algorithm reached
+    147 in 40 s (`/work/notes/bench/gap.md`); no integer master (it never beat the incumbent there).
+    "on" runs the box step and the integer master in the share."""
     deadline = started + params.colgen_share * params.time_limit
     cost = check.objective(problem, incumbent)
 
@@ -254,9 +254,9 @@ def _column_generation(
             workers=params.workers,
             seed=params.seed,
             integer=full,
-            max_rounds=None if full else 1,
             on_bound=heard,
             stop=params.stop,
+            dual="box" if full else "volume",
         )
     except colgen.NoRoster:
         return 0, None

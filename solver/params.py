@@ -29,7 +29,8 @@ class SolveParams(BaseModel):
     # "people" starts from a person-by-person rota improved one person at a time (solver/people.py), as
     # "auto" does for big LNS models (see `solver.search.people_first`).
     strategy: Literal["auto", "plain", "lns", "people"] = "auto"
-    lns_full_share: float = Field(default=0.3, gt=0, le=1)
+    # The LNS's full-model phase's share of the time; None: `solver.search.full_share` chooses.
+    lns_full_share: float | None = Field(default=None, gt=0, le=1)
     lns_step: float = Field(default=1.0, gt=0)
     # Worker portfolio (solver/search.py `portfolio`): "max_lp" makes the full-problem worker the one with
     # the strongest LP; "auto" does so for models without routes and at most 3 workers.
@@ -38,4 +39,4 @@ class SolveParams(BaseModel):
     # of them; "auto" runs it for home-care teams of `colgen.MIN_PEOPLE` or more, for this share of the
     # time limit before the CP-SAT search (see `solver.model._column_generation`).
     colgen: Literal["auto", "on", "off"] = "auto"
-    colgen_share: float = Field(default=0.05, gt=0, lt=1)
+    colgen_share: float = Field(default=0.15, gt=0, lt=1)

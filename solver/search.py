@@ -49,6 +49,10 @@ LNS_MIN_DAYS = 42
 PEOPLE_MIN_SHIFT_VARS = 30_000
 
 # ---- the LNS driver (`lns`) ------------------------------------------------------------------------------
+# Share of the time the full-model phase gets (`full_share`)…
+FULL_SHARE = 0.3
+# …and on home-care models (routes).
+ROUTES_FULL_SHARE = 0.05
 # Seconds: with less time than this before the deadline, no first rota is looked for after the full phase.
 FALLBACK_MIN_TIME = 0.05
 # Seed offset of the full-model retry that looks for any first rota.
@@ -130,6 +134,17 @@ def people_first(v: Vars, params: SolveParams) -> bool:
     if params.strategy != "auto" or not use_lns(v, params):
         return False
     return len(v.x) >= PEOPLE_MIN_SHIFT_VARS and applicable(v)
+
+
+def full_share(v: Vars, params: SolveParams) -> float:
+    """The share of the time the LNS gives its full-model phase: `SolveParams.lns_full_share` when set,
+    else `FULL_SHARE`, or `ROUTES_FULL_SHARE` for home-care models (routes). There the phase proves no
+    bound (CP-SAT's stays 0; the column generation gives it) and barely improves the rota: the example
+    team at 600 s (`/work/notes/bench/gap.md`) went 2338 → 1550 in its 180 s and 1405 → 1019 in the
+    LNS's first 6 s; at 60 s 883 (share 0.3) → 647 (0.05), the 25-person team 761 → 673."""
+    if params.lns_full_share is not None:
+        return params.lns_full_share
+    return ROUTES_FULL_SHARE if v.y else FULL_SHARE
 
 
 def use_lns(v: Vars, params: SolveParams) -> bool:
@@ -229,7 +244,7 @@ def lns(v: Vars, params: SolveParams, started: float) -> Outcome:
         first = _people(v, params, state, deadline)
         if first is not None:
             return first
-    share = params.lns_full_share * (deadline - time.perf_counter())
+    share = full_share(v, params) * (deadline - time.perf_counter())
     full = _solver(v, params, share, params.seed, params.workers)
     with stop.watching(full, params.stop):
         code = full.solve(v.cp, _Best(state))
