@@ -174,20 +174,29 @@ def answered(session: Session, offer: ShiftOffer, period: Period, kind: Kind, re
 
 
 def shifts_changed(session: Session, period: Period, change: RotaChange, *, told: Iterable[str] = ()) -> None:
-    """Everyone with a changed cell in `change`, but those told otherwise (`told`: their codes)."""
+    """Everyone with a changed cell in `change`, but those told otherwise (`told`: their codes); each is
+    told from the first of *their own* changed days ("changed from 6 March"), not the change's first."""
     skip = set(told)
-    codes = sorted({c["staff"] for c in change.cells} - skip)
-    if not codes:
+    first: dict[str, dt.date] = {}
+    for cell in change.cells:
+        if cell["staff"] not in skip:
+            day = dt.date.fromisoformat(cell["date"])
+            first[cell["staff"]] = min(day, first.get(cell["staff"], day))
+    if not first:
         return
-    first = min(dt.date.fromisoformat(c["date"]) for c in change.cells if c["staff"] in codes)
-    staff = session.exec(select(Staff.id).where(Staff.team_id == period.team_id, col(Staff.code).in_(codes)))
-    notify(
-        session,
-        user_ids=users_of(session, staff.all()),
-        kind=SHIFTS_CHANGED.name,
-        params={**period_params(period), "first_date": first.isoformat()},
-        key=f"rota-change:{change.id}",
+    ids = dict(
+        session.exec(
+            select(Staff.code, Staff.id).where(Staff.team_id == period.team_id, col(Staff.code).in_(first))
+        ).all()
     )
+    for code in sorted(first):
+        notify(
+            session,
+            user_ids=users_of(session, [ids.get(code)]),
+            kind=SHIFTS_CHANGED.name,
+            params={**period_params(period), "first_date": first[code].isoformat()},
+            key=f"rota-change:{change.id}",
+        )
 
 
 def sickness(session: Session, person: Staff, first: dt.date, last: dt.date, period: Period) -> None:

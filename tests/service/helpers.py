@@ -40,7 +40,8 @@ PASSWORD = "correct horse battery"
 
 @dataclass
 class World:
-    """A team of three (Mette, Ali, Sara), two shifts, one route, one 7-day period, open for wishes."""
+    """A team (by default three: Mette, Ali, Sara), two shifts, one route, one 7-day period, open for
+    wishes."""
 
     client: TestClient
     engine: Engine
@@ -117,7 +118,14 @@ def ok(response: Any, code: int = 200) -> Any:
     return response.json() if response.content else None
 
 
-def build_world(engine: Engine, queue: JobQueue | None = None) -> Iterator[World]:
+TEAM = (("mette", "Mette"), ("ali", "Ali"), ("sara", "Sara"))
+
+
+def build_world(
+    engine: Engine, queue: JobQueue | None = None, people: tuple[tuple[str, str], ...] = TEAM
+) -> Iterator[World]:
+    """The world through the API: a planner, the team `people` ((code, name) each, every one with a
+    staff account of that user name), its shifts, route, cover and an open period."""
     with Session(engine) as session:
         session.add(User(username="planner", role="planner", password_hash=hash_password(PASSWORD)))
         session.commit()
@@ -141,7 +149,7 @@ def build_world(engine: Engine, queue: JobQueue | None = None) -> Iterator[World
         for cover in ({"shift": "dag", "need": 1}, {"shift": "aften", "need": 1}):
             ok(client.post(f"/teams/{team}/cover", json=cover, headers=planner), 201)
         staff: dict[str, int] = {}
-        for code, name in (("mette", "Mette"), ("ali", "Ali"), ("sara", "Sara")):
+        for code, name in people:
             body = {"code": code, "name": name, "skills": ["sosu-assistent"]}
             staff[code] = ok(client.post(f"/teams/{team}/staff", json=body, headers=planner), 201)["id"]
             user = {"username": code, "role": "staff", "staff_id": staff[code], "password": PASSWORD}

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from planner import mapping, meeting
-from planner.models import Rota
-from service.helpers import World, ok, solve_period
+from planner import change_notices, mapping, meeting
+from planner.models import Period, Rota, RotaChange
+from service.helpers import START, World, ok, solve_period
 
 PEOPLE = ("mette", "ali", "sara")
 
@@ -121,3 +121,34 @@ def test_sickness_tells_the_planner_and_who_could_fill_the_hole_and_a_replan_tho
     assert {p for p in PEOPLE if told(world, p, "shifts_changed")} == changed
     for p in PEOPLE:
         assert len(told(world, p, "rota_published")) == 1  # the first publication only
+
+
+def test_each_person_is_told_from_the_first_of_their_own_changed_days(world: World) -> None:
+    """One recorded change that moves Mette's Tuesday and Ali's Friday and Saturday: Mette reads "changed
+    from 2 March", Ali "from 5 March" (not the change's first day, which is not his), Sara nothing."""
+    rota = solve_period(world, publish=True)
+    day = lambda n: (START + dt.timedelta(days=n)).isoformat()  # noqa: E731
+    with Session(world.engine) as session:
+        period = session.get(Period, world.period)
+        assert period is not None
+        change = RotaChange(
+            period_id=world.period,
+            rota_id=rota["id"],
+            from_rota=rota["id"],
+            kind="replan",
+            who="planner",
+            cells=[
+                {"staff": "mette", "date": day(1), "before": None, "after": {"shift": "dag", "route": None}},
+                {"staff": "ali", "date": day(5), "before": {"shift": "aften", "route": None}, "after": None},
+                {"staff": "ali", "date": day(4), "before": None, "after": {"shift": "aften", "route": None}},
+            ],
+        )
+        session.add(change)
+        session.flush()
+        change_notices.shifts_changed(session, period, change)
+        change_notices.shifts_changed(session, period, change)  # told twice: still once each
+        session.commit()
+    for who, first in (("mette", "2. marts 2027"), ("ali", "5. marts 2027")):
+        (notice,) = told(world, who, "shifts_changed")
+        assert f"ændret fra {first}." in notice["body"], notice
+    assert told(world, "sara", "shifts_changed") == []

@@ -62,11 +62,17 @@ def _free_port() -> int:
 
 
 @contextmanager
-def live_server(engine: Engine) -> Iterator[str]:
-    """The service on `engine` (a file database: the solve processes open it too) at the URL yielded."""
+def live_server(engine: Engine, *, outbox_worker: bool | None = None) -> Iterator[str]:
+    """The service on `engine` (a file database: the solve processes open it too) at the URL yielded.
+    `outbox_worker=False`: no sending thread, so a test's own `outbox.run_once` rounds send everything
+    (and it knows when)."""
     port = _free_port()
     config = uvicorn.Config(
-        create_app(engine), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+        create_app(engine, outbox_worker=outbox_worker),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
