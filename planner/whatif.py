@@ -373,7 +373,7 @@ def best_repair(
             left = max(0.05, (time_limit - (time.perf_counter() - started)) * NEAR_SHARE)
             solver = make_solver(left, workers=WORKERS, seed=seed)
             if found(solver.solve(v.cp)):
-                near_rota = (solver.objective_value, _read(v, solver))
+                near_rota = (solver.objective_value, v.assignments(solver))
                 # the whole window starts from it
                 v.cp.clear_hints()
                 for var in [*v.x.values(), *v.y.values()]:
@@ -385,7 +385,7 @@ def best_repair(
         solver = make_solver(max(0.05, left), workers=WORKERS, seed=seed)
         status = solver.solve(v.cp)
         if found(status) and (near_rota is None or solver.objective_value <= near_rota[0]):
-            repaired = _read(v, solver)
+            repaired = v.assignments(solver)
     if repaired is None and near_rota is not None:
         repaired, status = near_rota[1], cp_model.FEASIBLE
     seconds = time.perf_counter() - started
@@ -429,20 +429,3 @@ def _fixed_value(v: Vars, key: tuple[int, ...], cell: Cell) -> int | None:
     if cell.route is None:
         return None
     return int(v.route_pos[cell.route] == key[3])
-
-
-def _read(v: Vars, solver: cp_model.CpSolver) -> list[Assignment]:
-    route_of = {(pi, d, si): ri for (pi, d, si, ri), var in v.y.items() if solver.boolean_value(var)}
-    out = []
-    for (pi, d, si), var in v.x.items():
-        if solver.boolean_value(var):
-            ri = route_of.get((pi, d, si))
-            out.append(
-                Assignment(
-                    staff=v.people[pi].id,
-                    date=v.dates[d],
-                    shift=v.shifts[si].code,
-                    route=None if ri is None else v.routes[ri].id,
-                )
-            )
-    return sorted(out, key=lambda a: (a.date, a.staff))

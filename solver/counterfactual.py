@@ -329,7 +329,7 @@ def reasons(
                 solver = make_solver(remaining() / 2, workers=workers, seed=seed)
                 with fixed(v.cp, {**off, **outside}):
                     code = solver.solve(v.cp)
-                local_best = _read(v, solver) if found(code) else assignments
+                local_best = v.assignments(solver) if found(code) else assignments
                 pens = check.penalties(problem, local_best)
                 if sum(p.cost for p in pens) > base_cost:  # never worse than the rota itself
                     local_best, pens = assignments, base
@@ -347,7 +347,7 @@ def reasons(
                 continue
             exhausted = False
             if found(code):
-                after = _read(v, solver)
+                after = v.assignments(solver)
                 reason = _priced(problem, item, before, after, before_pens, before_cost)
                 reason.changes = _changes(assignments, after)
                 reason.local_gain = base_cost - before_cost
@@ -358,7 +358,7 @@ def reasons(
             with fixed(v.cp, forced):
                 code = solver.solve(v.cp)
             if found(code):  # a rota that changes more than any window: priced from the rota itself
-                after = _read(v, solver)
+                after = v.assignments(solver)
                 reason = _priced(problem, item, assignments, after, base, base_cost)
                 reason.changes = _changes(assignments, after)
             elif code == cp_model.INFEASIBLE:
@@ -387,24 +387,6 @@ def _outside(v: Vars, hint: dict[cp_model.IntVar, int], day: dt.date, window: in
     centre = v.day_index(day)
     far = {var.index for key, var in (*v.x.items(), *v.y.items()) if abs(key[1] - centre) > window}
     return {var.index: value for var, value in hint.items() if var.index in far}
-
-
-def _read(v: Vars, solver: cp_model.CpSolver) -> list[Assignment]:
-    route_of = {(pi, d, si): ri for (pi, d, si, ri), var in v.y.items() if solver.boolean_value(var)}
-    out = []
-    for (pi, d, si), var in v.x.items():
-        if solver.boolean_value(var):
-            ri = route_of.get((pi, d, si))
-            out.append(
-                Assignment(
-                    staff=v.people[pi].id,
-                    date=v.dates[d],
-                    shift=v.shifts[si].code,
-                    route=None if ri is None else v.routes[ri].id,
-                )
-            )
-    out.sort(key=lambda a: (a.date, a.staff))
-    return out
 
 
 def _impossible(

@@ -291,23 +291,7 @@ def _settled(v: Vars, solver: cp_model.CpSolver, status: str, params: SolveParam
 
 
 def _read_rota(problem: Problem, v: Vars, solver: cp_model.CpSolver, status: str, bound: float) -> Solution:
-    route_of: dict[tuple[int, int, int], int] = {}
-    for (pi, d, si, ri), var in v.y.items():
-        if solver.boolean_value(var):
-            route_of[pi, d, si] = ri
-    assignments = []
-    for (pi, d, si), var in v.x.items():
-        if solver.boolean_value(var):
-            route = route_of.get((pi, d, si))
-            assignments.append(
-                Assignment(
-                    staff=v.people[pi].id,
-                    date=v.dates[d],
-                    shift=v.shifts[si].code,
-                    route=None if route is None else v.routes[route].id,
-                )
-            )
-    assignments.sort(key=lambda a: (a.date, a.staff))
+    assignments = v.assignments(solver)
     penalties = []
     for term in v.terms:
         value = term.expr if isinstance(term.expr, int) else solver.value(term.expr)

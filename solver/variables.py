@@ -19,6 +19,7 @@ from ortools.util.python.sorted_interval_list import Domain
 from solver.clock import Clock
 from solver.families import Params, render
 from solver.problem import Problem, Route, ShiftType, Staff
+from solver.solution import Assignment
 
 LinearExpr = cp_model.LinearExprT
 _BOOL = Domain(0, 1)  # shared: `new_bool_var` builds a new Domain per variable (1.2 M on Curtois Instance24)
@@ -177,6 +178,24 @@ class Vars:
 
     def day_index(self, day: dt.date) -> int:
         return self.problem.horizon.index(day)
+
+    def assignments(self, solver: cp_model.CpSolver) -> list[Assignment]:
+        """The rota of a solved model: one assignment per shift variable set (with its route), by date
+        and person."""
+        route_of = {(pi, d, si): ri for (pi, d, si, ri), var in self.y.items() if solver.boolean_value(var)}
+        out = []
+        for (pi, d, si), var in self.x.items():
+            if solver.boolean_value(var):
+                ri = route_of.get((pi, d, si))
+                out.append(
+                    Assignment(
+                        staff=self.people[pi].id,
+                        date=self.dates[d],
+                        shift=self.shifts[si].code,
+                        route=None if ri is None else self.routes[ri].id,
+                    )
+                )
+        return sorted(out, key=lambda a: (a.date, a.staff))
 
     def past_shift(self, pi: int, d: int) -> int | None:
         """The shift position person `pi` worked on day `d` < 0 (history), or None: off or not known."""
