@@ -53,7 +53,16 @@ from planner.models import (
 )
 from planner.payroll import By
 from planner.texts import N_
-from planner.views.review import Cell, compared, grid_cell, job_elapsed, rota_grid, routes_in, staff_names
+from planner.views.review import (
+    Cell,
+    closeness,
+    compared,
+    grid_cell,
+    job_elapsed,
+    rota_grid,
+    routes_in,
+    staff_names,
+)
 from solver import families
 
 try:  # H2's wording of a refused change in the reader's language (api/web/refusals.py)
@@ -129,6 +138,7 @@ def _job_view(job: SolveJob, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any
         "elapsed_text": str(int(min(elapsed, job.time_limit))),  # whole seconds, as a clock counts
         "limit_text": f"{job.time_limit:g}",
         "state_text": JOB_STATES.get(job.state, job.state),
+        "closeness": closeness(job.best_objective, job.best_bound),
         "created": local(job.created_at),
         "message": _job_message(job),
     }
@@ -280,6 +290,7 @@ def _rota_context(rota_id: int, session: Session, actor: Actor, person: str | No
         "created": local(rota.created_at),
         "published_at": local(rota.published_at),
         "status_text": ROTA_STATUS.get(rota.status, rota.status),
+        "closeness": closeness(rota.objective, rota.best_bound, rota.status == "OPTIMAL"),
         "state_text": ROTA_STATES.get(rota.state, rota.state),
         "families": family_labels(),
         "publishable": _publishable(rota),

@@ -11,12 +11,14 @@ days stays far below a second.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from planner.models import Lock, Rota, SolveJob, local
+from planner.texts import N_
 from solver import families
 
 # How many explanations of one rule family the page lists at once (the rest behind "and N more").
@@ -283,6 +285,21 @@ def compared(result: Mapping[str, Any], names: Mapping[str, str]) -> list[dict[s
 
 def staff_names(rota: Rota) -> dict[str, str]:
     return {p["id"]: p.get("name") or p["id"] for p in rota.problem.get("staff", [])}
+
+
+def closeness(objective: int | None, bound: float | None, proven: bool = False) -> tuple[str, dict[str, Any]]:
+    """How close a rota is to the best possible, as a planner reads it (a message id and its params).
+
+    The bound is a proven lower bound on the cost of every rota, so `objective / bound` caps how much more
+    this rota costs than the best possible one: "at most X % above" with X rounded up, never down."""
+    if objective is None:
+        return N_("How close to the best possible: not known yet"), {}
+    if proven or (bound is not None and bound >= objective):
+        return N_("The best possible rota (proven)"), {}
+    if bound is None or bound <= 0:
+        return N_("How close to the best possible: not known yet"), {}
+    percent = math.ceil(100 * (objective - bound) / bound)
+    return N_("At most {percent} % above the best possible"), {"percent": percent}
 
 
 def job_elapsed(job: SolveJob, now: dt.datetime | None = None) -> float:

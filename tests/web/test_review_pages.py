@@ -685,3 +685,35 @@ def test_the_cell_editor_says_who_else_could_take_the_shift(web: Web) -> None:
     page = web.get("planner", url)  # without htmx: a page of its own
     assert page.status_code == 200 and "Tilbage til udkastet" in text_of(page.text)
     assert web.get("mette", url).status_code == 403
+
+
+def test_the_job_and_rota_pages_say_how_close_the_rota_is_to_the_best_possible(web: Web) -> None:
+    """The bound read as a planner reads it: the rota costs at most (cost − bound) / bound more than the
+    best possible one, rounded up; proven optimal says so; no bound yet says it is not known."""
+    world = web.world
+    rota_id = _closed_and_solved(web)
+    stored = _rota(world, rota_id)
+    page = text_of(web.get("planner", f"/web/rotas/{rota_id}").text)
+    if stored["status"] == "OPTIMAL":
+        assert "Den bedst mulige vagtplan (bevist)" in page
+    with Session(world.engine) as session:
+        rota = session.get(Rota, rota_id)
+        job = session.get(SolveJob, rota.job_id if rota else None)
+        assert rota is not None and job is not None
+        rota.status, rota.objective, rota.best_bound = "FEASIBLE", 1205, 1000.0
+        job.best_objective, job.best_bound = 1205, 1000.0
+        session.add_all([rota, job])
+        session.commit()
+        job_id = job.id
+    page = text_of(web.get("planner", f"/web/rotas/{rota_id}").text)
+    assert "Højst 21 % over den bedst mulige" in page  # 20.5 % rounded up: never claim closer than proven
+    assert "Højst 21 % over den bedst mulige" in text_of(web.get("planner", f"/web/jobs/{job_id}").text)
+    with Session(world.engine) as session:
+        rota = session.get(Rota, rota_id)
+        assert rota is not None
+        rota.best_bound = 0.0
+        session.add(rota)
+        session.commit()
+    page = text_of(web.get("planner", f"/web/rotas/{rota_id}").text)
+    assert "Hvor tæt den er på den bedst mulige: ikke kendt endnu" in page
+    assert "Højst" not in page
