@@ -8,6 +8,8 @@ family's constraints, then each soft family's terms, in registration order. Ever
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+
 from ortools.sat.python import cp_model
 
 from solver import families
@@ -17,12 +19,18 @@ from solver.variables import OutOfTime, Vars
 __all__ = ["OutOfTime", "build"]
 
 
-def build(problem: Problem, *, explain_mode: bool = False, deadline: float | None = None) -> Vars:
+def build(
+    problem: Problem,
+    *,
+    explain_mode: bool = False,
+    deadline: float | None = None,
+    routes_of: Mapping[int, Collection[int]] | None = None,
+) -> Vars:
     """The full model; in explain mode hard rules are guarded and there is no objective. With a
     `deadline` (a `time.perf_counter()` value), `OutOfTime` once it has passed (checked between the
     families and every few thousand soft terms: a caller with a rota in hand stops waiting for a model
-    it has no time to solve)."""
-    v = Vars(problem, cp_model.CpModel(), explain_mode=explain_mode, deadline=deadline)
+    it has no time to solve). `routes_of` narrows the route choices (`Vars.routes_of`)."""
+    v = Vars(problem, cp_model.CpModel(), explain_mode=explain_mode, deadline=deadline, routes_of=routes_of)
     in_time = v.in_time
     for family in families.hard_families():
         in_time()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -90,6 +90,10 @@ class Vars:
     )
     # A `time.perf_counter()` value: building past it raises `OutOfTime` (None: no deadline).
     deadline: float | None = None
+    # Per person position: the route positions they may be put on (None: every route they are qualified
+    # for). A narrowed model (`solver.model.narrowed_routes`) is a heuristic: its rotas keep every rule,
+    # but its optimum and bound are those of the narrowed model, not of the problem.
+    routes_of: Mapping[int, Collection[int]] | None = None
 
     def __post_init__(self) -> None:
         p = self.problem
@@ -149,6 +153,8 @@ class Vars:
                     si = self.shift_pos[code]
                     for pi, person in enumerate(self.people):
                         if (pi, d, si) not in self.x or not qualified(person, route.skills):
+                            continue
+                        if self.routes_of is not None and ri not in self.routes_of.get(pi, ()):
                             continue
                         var = cp.new_bool_var(f"y[{person.id},{d},{code},{route.id}]")
                         self.y[pi, d, si, ri] = var
