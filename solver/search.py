@@ -75,6 +75,10 @@ STEP_SEED_STRIDE = 7
 STEP_SEED_OFFSET = 3
 # Seconds: the time limit of the solve that reads the incumbent back with every variable fixed.
 FIX_ALL_TIME = 30.0
+# Seconds per model variable the LNS keeps back before the deadline for reading the rota back (`wrap_up`)…
+WRAP_UP_PER_VARIABLE = 5e-6
+# …but at most this share of the time limit.
+WRAP_UP_MAX_SHARE = 0.05
 
 # ---- neighbourhoods (`_neighbourhood`) -------------------------------------------------------------------
 # A random draw below this frees a group of people (every day).
@@ -236,9 +240,19 @@ def _groups(v: Vars) -> dict[tuple[int, int], list[int]]:
     return cells
 
 
+def wrap_up(v: Vars, params: SolveParams) -> float:
+    """Seconds the LNS leaves before the deadline for what comes after it (its last sub-solve overrunning
+    its limit, reading the rota back, pricing it): `WRAP_UP_PER_VARIABLE` per model variable, at most
+    `WRAP_UP_MAX_SHARE` of the time limit. 100 people (narrowed) at 10 s ended at 11.1 s without it: the
+    last step ran to 10.5 s and the rest took 0.6 s."""
+    per_variable = WRAP_UP_PER_VARIABLE * len(v.cp.proto.variables)
+    return min(WRAP_UP_MAX_SHARE * params.time_limit, per_variable)
+
+
 def lns(v: Vars, params: SolveParams, started: float) -> Outcome:
-    """Full solve for a share of the time, then LNS over people and day windows until the limit."""
-    deadline = started + params.time_limit
+    """Full solve for a share of the time, then LNS over people and day windows until the limit (less the
+    time `wrap_up` keeps for what follows)."""
+    deadline = started + params.time_limit - wrap_up(v, params)
     state = _State(started=started, report=params.on_progress)
     if people_first(v, params):
         first = _people(v, params, state, deadline)
