@@ -10,6 +10,7 @@ asked for on a machine without Pango is a 503 that says what to install.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from typing import Any
 
 from babel.numbers import format_decimal
@@ -74,7 +75,11 @@ def render_html(
 def pdf_bytes(html: str) -> bytes:
     """The HTML rendered by WeasyPrint with the print style sheet."""
     try:
-        import weasyprint
+        with warnings.catch_warnings():
+            # Without the system's HarfBuzz-Subset WeasyPrint warns that a future version will need it;
+            # this one draws the PDF without it (fonts embedded whole), so the rota still prints.
+            warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
+            import weasyprint
     except (OSError, ImportError):  # the system's Pango is missing (or WeasyPrint itself)
         raise HTTPException(503, MISSING_PANGO) from None
     stylesheet = weasyprint.CSS(filename=str(STATIC_DIR / "print.css"))
