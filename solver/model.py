@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from solver import check, colgen, families, search, stop
+from solver import check, colgen, families, polish, search, stop
 from solver.build import OutOfTime, build
 from solver.cpsat import fix, found, make_solver
 from solver.families import Msg
@@ -161,7 +161,7 @@ def solve(problem: Problem, params: SolveParams) -> Solution:
         v = build(problem, deadline=deadline if incumbent is not None else None, routes_of=routes_of)
     except OutOfTime:
         assert incumbent is not None
-        solution = _checked_rota(problem, incumbent, float(cg_bound))
+        solution = _polished(problem, _checked_rota(problem, incumbent, float(cg_bound)), params, started)
         solution.wall_time = time.perf_counter() - started
         solution.first_solution_time = incumbent_time
         return solution
@@ -224,12 +224,32 @@ def solve(problem: Problem, params: SolveParams) -> Solution:
         progress.first = incumbent_time
     else:
         solution = Solution(status="UNKNOWN")
+    solution = _polished(problem, solution, params, started)
     solution.wall_time = time.perf_counter() - started
     solution.first_solution_time = progress.first
     if solution.has_rota and incumbent_time is not None:
         # The checked greedy rota was a rota from then on, whichever rota is returned.
         solution.first_solution_time = min(progress.first or incumbent_time, incumbent_time)
     return solution
+
+
+def _polished(problem: Problem, solution: Solution, params: SolveParams, started: float) -> Solution:
+    """A home-care rota (not proven optimal) with routes swapped between people on the same day and shift
+    where that lowers continuity and favourite costs (`solver/polish.py`); kept only when the independent
+    checker finds no broken rule and a lower cost, and then priced and explained by it."""
+    if not problem.routes or solution.status != "FEASIBLE" or solution.objective is None:
+        return solution
+    rota = polish.swap_routes(problem, solution.assignments, params.seed)
+    if check.violations(problem, rota):
+        return solution
+    better = _checked_rota(problem, rota, solution.best_bound or 0.0)
+    if better.objective is None or better.objective >= solution.objective:
+        return solution
+    if params.on_progress is not None:
+        elapsed = time.perf_counter() - started
+        bound = better.best_bound or 0.0
+        params.on_progress(Progress(objective=better.objective, bound=bound, elapsed=elapsed))
+    return better
 
 
 # Home-care models with more route choices (person × route slot) than this are built narrowed

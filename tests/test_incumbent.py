@@ -44,10 +44,14 @@ def test_a_model_that_cannot_be_built_in_time_still_gives_the_checked_greedy_rot
     solution = solve_checked(problem, time_limit=0.3, on_progress=seen.append)
     assert solution.status == "FEASIBLE"
     greedy = greedy_rota(problem)
-    assert solution.objective == check.objective(problem, greedy)
-    assert sorted(solution.assignments, key=str) == sorted(greedy, key=str)
+    greedy_cost = check.objective(problem, greedy)
+    # The greedy rota, at most with routes swapped between people on the same day and shift (the polish).
+    assert solution.objective is not None and solution.objective <= greedy_cost
+    shifts = sorted((a.staff, a.date, a.shift) for a in solution.assignments)
+    assert shifts == sorted((a.staff, a.date, a.shift) for a in greedy)
     assert solution.first_solution_time is not None and solution.first_solution_time <= solution.wall_time
-    assert seen and seen[0].objective == solution.objective  # the page hears of the rota at once
+    assert seen and seen[0].objective == greedy_cost  # the page hears of the rota at once…
+    assert seen[-1].objective == solution.objective  # …and of the polished one
 
 
 def test_a_rota_is_never_worse_than_the_greedy_start() -> None:
