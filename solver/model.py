@@ -22,7 +22,7 @@ from solver.greedy import greedy_rota
 from solver.params import SolveParams
 from solver.problem import Problem
 from solver.solution import Assignment, BrokenRule, Conflict, Penalty, Progress, Solution
-from solver.variables import Guard, Vars, qualified
+from solver.variables import Guard, Vars, outside_favourites, qualified, works_shift
 
 __all__ = ["build", "explain_infeasibility", "solve"]
 
@@ -261,7 +261,7 @@ NARROW_MIN_ROUTE_CHOICES = 40_000
 def route_choices(problem: Problem) -> int:
     """How many route variables the full model has (person qualified for the route's skills and shift),
     counted without building it."""
-    shift_skills = {s.code: s.skills for s in problem.shift_types}
+    shifts = {s.code: s for s in problem.shift_types}
     dates = problem.horizon.dates()
     total = 0
     for route in problem.routes:
@@ -270,9 +270,7 @@ def route_choices(problem: Problem) -> int:
             people = sum(
                 1
                 for person in problem.staff
-                if qualified(person, shift_skills.get(code, []))
-                and qualified(person, route.skills)
-                and person.contract.max_shifts.get(code, 1) > 0
+                if works_shift(person, shifts[code]) and qualified(person, route.skills)
             )
             total += days * people
     return total
@@ -287,14 +285,7 @@ def narrowed_routes(problem: Problem, starts: list[list[Assignment]]) -> dict[in
     person_pos = {s.id: i for i, s in enumerate(problem.staff)}
     allowed: dict[int, set[int]] = {}
     for pi, person in enumerate(problem.staff):
-        if person.favourite_routes or person.favourite_districts:
-            allowed[pi] = {
-                ri
-                for ri, route in enumerate(problem.routes)
-                if route.id in person.favourite_routes or route.district in person.favourite_districts
-            }
-        else:
-            allowed[pi] = set(range(len(problem.routes)))
+        allowed[pi] = {ri for ri, route in enumerate(problem.routes) if not outside_favourites(person, route)}
     named: list[tuple[str, str | None]] = [(a.staff, a.route) for rota in starts for a in rota]
     named += [(lock.staff, lock.route) for lock in problem.locks]
     named += [(wish.staff, wish.route) for wish in problem.wishes]

@@ -17,7 +17,7 @@ from collections import defaultdict
 
 from solver.problem import Problem
 from solver.solution import Assignment
-from solver.variables import qualified
+from solver.variables import outside_favourites, qualified
 
 # Passes over every (day, shift) at most (the search usually stops earlier: a pass with no swap).
 MAX_PASSES = 50
@@ -35,12 +35,7 @@ def swap_routes(problem: Problem, rota: list[Assignment], seed: int = 0) -> list
     named |= {(lock.staff, lock.date) for lock in problem.locks}
 
     def favourite_cost(staff: str, route: str) -> int:
-        person = people[staff]
-        if not person.favourite_routes and not person.favourite_districts:
-            return 0
-        if route in person.favourite_routes or routes[route].district in person.favourite_districts:
-            return 0
-        return not_favourite
+        return not_favourite if outside_favourites(people[staff], routes[route]) else 0
 
     out = [a.model_copy() for a in rota]
     groups: dict[tuple[object, str], list[Assignment]] = defaultdict(list)

@@ -66,6 +66,20 @@ def qualified(person: Staff, skills: list[str]) -> bool:
     return not skills or any(s in person.skills for s in skills)
 
 
+def works_shift(person: Staff, shift: ShiftType) -> bool:
+    """True when the model gives the person a choice of this shift: qualified, and not barred by a
+    contract maximum of 0 for its type."""
+    return qualified(person, shift.skills) and person.contract.max_shifts.get(shift.code, 1) > 0
+
+
+def outside_favourites(person: Staff, route: Route) -> bool:
+    """True when the person names favourites and the route is neither among their routes nor in their
+    districts (docs/rules.md, route favourites)."""
+    if not (person.favourite_routes or person.favourite_districts):
+        return False
+    return route.id not in person.favourite_routes and route.district not in person.favourite_districts
+
+
 class OutOfTime(Exception):
     """The model was not built by its deadline (`solver.build.build(deadline=...)`)."""
 
@@ -132,11 +146,7 @@ class Vars:
             return cp_model.IntVar(proto).with_name(name).with_domain(_BOOL)
 
         for pi, person in enumerate(self.people):
-            allowed = [
-                si
-                for si, shift in enumerate(self.shifts)
-                if qualified(person, shift.skills) and person.contract.max_shifts.get(shift.code, 1) > 0
-            ]
+            allowed = [si for si, shift in enumerate(self.shifts) if works_shift(person, shift)]
             for d in range(self.days):
                 for si in allowed:
                     var = new_bool(f"x[{person.id},{d},{self.shifts[si].code}]")

@@ -213,3 +213,19 @@ def solve_period(world: World, *, publish: bool = False) -> dict[str, Any]:
     if publish:
         ok(world.post("planner", f"/rotas/{job['rota_id']}/publish"))
     return ok(world.get("planner", f"/rotas/{job['rota_id']}"))
+
+
+def published_with_cells(w: World, cells: list[tuple[str, dt.date | str, dict[str, Any]]]) -> dict[str, Any]:
+    """Close the period, solve, set these cells of the draft (staff code, day, cell edit), re-solve from it
+    with them kept, check the rota with the independent checker, publish it and return it."""
+    ok(w.post("planner", f"/periods/{w.period}/close"))
+    job = ok(w.post("planner", f"/periods/{w.period}/solve", json={"time_limit": 2, "workers": 1}), 202)
+    draft = ok(w.get("planner", f"/solve-jobs/{job['id']}"))["rota_id"]
+    for who, day, edit in cells:
+        ok(w.put("planner", f"/rotas/{draft}/cells/{w.staff[who]}/{day}", json=edit))
+    body = {"time_limit": 2, "workers": 1, "from_rota": draft}
+    job = ok(w.post("planner", f"/periods/{w.period}/solve", json=body), 202)
+    rota = ok(w.get("planner", f"/solve-jobs/{job['id']}"))["rota_id"]
+    checked(w, rota)
+    ok(w.post("planner", f"/rotas/{rota}/publish"))
+    return ok(w.get("planner", f"/rotas/{rota}"))

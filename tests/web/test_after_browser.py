@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from service.helpers import PASSWORD, START, World, build_world, checked, migrated, ok
+from service.helpers import (
+    PASSWORD,
+    START,
+    World,
+    build_world,
+    checked,
+    migrated,
+    ok,
+    published_with_cells,
+)
 
 from web.browser import DESKTOP, PHONE, browser_required, chromium, chromium_path, live_server, sign_in
 
@@ -41,22 +50,12 @@ def browser() -> Iterator[Any]:
 def publish_with_locks(w: World) -> dict[str, Any]:
     """Mette on Saturday's day shift, Sara on Friday's evening shift, Ali off Thursday to Saturday: the
     rota the walk needs, solved (and re-solved with these cells) by the solver, then published."""
-    ok(w.post("planner", f"/periods/{w.period}/close"))
-    job = ok(w.post("planner", f"/periods/{w.period}/solve", json={"time_limit": 2, "workers": 1}), 202)
-    draft = ok(w.get("planner", f"/solve-jobs/{job['id']}"))["rota_id"]
     cells = [
         ("mette", SATURDAY, {"action": "change", "shift": "dag", "route": "uldum-1"}),
         ("sara", FRIDAY, {"action": "change", "shift": "aften"}),
         *((("ali", d, {"action": "clear"})) for d in (THURSDAY, FRIDAY, SATURDAY)),
     ]
-    for who, day, edit in cells:
-        ok(w.put("planner", f"/rotas/{draft}/cells/{w.staff[who]}/{day}", json=edit))
-    body = {"time_limit": 2, "workers": 1, "from_rota": draft}
-    job = ok(w.post("planner", f"/periods/{w.period}/solve", json=body), 202)
-    rota = ok(w.get("planner", f"/solve-jobs/{job['id']}"))["rota_id"]
-    checked(w, rota)
-    ok(w.post("planner", f"/rotas/{rota}/publish"))
-    return ok(w.get("planner", f"/rotas/{rota}"))
+    return published_with_cells(w, cells)
 
 
 def kinds(w: World, who: str) -> list[str]:

@@ -22,7 +22,16 @@ import httpx
 import pytest
 from babel.dates import format_date
 from icalendar import Calendar
-from service.helpers import PASSWORD, START, World, build_world, checked, migrated, ok
+from service.helpers import (
+    PASSWORD,
+    START,
+    World,
+    build_world,
+    checked,
+    migrated,
+    ok,
+    published_with_cells,
+)
 from service.smtp import Received, SmtpServer
 from sqlmodel import Session, col, select
 
@@ -64,9 +73,6 @@ def publish_with_locks(w: World) -> dict[str, Any]:
     """The rota the walk needs, solved (and re-solved with these cells fixed) by the solver, published:
     Mette on Saturday's day shift, Anne on Friday's evening shift and off Saturday, Jonas off Thursday
     to Saturday, Karen on Thursday's day shift."""
-    ok(w.post("planner", f"/periods/{w.period}/close"))
-    job = ok(w.post("planner", f"/periods/{w.period}/solve", json={"time_limit": 2, "workers": 1}), 202)
-    draft = ok(w.get("planner", f"/solve-jobs/{job['id']}"))["rota_id"]
     day_shift = {"action": "change", "shift": "dag", "route": "uldum-1"}
     cells = [
         ("mette", SATURDAY, day_shift),
@@ -75,14 +81,7 @@ def publish_with_locks(w: World) -> dict[str, Any]:
         ("anne", SATURDAY, {"action": "clear"}),
         *(("jonas", d, {"action": "clear"}) for d in (THURSDAY, FRIDAY, SATURDAY)),
     ]
-    for who, day, edit in cells:
-        ok(w.put("planner", f"/rotas/{draft}/cells/{w.staff[who]}/{day.isoformat()}", json=edit))
-    body = {"time_limit": 2, "workers": 1, "from_rota": draft}
-    job = ok(w.post("planner", f"/periods/{w.period}/solve", json=body), 202)
-    rota = ok(w.get("planner", f"/solve-jobs/{job['id']}"))["rota_id"]
-    checked(w, rota)
-    ok(w.post("planner", f"/rotas/{rota}/publish"))
-    return ok(w.get("planner", f"/rotas/{rota}"))
+    return published_with_cells(w, cells)
 
 
 def current(w: World) -> dict[str, Any]:
