@@ -59,6 +59,7 @@ from ortools.sat.python import cp_model
 from solver import check, families
 from solver.build import build
 from solver.cpsat import make_solver
+from solver.dp import DayProgramme
 from solver.families import WISH_FAMILIES, Family
 from solver.problem import Problem, WishKind
 from solver.rules.cover import resolve_cover
@@ -109,8 +110,23 @@ VOLUME_PATIENCE = 5
 VOLUME_AVERAGE = 0.1
 # Share of the time left for the integer master over the columns at the end of `run`.
 INTEGER_SHARE = 0.15
+# Share of the integer time the dive on the LP may take before the integer master.
+DIVE_SHARE = 0.3
 # Seconds: the integer master gets at most this long.
 INTEGER_MAX_TIME = 5.0
+
+
+# How a person's cheapest roster is found: "cpsat" the person's CP-SAT model; "dp" the day programme
+# (`solver.dp`) where it applies, else CP-SAT; "auto" CP-SAT, and the day programme for a person whose
+# CP-SAT solve ran out of time unproven. Measured (docs/benchmarks.md, Curtois): CP-SAT's median solve
+# is 10–100 times faster than the programme's (pure Python) on every family, but it leaves the odd person
+# of the long horizons unproven, whom the programme prices exactly.
+Pricing = Literal["auto", "dp", "cpsat"]
+
+
+# The master LP's solver (OR-Tools' wrappers; all ship with it). Measured on the example team's box-step
+# rounds (docs/benchmarks.md): see `LP_SOLVER`.
+LpSolver = Literal["GLOP", "HIGHS_LP", "PDLP"]
 
 
 class NoRoster(Exception):
@@ -149,6 +165,8 @@ class Result:
     proven: int = 0  # pricing solves proven optimal
     priced: int = 0  # pricing solves run
     history: list[tuple[float, int]] = field(default_factory=list)  # (seconds, bound) when it rose
+    lp_seconds: float = 0.0  # in the master LP's solves
+    dived: bool = False  # whether the dive on the LP gave a rota
 
 
 @dataclass
@@ -242,18 +260,32 @@ class _Collect(cp_model.CpSolverSolutionCallback):
 class ColumnGeneration:
     """The restricted master LP, the people's pricing models and the columns found so far."""
 
-    def __init__(self, problem: Problem, *, workers: int = 1, seed: int = 0) -> None:
+    def __init__(
+        self,
+        problem: Problem,
+        *,
+        workers: int = 1,
+        seed: int = 0,
+        pricing: Pricing = "auto",
+        lp: LpSolver = "GLOP",
+    ) -> None:
         self.problem = problem
+        self.pricing_method = pricing
+        # Per person: their day programme (`solver.dp`), None where CP-SAT prices them (not built yet:
+        # absent). Under "auto" a person whose programme outgrows its labels or its time goes to CP-SAT.
+        self.programmes: dict[int, DayProgramme | None] = {}
         self.workers = max(1, workers)
         self.seed = seed
         self.people = list(problem.staff)
         self.dates = problem.horizon.dates()
         self.shift_pos = {s.code: i for i, s in enumerate(problem.shift_types)}
         self.route_pos = {r.id: i for i, r in enumerate(problem.routes)}
-        self.lp = pywraplp.Solver.CreateSolver("GLOP")
-        if self.lp is None:  # pragma: no cover - GLOP ships with OR-Tools
-            raise RuntimeError("GLOP is not available")
+        self.lp = pywraplp.Solver.CreateSolver(lp)
+        if self.lp is None:  # pragma: no cover - GLOP and HiGHS ship with OR-Tools
+            raise RuntimeError(f"{lp} is not available")
+        self.lp_seconds = 0.0  # spent in the master LP's solves
         self.columns: list[Column] = []
+        self.by_person: dict[int, list[Column]] = defaultdict(list)
         self.lambdas: list[pywraplp.Variable] = []
         self.seen: set[tuple[int, frozenset[tuple[int, int]], frozenset[tuple[int, int, int]]]] = set()
         self._rows()
@@ -347,6 +379,7 @@ class ColumnGeneration:
         if column.person in self.fairness and column.unmet:
             self.fairness[column.person].constraint.SetCoefficient(var, -column.unmet)
         self.columns.append(column)
+        self.by_person[column.person].append(column)
         self.lambdas.append(var)
         return True
 
@@ -415,7 +448,9 @@ class ColumnGeneration:
     def solve_lp(self) -> tuple[float, dict[str, list[int]], dict[str, list[float]]] | None:
         """Solve the master; its value, the multipliers (×SCALE, integers) clipped into the set where the
         bound holds, and the same in cost units. None when the master has no solution."""
+        began = time.perf_counter()
         code = self.lp.Solve()
+        self.lp_seconds += time.perf_counter() - began
         if code != pywraplp.Solver.OPTIMAL:
             return None
         value = self.lp.Objective().Value()
@@ -444,6 +479,25 @@ class ColumnGeneration:
         return out
 
     # ---- pricing -------------------------------------------------------------------------------------
+
+    def _upper(self, pi: int, prices: _Prices) -> float:
+        """The least reduced cost (×SCALE) of person `pi`'s columns under `prices` (each keeps their hard
+        rules, so their cheapest roster costs at most this); infinite without a column."""
+        cells, fair = prices.cells[pi], prices.unmet.get(pi, 0)
+        return min(
+            (
+                sum(cells.get(cell, 0) for cell in c.shifts) + SCALE * c.cost + fair * c.unmet
+                for c in self.by_person[pi]
+                if not c.routes
+            ),
+            default=math.inf,
+        )
+
+    def _programme(self, pi: int) -> DayProgramme | None:
+        if pi not in self.programmes:
+            usable = self.pricing_method != "cpsat" and DayProgramme.applicable(self.problem, pi)
+            self.programmes[pi] = DayProgramme(self.problem, pi) if usable else None
+        return self.programmes[pi]
 
     def _model(self, pi: int) -> _Pricing:
         found = self.pricing.get(pi)
@@ -504,8 +558,57 @@ class ColumnGeneration:
         `_free_bound`'s."""
         if stopped(self.stop) or (pi not in self.pricing and time.perf_counter() >= deadline):
             return self._free_bound(pi, prices), [], False
-        model = self._model(pi)
         n = sharing or len(self.people)
+        if self.pricing_method == "dp":
+            found = self._price_dp(pi, prices, deadline, n)
+            if found is not None:
+                return found
+        outcome = self._price_cpsat(pi, prices, deadline, n)
+        if self.pricing_method == "auto" and not outcome[2]:
+            # CP-SAT did not prove this person's minimum in its time (the heavy tail of the long
+            # horizons): the day programme, where it applies, gets the same time again and is exact.
+            found = self._price_dp(pi, prices, deadline, n)
+            if found is not None:
+                return found[0], outcome[1] + found[1], True
+        return outcome
+
+    def _price_dp(
+        self, pi: int, prices: _Prices, deadline: float, n: int
+    ) -> tuple[int, list[Column], bool] | None:
+        """`price` by the person's day programme; None where it does not apply or gave way (too many
+        labels or out of time: the person is then left to CP-SAT for the rest of the run)."""
+        programme = self._programme(pi)
+        if programme is None:
+            return None
+        time_limit = min(PRICING_MAX_TIME, (deadline - time.perf_counter()) * self.workers / n)
+        if time_limit < PRICING_MIN_TIME:
+            return None
+        rosters = programme.price(
+            prices.cells[pi],
+            prices.unmet.get(pi, 0),
+            SCALE,
+            best=COLUMNS_PER_PRICING,
+            deadline=time.perf_counter() + time_limit,
+            upper=self._upper(pi, prices),
+        )
+        if rosters is None:
+            log.debug("person %s: day programme too big or slow, CP-SAT prices them", self.people[pi].id)
+            self.programmes[pi] = None
+            return None
+        if not rosters:  # the person has no roster at all: the problem has no rota
+            raise NoRoster(self.people[pi].id)
+        new = [
+            Column(pi, r.shifts, frozenset(), r.own, r.unmet)
+            for r in rosters
+            if r.reduced < prices.convexity[pi]
+        ]
+        return rosters[0].reduced, new, True
+
+    def _price_cpsat(
+        self, pi: int, prices: _Prices, deadline: float, n: int
+    ) -> tuple[int, list[Column], bool]:
+        """`price` by the person's own CP-SAT model."""
+        model = self._model(pi)
         time_limit = min(PRICING_MAX_TIME, (deadline - time.perf_counter()) * self.workers / n)
         cells, slot, serve, unmet_dual = prices.cells[pi], prices.slots, prices.serves, prices.unmet
         free = self._free_bound(pi, prices)
@@ -557,6 +660,57 @@ class ColumnGeneration:
             raise NoRoster(self.people[pi].id)
         new = [col for rc, col in collect.found[-COLUMNS_PER_PRICING:] if rc < prices.convexity[pi]]
         return max(bound, free), new, proven
+
+    # ---- diving on the LP ----------------------------------------------------------------------------
+
+    def dive(self, deadline: float) -> list[Assignment] | None:
+        """A rota by diving on the master LP over the columns found: solve the LP, fix every person whose
+        column is (nearly) whole and the largest fraction among the others, solve again, until each
+        person has one column. A column whose fixing leaves the LP without a solution (two people on
+        one route slot) is barred instead. Without the box-step columns (they let rows be broken at a
+        price), so each LP is the true restricted master. None when the deadline passes first."""
+        saved = [
+            (var, var.ub()) for _, row in self.all_rows() for var in (row.up, row.down) if var is not None
+        ]
+        for var, _ in saved:
+            var.SetUb(0)
+        fixed: dict[int, int] = {}  # person → column index
+        bounds = [(var, var.lb(), var.ub()) for var in self.lambdas]
+        try:
+            while len(fixed) < len(self.people):
+                if time.perf_counter() >= deadline or self.lp.Solve() != pywraplp.Solver.OPTIMAL:
+                    return None
+                values = [var.solution_value() for var in self.lambdas]
+                free = [j for j, c in enumerate(self.columns) if c.person not in fixed and values[j] > 1e-6]
+                if not free:
+                    return None
+                whole = [j for j in free if values[j] >= 1 - 1e-6]
+                choice = whole or [max(free, key=lambda j: values[j])]
+                for j in choice:
+                    pi = self.columns[j].person
+                    self._fix(pi, j)
+                    if not whole and self.lp.Solve() != pywraplp.Solver.OPTIMAL:
+                        self._unfix(pi)
+                        self.lambdas[j].SetUb(0)  # bar the column; the next LP picks another
+                        continue
+                    fixed[pi] = j
+            return self.assignments([self.columns[j] for j in fixed.values()])
+        finally:
+            for var, lb, ub in bounds:
+                var.SetBounds(lb, ub)
+            for var, ub in saved:
+                var.SetUb(ub)
+
+    def _fix(self, pi: int, chosen: int) -> None:
+        for j, column in enumerate(self.columns):
+            if column.person == pi:
+                value = 1.0 if j == chosen else 0.0
+                self.lambdas[j].SetBounds(value, value)
+
+    def _unfix(self, pi: int) -> None:
+        for j, column in enumerate(self.columns):
+            if column.person == pi:
+                self.lambdas[j].SetBounds(0, 1)
 
     # ---- the integer master --------------------------------------------------------------------------
 
@@ -817,6 +971,8 @@ def run(
     on_bound: Callable[[int], None] | None = None,
     stop: threading.Event | None = None,
     dual: Literal["box", "volume"] = "box",
+    pricing: Pricing = "auto",
+    lp: LpSolver = "GLOP",
 ) -> Result:
     """Column generation until `deadline` (a `time.perf_counter()` value), from the columns of the rotas
     in `start` (each must keep every hard rule): the best Lagrangian bound and, with `integer`, the best
@@ -825,9 +981,10 @@ def run(
     planner's cancel, `SolveParams.stop`) ends it as the deadline would: no new pricing solve, no
     integer master. `dual` chooses the multipliers of the rounds after the first: "box" the master LP's
     duals in boxes around the best ones so far, "volume" the volume algorithm's (`_Volume`; no master LP
-    is solved, the columns still serve the integer master; needs a start rota for its target)."""
+    is solved, the columns still serve the integer master; needs a start rota for its target). `pricing`:
+    how each person's cheapest roster is found (`Pricing`); `lp`: the master LP's solver."""
     began = time.perf_counter()
-    cg = ColumnGeneration(problem, workers=workers, seed=seed)
+    cg = ColumnGeneration(problem, workers=workers, seed=seed, pricing=pricing, lp=lp)
     cg.stop = stop
     for rota in start:
         cg.add_rota(rota)
@@ -906,11 +1063,24 @@ def run(
                 break
             result.lp, duals, _ = solved
         if integer and not stopped(stop):
+            # Diving first (a few LP solves), then CP-SAT over the columns hinted with the better of
+            # the dive's rota and the start; the cheaper of the two rotas is the result.
+            dived = cg.dive(time.perf_counter() + DIVE_SHARE * (deadline - time.perf_counter()))
+            result.dived = dived is not None
+            candidates = [
+                rota for rota in (dived,) if rota is not None and not check.violations(problem, rota)
+            ]
+            hint = min([*candidates, *start], key=lambda r: check.objective(problem, r), default=None)
             left = min(INTEGER_MAX_TIME, deadline - time.perf_counter())
             if left > PRICING_MIN_TIME:
-                result.rota = cg.integer_rota(left, start[0] if start else None)
+                made = cg.integer_rota(left, hint)
+                if made is not None:
+                    candidates.append(made)
+            if candidates:
+                result.rota = min(candidates, key=lambda r: check.objective(problem, r))
     finally:
         if threads is not None:
             threads.shutdown()
     result.columns = len(cg.columns)
+    result.lp_seconds = cg.lp_seconds
     return result

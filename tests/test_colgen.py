@@ -120,3 +120,25 @@ def test_volume_raises_the_bound_above_the_people_own_costs_on_the_example_team(
     result = colgen.run(problem, time.perf_counter() + 15, [greedy], workers=2, integer=False, dual="volume")
     assert first.bound < result.bound <= check.objective(problem, greedy)
     assert result.rounds > 1
+
+
+@settings(deadline=None, max_examples=15, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_the_dive_on_the_lp_gives_a_checked_rota(problem: Problem) -> None:
+    exact = solve(problem, SolveParams(time_limit=5, workers=1, seed=1, colgen="off"))
+    assume(exact.status == "OPTIMAL")
+    cg = colgen.ColumnGeneration(problem)
+    cg.add_rota(_start(problem, exact.assignments))
+    for _ in range(3):  # a few rounds of columns at the master's duals
+        solved = cg.solve_lp()
+        assert solved is not None
+        prices = cg.prices(solved[1])
+        for pi in range(len(cg.people)):
+            for column in cg.price(pi, prices, time.perf_counter() + 2)[1]:
+                cg.add(column)
+    rota = cg.dive(time.perf_counter() + 10)
+    assert rota is not None
+    assert check.violations(problem, rota) == []
+    assert check.objective(problem, rota) >= exact.objective
+    # One column per person: everybody's roster is one the pricing or the start gave.
+    assert {a.staff for a in rota} <= {p.id for p in problem.staff}

@@ -3,10 +3,13 @@ also against the history before the horizon (fixed facts, docs/rules.md "Before 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ortools.sat.python import cp_model
 
+from solver.clock import Clock
 from solver.families import Msg
-from solver.problem import MINUTES_PER_DAY
+from solver.problem import MINUTES_PER_DAY, Problem, ShiftType
 from solver.variables import Vars
 
 # The clock shape of a day and the day `days_apart` later: each shift's end on the first day and start
@@ -18,7 +21,12 @@ Shape = tuple[int, tuple[int | None, ...], tuple[int | None, ...]]
 def _gap(v: Vars, si: int, d: int, ti: int, later: int) -> int | None:
     """Real minutes from the end of shift `si` worked on day `d` to the start of shift `ti` on day
     `later` (None: a shift without a clock time)."""
-    end, start = v.clock.end(v.shifts[si].code, d), v.clock.start(v.shifts[ti].code, later)
+    return gap(v.clock, v.shifts, si, d, ti, later)
+
+
+def gap(clock: Clock, shifts: Sequence[ShiftType], si: int, d: int, ti: int, later: int) -> int | None:
+    """`_gap` from a clock and the shift types (for models other than the full one: `solver.dp`)."""
+    end, start = clock.end(shifts[si].code, d), clock.start(shifts[ti].code, later)
     return None if end is None or start is None else start - end
 
 
@@ -34,19 +42,25 @@ def _shape(v: Vars, d: int, days_apart: int) -> Shape:
 def forbidden_successors(v: Vars, d: int, days_apart: int) -> dict[int, set[int]]:
     """For each shift position worked on day `d`, the shift positions that may not follow `days_apart`
     days later."""
-    p = v.problem
-    result: dict[int, set[int]] = {si: set() for si in range(len(v.shifts))}
+    return successors_forbidden(v.problem, v.clock, d, days_apart)
+
+
+def successors_forbidden(problem: Problem, clock: Clock, d: int, days_apart: int) -> dict[int, set[int]]:
+    """`forbidden_successors` from the problem and its clock (for `solver.dp`, which builds no model)."""
+    shifts = problem.shift_types
+    pos = {s.code: i for i, s in enumerate(shifts)}
+    result: dict[int, set[int]] = {si: set() for si in range(len(shifts))}
     if days_apart == 1:
-        for si, shift in enumerate(v.shifts):
-            result[si].update(v.shift_pos[c] for c in shift.forbidden_next)
-        for a, b in p.rules.forbidden_successions:
-            result[v.shift_pos[a]].add(v.shift_pos[b])
-    rest = p.rules.min_rest_minutes
+        for si, shift in enumerate(shifts):
+            result[si].update(pos[c] for c in shift.forbidden_next)
+        for a, b in problem.rules.forbidden_successions:
+            result[pos[a]].add(pos[b])
+    rest = problem.rules.min_rest_minutes
     if rest is not None:
-        for si in range(len(v.shifts)):
-            for ti in range(len(v.shifts)):
-                gap = _gap(v, si, d, ti, d + days_apart)
-                if gap is not None and gap < rest:
+        for si in range(len(shifts)):
+            for ti in range(len(shifts)):
+                between = gap(clock, shifts, si, d, ti, d + days_apart)
+                if between is not None and between < rest:
                     result[si].add(ti)
     return result
 
