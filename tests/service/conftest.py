@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.helpers import cheap_argon2, engine, world
+from service.helpers import cheap_argon2, engine, quick_reasons, world
 from service.smtp import smtp_server
 
-__all__ = ["cheap_argon2", "engine", "smtp_server", "world"]
+__all__ = ["cheap_argon2", "engine", "quick_reasons", "smtp_server", "world"]

@@ -211,6 +211,19 @@ def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
+# Seconds for the reasons a job works out after a solve (`PUSLEPLAN_REASONS_BUDGET`; the service's default
+# is 20), for tests of a team as big as Uldum's that do not read them: on SQLite the job process keeps
+# the database's write lock while it works them out, so the test's next write (and a serial queue's
+# next job) waited the whole 20 s. The reasons are still worked out, briefly.
+QUICK_REASONS = "1"
+
+
+@pytest.fixture
+def quick_reasons(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A short reasons budget for this test, in this process and the solve processes it starts."""
+    monkeypatch.setenv("PUSLEPLAN_REASONS_BUDGET", QUICK_REASONS)
+
+
 @pytest.fixture
 def engine() -> Iterator[Engine]:
     with migrated() as engine:

@@ -29,7 +29,7 @@ from planner.db import make_engine, reader
 from planner.mapping import import_problem
 from planner.models import Rota, SolveJob, User
 from service.cluster import PASSWORD, Api, Cluster, broker
-from service.helpers import fresh_database
+from service.helpers import QUICK_REASONS, fresh_database
 from solver import check
 from solver.problem import Problem
 from solver.solution import Assignment
@@ -58,7 +58,10 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     with broker(directory) as broker_url, fresh_database(directory) as url:
         engine = make_engine(url)
         migrate.upgrade(engine)  # `pusleplan migrate`, once; the processes start with MIGRATE_ON_START=0
-        cluster = Cluster(directory, url, broker_url)
+        # A short reasons budget (the service's default is 20 s): these tests read none, and a worker
+        # working them out after an Uldum-size job is busy up to 20 s more (on SQLite holding the
+        # database's write lock meanwhile), which held up the next jobs and tests.
+        cluster = Cluster(directory, url, broker_url, settings={"PUSLEPLAN_REASONS_BUDGET": QUICK_REASONS})
         try:
             cluster.start_workers(2)
             yield Setup(cluster, engine, cluster.start_api(), cluster.start_api())

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -70,6 +71,7 @@ def uldum(engine: Engine) -> int:
         return period.id
 
 
+@pytest.mark.usefixtures("quick_reasons")
 def test_process_queue_solves_and_cancels(tmp_path: Path) -> None:
     with migrated(tmp_path) as engine:
         process_queue_solves_and_cancels(engine)
@@ -209,6 +211,7 @@ def test_a_rota_that_breaks_a_hard_rule_is_never_stored(world: World, monkeypatc
     assert ok(world.get("planner", f"/periods/{world.period}/rotas")) == []
 
 
+@pytest.mark.usefixtures("quick_reasons")
 def test_a_stop_asked_while_the_job_runs_keeps_the_best_rota(tmp_path: Path) -> None:
     """The job's stop watch (as in a job process) sees the planner's cancel in the row and ends the
     search; the rota found so far is the draft, marked stopped early."""

@@ -63,6 +63,7 @@ def test_the_review_page_of_an_8_week_rota_does_not_scroll_sideways(world: World
         context.close()
 
 
+@pytest.mark.usefixtures("quick_reasons")  # else the cell edit waits for 20 s of reasons (see QUICK_REASONS)
 def test_the_planner_stops_a_solve_keeps_its_draft_and_cannot_publish_pending_changes(
     world: World, browser: Any
 ) -> None:
