@@ -3,8 +3,8 @@ on an SQLite file with the process-based solve queue, and Debian's Chromium driv
 
 Playwright's own browser download needs the internet, so `chromium()` launches the `chromium` command
 (`.ci/run` installs the Debian package). Without it the browser tests are skipped, except where
-`PUSLEPLAN_REQUIRE_BROWSER=1` (CI) makes that a failure. Used by `test_browser.py` and by the web page
-benchmark (`tests/benchmarks/web_pages.py`).
+`PUSLEPLAN_REQUIRE_BROWSER=1` (CI) makes that a failure. The browser tests share one Chromium (the
+`browser` fixture); the web page benchmark (`tests/benchmarks/web_pages.py`) starts its own.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 import uvicorn
 from sqlalchemy import Engine
 
@@ -103,6 +104,23 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="session")
+def shared_chromium() -> Iterator[Any]:
+    """One Chromium for every browser test of the run (a launch takes one to two seconds here); each test
+    works in contexts of its own (`browser`)."""
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def browser(shared_chromium: Any) -> Iterator[Any]:
+    """The run's Chromium for one test, which opens its own contexts (cookies, storage and pages of their
+    own, as a fresh browser's); any the test leaves open are closed after it."""
+    yield shared_chromium
+    for context in shared_chromium.contexts:
+        context.close()
 
 
 def sign_in(page: Any, base: str, username: str, password: str) -> None:

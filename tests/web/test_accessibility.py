@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from service.helpers import PASSWORD, World, build_world, migrated, ok, solve_period
 
-from web.browser import DESKTOP, PHONE, browser_required, chromium, chromium_path, live_server, sign_in
+from web.browser import DESKTOP, PHONE, browser_required, chromium_path, live_server, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -105,7 +105,7 @@ def audit(page: Any, url: str) -> list[str]:
     return [f"{url}: {problem}" for problem in page.evaluate(AUDIT)]
 
 
-def test_every_main_page_has_labels_names_contrast_and_one_heading(world: World) -> None:
+def test_every_main_page_has_labels_names_contrast_and_one_heading(world: World, browser: Any) -> None:
     veto = {"staff_id": world.staff["mette"], "date": "2027-03-02", "kind": "veto"}
     ok(world.post("mette", f"/periods/{world.period}/wishes", json=veto), 201)
     rota = solve_period(world, publish=True)
@@ -136,7 +136,7 @@ def test_every_main_page_has_labels_names_contrast_and_one_heading(world: World)
         f"/web/periods/{period}/changes",
     ]
     problems: list[str] = []
-    with live_server(world.engine) as base, chromium() as browser:
+    with live_server(world.engine) as base:
         for lang in ("da", "en"):
             phone = browser.new_context(**PHONE)
             desk = browser.new_context(**DESKTOP)
@@ -151,10 +151,10 @@ def test_every_main_page_has_labels_names_contrast_and_one_heading(world: World)
     assert problems == [], "\n".join(problems)
 
 
-def test_the_review_grid_works_from_the_keyboard(world: World) -> None:
+def test_the_review_grid_works_from_the_keyboard(world: World, browser: Any) -> None:
     rota = solve_period(world)
     mette = world.staff["mette"]
-    with live_server(world.engine) as base, chromium() as browser:
+    with live_server(world.engine) as base:
         page = signed_in(browser.new_context(**DESKTOP), base, "planner")
         page.goto(f"{base}/web/rotas/{rota['id']}")
         page.locator(f"#c{mette}-0 button").focus()

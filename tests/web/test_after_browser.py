@@ -25,7 +25,7 @@ from service.helpers import (
     published_with_cells,
 )
 
-from web.browser import DESKTOP, PHONE, browser_required, chromium, chromium_path, live_server, sign_in
+from web.browser import DESKTOP, PHONE, browser_required, chromium_path, live_server, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -39,12 +39,6 @@ THURSDAY, FRIDAY, SATURDAY = ((START + dt.timedelta(days=n)).isoformat() for n i
 def world(tmp_path: Path) -> Iterator[World]:
     with migrated(tmp_path) as engine:
         yield from build_world(engine)
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    with chromium() as browser:
-        yield browser
 
 
 def publish_with_locks(w: World) -> dict[str, Any]:

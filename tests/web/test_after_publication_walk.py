@@ -40,7 +40,7 @@ from planner.models import Notification, Rota, User
 from planner.services.versions import apply_cells, live_problem, with_locks_moved
 from solver import check
 from solver.families import Family
-from web.browser import DESKTOP, PHONE, browser_required, chromium, chromium_path, live_server, sign_in
+from web.browser import DESKTOP, PHONE, browser_required, chromium_path, live_server, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -61,12 +61,6 @@ def said(day: dt.date) -> str:
 def world(tmp_path: Path, smtp_server: SmtpServer) -> Iterator[World]:
     with migrated(tmp_path) as engine:
         yield from build_world(engine, people=TEAM)
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    with chromium() as browser:
-        yield browser
 
 
 def publish_with_locks(w: World) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from service.helpers import PASSWORD, START, World, build_world, checked, migrat
 from sqlmodel import Session, select
 
 from planner.models import Period, Rota, SelfPick, Wish
-from web.browser import DESKTOP, PHONE, browser_required, chromium, chromium_path, live_server, sign_in
+from web.browser import DESKTOP, PHONE, browser_required, chromium_path, live_server, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -42,12 +42,6 @@ def world(tmp_path: Path) -> Iterator[World]:
     shift; one week from 1 March 2027, open for wishes) on an SQLite file the solve processes can open."""
     with migrated(tmp_path) as engine:
         yield from build_world(engine)
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    with chromium() as browser:
-        yield browser
 
 
 def day(n: int) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from service.helpers import PASSWORD, World, build_world, checked, migrated, ok
 
-from web.browser import DESKTOP, PHONE, browser_required, chromium, chromium_path, live_server, sign_in
+from web.browser import DESKTOP, PHONE, browser_required, chromium_path, live_server, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -35,12 +35,6 @@ NEW = "blå kaffekop ved vinduet"
 def world(tmp_path: Path) -> Iterator[World]:
     with migrated(tmp_path) as engine:
         yield from build_world(engine)
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    with chromium() as browser:
-        yield browser
 
 
 def _solve_and_publish(world: World) -> int:

@@ -27,7 +27,7 @@ from sqlmodel import Session
 
 from planner.demo import load_demo
 from solver.problem import Problem
-from web.browser import DESKTOP, PHONE, browser_required, chromium, chromium_path, live_server, sign_in
+from web.browser import DESKTOP, PHONE, browser_required, chromium_path, live_server, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -142,12 +142,12 @@ def post_from_stale_page(page: Any, base: str, url: str, form: dict[str, str]) -
     page.set_content(answer.text())
 
 
-def test_every_page_speaks_one_language(demo: tuple[Engine, Problem, int]) -> None:
+def test_every_page_speaks_one_language(demo: tuple[Engine, Problem, int], browser: Any) -> None:
     engine, problem, period = demo
     ignore = data_words(problem)
     staff_pages = ["/web/me", f"/web/me/periods/{period}", "/web/me/routes", "/web/me/password"]
     found: list[str] = []
-    with live_server(engine) as base, chromium() as browser:
+    with live_server(engine) as base:
         api = planner_api(base)
         assert api.post(f"/periods/{period}/close").status_code == 200
         done = solve(api, period)

@@ -15,7 +15,7 @@ from service.helpers import World, build_world, migrated, ok
 from service.smtp import SmtpServer
 
 from planner import outbox
-from web.browser import PHONE, browser_required, chromium, chromium_path, live_server, sign_in
+from web.browser import PHONE, browser_required, chromium_path, live_server, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,12 +29,6 @@ NEW = "rød paraply i gangen"
 def world(tmp_path: Path, smtp_server: SmtpServer) -> Iterator[World]:
     with migrated(tmp_path) as engine:
         yield from build_world(engine)
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    with chromium() as browser:
-        yield browser
 
 
 def test_forgotten_password_by_email_then_the_notifications_on_the_phone(

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from service.helpers import PASSWORD, World, build_world, migrated
 
-from web.browser import PHONE, browser_required, chromium, chromium_path, live_server, sign_in
+from web.browser import PHONE, browser_required, chromium_path, live_server, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -31,9 +31,9 @@ def world(tmp_path: Path) -> Iterator[World]:
         yield from build_world(engine)
 
 
-def test_every_page_keeps_the_phones_width(world: World) -> None:
+def test_every_page_keeps_the_phones_width(world: World, browser: Any) -> None:
     width = PHONE["viewport"]["width"]  # type: ignore[index]
-    with live_server(world.engine, outbox_worker=False) as base, chromium() as browser:
+    with live_server(world.engine, outbox_worker=False) as base:
         for who, paths in PAGES.items():
             page: Any = browser.new_context(**PHONE).new_page()
             sign_in(page, base, who, PASSWORD)

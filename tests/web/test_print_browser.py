@@ -10,6 +10,7 @@ import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -21,7 +22,7 @@ from planner.models import Rota
 from solver import check
 from solver.greedy import greedy_rota
 from solver.problem import Problem
-from web.browser import DESKTOP, browser_required, chromium, chromium_path, live_server, sign_in
+from web.browser import DESKTOP, browser_required, chromium_path, live_server, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -57,9 +58,9 @@ def _uldum_rota(world: World) -> tuple[int, Problem]:
         return rota.id, problem
 
 
-def test_chromium_prints_every_person_and_day_on_a4_landscape(world: World) -> None:
+def test_chromium_prints_every_person_and_day_on_a4_landscape(world: World, browser: Any) -> None:
     rota, problem = _uldum_rota(world)
-    with live_server(world.engine) as base, chromium() as browser:
+    with live_server(world.engine) as base:
         page = browser.new_context(**DESKTOP).new_page()
         sign_in(page, base, "planner", PASSWORD)
         page.goto(f"{base}/web/rotas/{rota}")

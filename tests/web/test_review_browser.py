@@ -18,7 +18,7 @@ from service.test_service_jobs import uldum
 from sqlmodel import Session, select
 
 from planner.models import Period, Rota, Staff
-from web.browser import browser_required, chromium, chromium_path, live_server, sign_in
+from web.browser import browser_required, chromium_path, live_server, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -33,12 +33,6 @@ WAIT_MS = 90_000
 def world(tmp_path: Path) -> Iterator[World]:
     with migrated(tmp_path) as engine:
         yield from build_world(engine)
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    with chromium() as browser:
-        yield browser
 
 
 def test_the_review_page_of_an_8_week_rota_does_not_scroll_sideways(world: World, browser: Any) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from service.helpers import PASSWORD, START, World, build_world, migrated
 
-from web.browser import DESKTOP, PHONE, browser_required, chromium, chromium_path, live_server, sign_in
+from web.browser import DESKTOP, PHONE, browser_required, chromium_path, live_server, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -40,9 +40,9 @@ def _watch(page: Any) -> list[str]:
     return problems
 
 
-def test_pages_and_api_docs_work_under_the_content_security_policy(world: World) -> None:
+def test_pages_and_api_docs_work_under_the_content_security_policy(world: World, browser: Any) -> None:
     day = (START + dt.timedelta(days=0)).isoformat()
-    with chromium() as browser, live_server(world.engine) as base:
+    with live_server(world.engine) as base:
         phone = browser.new_context(**PHONE)
         staff = phone.new_page()
         staff_problems = _watch(staff)

@@ -16,7 +16,7 @@ from service.helpers import PASSWORD, START, World, build_world, migrated, ok
 from sqlmodel import Session, select
 
 from planner.models import SelfPick, Wish
-from web.browser import PHONE, browser_required, chromium, chromium_path, live_server, sign_in
+from web.browser import PHONE, browser_required, chromium_path, live_server, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -28,12 +28,6 @@ if chromium_path() is None and not browser_required():
 def world(tmp_path: Path) -> Iterator[World]:
     with migrated(tmp_path) as engine:
         yield from build_world(engine)
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    with chromium() as browser:
-        yield browser
 
 
 def day(n: int) -> str:
