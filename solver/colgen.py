@@ -90,6 +90,9 @@ MIN_BOX = 0.1
 BOX_GROWTH = 2.0
 # "auto" runs column generation for teams of at least this many people (`solver.model._use_colgen`).
 MIN_PEOPLE = 20
+# …and teams without routes of at least this many (`solver.model._column_generation_bound`): Curtois
+# Instance 4 (10 people), where CP-SAT's bound stayed below the optimum that this one reached in 2 s.
+MIN_PEOPLE_NO_ROUTES = 10
 # Seconds: `solve` runs no column generation with less time than this for it (its first round took
 # 1.3–3.7 s for the 25 people of the example team).
 MIN_TIME = 1.0
@@ -1004,8 +1007,10 @@ def run(
     volume = _Volume(cg, upper) if dual == "volume" and upper is not None else None
     # Each person's latest minimising roster (the volume algorithm's activities); the start's at first.
     latest = {column.person: column for column in cg.columns}
-    if volume is not None:
-        duals["convexity"] = [_ANY] * n  # every roster the pricing solve finds enters (the best is last)
+    if volume is not None or not cg.columns:
+        # Every roster the pricing solve finds enters (the best is last): under the volume algorithm in
+        # every round; without a start rota in the first, whose rosters are then the master's columns.
+        duals["convexity"] = [_ANY] * n
     try:
         while not stopped(stop) and (stop_pricing - time.perf_counter()) * cg.workers >= n * PRICING_MIN_TIME:
             prices = cg.prices(duals)

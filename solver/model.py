@@ -135,13 +135,15 @@ def solve(problem: Problem, params: SolveParams) -> Solution:
         cg_bound, better = _column_generation(problem, params, started, incumbent)
         if better is not None:
             incumbent, greedy = better, better
-        if params.on_progress is not None:
-            report = params.on_progress
+    elif not problem.routes and _use_colgen(problem, params):
+        cg_bound = _column_generation_bound(problem, params, started)
+    if cg_bound > 0 and params.on_progress is not None:
+        report = params.on_progress
 
-            def floored(progress: Progress) -> None:  # CP-SAT's own bound is no news below this one
-                report(progress.model_copy(update={"bound": max(progress.bound, float(cg_bound))}))
+        def floored(progress: Progress) -> None:  # CP-SAT's own bound is no news below this one
+            report(progress.model_copy(update={"bound": max(progress.bound, float(cg_bound))}))
 
-            params = params.model_copy(update={"on_progress": floored})
+        params = params.model_copy(update={"on_progress": floored})
     routes_of: dict[int, set[int]] | None = None
     # Narrowed only around a rota that keeps every hard rule: it stays a solution, so the narrowed model
     # always has one (an infeasible narrowed model would say nothing about the problem).
@@ -200,8 +202,12 @@ def solve(problem: Problem, params: SolveParams) -> Solution:
     if routes_of is not None and code == cp_model.OPTIMAL:
         code = cp_model.FEASIBLE  # optimal among the narrowed choices only
     status = _STATUS.get(code, "UNKNOWN")
+
     if status in ("OPTIMAL", "FEASIBLE"):
         solution = _read_rota(problem, v, _settled(v, solver, status, params), status, bound)
+        proven = solution.objective is not None and solution.objective <= cg_bound
+        if status == "FEASIBLE" and routes_of is None and proven:  # the column generation's bound
+            solution.status = "OPTIMAL"
         if incumbent is not None and status == "FEASIBLE":
             # Never worse than the greedy start (CP-SAT, not given it complete, may find worse rotas).
             kept = _checked_rota(problem, incumbent, bound)
@@ -297,6 +303,29 @@ def narrowed_routes(problem: Problem, starts: list[list[Assignment]]) -> dict[in
     return allowed
 
 
+def _column_generation_bound(problem: Problem, params: SolveParams, started: float) -> int:
+    """A team without routes: column generation's bound from `params.colgen_share` of the time limit,
+    before the CP-SAT search, with the master LP's own duals (box step) and no start rota (the first
+    round's rosters are the master's first columns). On Curtois it reached the best-known value as its
+    bound on Instances 4 and 10 within 2 and 16 s (docs/benchmarks.md), where the volume algorithm —
+    right for home care — reached a fifth of it; CP-SAT's own bound there stayed lower."""
+    deadline = started + params.colgen_share * params.time_limit
+    try:
+        result = colgen.run(
+            problem,
+            deadline,
+            [],
+            workers=params.workers,
+            seed=params.seed,
+            integer=False,
+            stop=params.stop,
+            dual="box",
+        )
+    except colgen.NoRoster:
+        return 0
+    return result.bound
+
+
 def _use_colgen(problem: Problem, params: SolveParams) -> bool:
     """Column generation when asked, or ("auto") for teams of `colgen.MIN_PEOPLE` people or more, where
     CP-SAT's own bound was 0 (growth benchmark, 2026-12-04: 275 for 10 people, 0 from 25 up; the example
@@ -306,7 +335,9 @@ def _use_colgen(problem: Problem, params: SolveParams) -> bool:
         return False
     if params.colgen_share * params.time_limit < colgen.MIN_TIME:
         return False  # its set-up alone (the master's rows, the rota's columns) would eat the time
-    return params.colgen == "on" or len(problem.staff) >= colgen.MIN_PEOPLE
+    if problem.routes:
+        return params.colgen == "on" or len(problem.staff) >= colgen.MIN_PEOPLE
+    return params.colgen == "on" or len(problem.staff) >= colgen.MIN_PEOPLE_NO_ROUTES
 
 
 def _column_generation(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from conftest import tiny
 from hypothesis import HealthCheck, assume, given, settings
+from test_dp import problems as route_free
 from test_properties import problems
 
 from solver import SolveParams, check, colgen, solve
@@ -142,3 +143,15 @@ def test_the_dive_on_the_lp_gives_a_checked_rota(problem: Problem) -> None:
     assert check.objective(problem, rota) >= exact.objective
     # One column per person: everybody's roster is one the pricing or the start gave.
     assert {a.staff for a in rota} <= {p.id for p in problem.staff}
+
+
+@settings(deadline=None, max_examples=20, suppress_health_check=[HealthCheck.too_slow])
+@given(route_free())
+def test_without_a_start_rota_the_bound_never_exceeds_the_optimum(problem: Problem) -> None:
+    # Teams without routes: `solve` runs the column generation before any rota exists (the first round's
+    # rosters are the master's columns), with the master LP's own duals.
+    exact = solve(problem, SolveParams(time_limit=5, workers=1, seed=1, colgen="off"))
+    assume(exact.status == "OPTIMAL")
+    assert exact.objective is not None
+    result = colgen.run(problem, time.perf_counter() + 2, [], dual="box", integer=False)
+    assert result.bound <= exact.objective
