@@ -169,7 +169,8 @@ class Result:
     priced: int = 0  # pricing solves run
     history: list[tuple[float, int]] = field(default_factory=list)  # (seconds, bound) when it rose
     lp_seconds: float = 0.0  # in the master LP's solves
-    dived: bool = False  # whether the dive on the LP gave a rota
+    dived: list[Assignment] | None = None  # the dive's rota on the LP (before the integer master)
+    dive_seconds: float = 0.0
 
 
 @dataclass
@@ -1070,8 +1071,9 @@ def run(
         if integer and not stopped(stop):
             # Diving first (a few LP solves), then CP-SAT over the columns hinted with the better of
             # the dive's rota and the start; the cheaper of the two rotas is the result.
-            dived = cg.dive(time.perf_counter() + DIVE_SHARE * (deadline - time.perf_counter()))
-            result.dived = dived is not None
+            began_dive = time.perf_counter()
+            dived = cg.dive(began_dive + DIVE_SHARE * (deadline - began_dive))
+            result.dived, result.dive_seconds = dived, time.perf_counter() - began_dive
             candidates = [
                 rota for rota in (dived,) if rota is not None and not check.violations(problem, rota)
             ]
