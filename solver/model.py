@@ -320,6 +320,7 @@ def _column_generation_bound(problem: Problem, params: SolveParams, started: flo
             integer=False,
             stop=params.stop,
             dual="box",
+            box_share=colgen.BOX_SHARE_NO_ROUTES,
         )
     except colgen.NoRoster:
         return 0

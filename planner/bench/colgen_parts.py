@@ -74,12 +74,24 @@ def duals(numbers: list[int], seconds: float = 20.0) -> None:
     for number in numbers:
         problem = _curtois(number)
         start = _start(problem)
-        for dual in ("box", "volume"):
+        for name, dual, share in (
+            ("box (wide, what solve uses)", "box", colgen.BOX_SHARE_NO_ROUTES),
+            ("box (±0.5 %)", "box", colgen.BOX_SHARE),
+            ("volume", "volume", colgen.BOX_SHARE),
+        ):
             began = time.perf_counter()
-            result = colgen.run(problem, began + seconds, [start], workers=2, dual=dual, integer=False)  # type: ignore[arg-type]
+            result = colgen.run(
+                problem,
+                began + seconds,
+                [start],
+                workers=2,
+                dual=dual,  # type: ignore[arg-type]
+                integer=False,
+                box_share=share,
+            )
             rose = [(round(t, 1), b) for t, b in result.history][-3:]
             print(
-                f"Instance{number} {dual}: bound {result.bound} after {result.rounds} rounds, "
+                f"Instance{number} {name}: bound {result.bound} after {result.rounds} rounds, "
                 f"{result.columns} columns, last rises {rose}, LP {result.lp_seconds:.1f} s",
                 flush=True,
             )
