@@ -94,8 +94,8 @@ MIN_BOX = 0.1
 BOX_GROWTH = 2.0
 # "auto" runs column generation for teams of at least this many people (`solver.model._use_colgen`).
 MIN_PEOPLE = 20
-# …and teams without routes of at least this many (`solver.model._column_generation_bound`): Curtois
-# Instance 4 (10 people), where CP-SAT's bound stayed below the optimum that this one reached in 2 s.
+# …and, under "on", teams without routes of at least this many (`solver.model._proven_by_columns`):
+# Curtois Instance 4 (10 people), where CP-SAT's bound stayed below the optimum this one reached in 2 s.
 MIN_PEOPLE_NO_ROUTES = 10
 # Seconds: `solve` runs no column generation with less time than this for it (its first round took
 # 1.3–3.7 s for the 25 people of the example team).
@@ -983,6 +983,7 @@ def run(
     pricing: Pricing = "auto",
     lp: LpSolver = "GLOP",
     box_share: float = BOX_SHARE,
+    known: int | None = None,
 ) -> Result:
     """Column generation until `deadline` (a `time.perf_counter()` value), from the columns of the rotas
     in `start` (each must keep every hard rule): the best Lagrangian bound and, with `integer`, the best
@@ -993,7 +994,8 @@ def run(
     duals in boxes around the best ones so far, "volume" the volume algorithm's (`_Volume`; no master LP
     is solved, the columns still serve the integer master; needs a start rota for its target). `pricing`:
     how each person's cheapest roster is found (`Pricing`); `lp`: the master LP's solver; `box_share`: the
-    box step's half-width as a share of each row's price range."""
+    box step's half-width as a share of each row's price range; `known`: the cost of a rota known
+    elsewhere (the search's), which ends the rounds once the bound reaches it, as a start rota's does."""
     began = time.perf_counter()
     cg = ColumnGeneration(problem, workers=workers, seed=seed, pricing=pricing, lp=lp, box_share=box_share)
     cg.stop = stop
@@ -1006,7 +1008,9 @@ def run(
         integer_time = min(INTEGER_MAX_TIME, INTEGER_SHARE * (deadline - began))
     stop_pricing = deadline - integer_time
     threads = ThreadPoolExecutor(max_workers=cg.workers) if cg.workers > 1 else None
-    upper = min((check.objective(problem, rota) for rota in start), default=None)
+    upper = min(
+        [check.objective(problem, rota) for rota in start] + ([] if known is None else [known]), default=None
+    )
     best_total = -math.inf
     # Round 0 prices at 0 (each person's cheapest roster of their own: already a bound); later rounds
     # at the duals of the master whose rows' duals are kept in boxes around the best multipliers so far.

@@ -101,7 +101,14 @@ def dive(numbers: list[int], seconds: float = 30.0) -> None:
     for number in numbers:
         problem = _curtois(number)
         start = _start(problem)
-        result = colgen.run(problem, time.perf_counter() + seconds, [start], workers=2, dual="box")
+        result = colgen.run(
+            problem,
+            time.perf_counter() + seconds,
+            [start],
+            workers=2,
+            dual="box",
+            box_share=colgen.BOX_SHARE_NO_ROUTES,
+        )
         dived = result.dived
         seen = (
             "none"

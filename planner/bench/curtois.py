@@ -206,8 +206,8 @@ def report(runs: list[dict[str, Any]], command: str, notes: str) -> str:
         "seconds since the start of the solve call (model building included); wall time includes "
         "loading the file and the checker is not timed. Size is days × staff × shift types. The gap is "
         "to the best-known objective (`planner/importers/curtois.py`, a third-party transcription of "
-        'schedulingbenchmarks.org). "Proven optimal" means the bound (CP-SAT\'s own, or for teams of 10 '
-        "or more the column generation's, `docs/solver.md`) reached the objective.",
+        'schedulingbenchmarks.org). "Proven optimal" means the bound (CP-SAT\'s own, or the column '
+        "generation's where it ran, `docs/solver.md`) reached the objective.",
         "",
         "| inst | size | limit | objective | bound | best-known | gap to best-known | proven optimal "
         "| first rota | best rota | wall | peak memory | checker |",
